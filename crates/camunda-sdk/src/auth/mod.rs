@@ -1,0 +1,1 @@
+//! Authentication strategies (filled in by the auth work).

@@ -1,0 +1,265 @@
+//! One error type for every operation.
+//!
+//! HTTP failures carry the operation id, the status and the server's RFC 9457 problem detail
+//! (or an excerpt of the raw body when it is not one). [`Error::is_retryable`] says whether
+//! trying again can help; the client's retry policy uses the same answer.
+
+use crate::types::ProblemDetail;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong when talking to a Camunda cluster.
+///
+/// ```
+/// # fn handle(err: camunda_sdk::Error) {
+/// match &err {
+///     camunda_sdk::Error::Http { status: 404, .. } => println!("not there (yet?)"),
+///     e if e.is_retryable() => println!("transient: {e}"),
+///     e => println!("failed: {e}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The configuration is invalid; `variable` names the environment variable or builder
+    /// setting at fault.
+    #[error("invalid configuration {variable}: {message}")]
+    Config {
+        /// The variable or setting, e.g. `CAMUNDA_REST_ADDRESS`.
+        variable: String,
+        /// What is wrong with it and what is expected.
+        message: String,
+    },
+
+    /// Credentials could not be obtained or were rejected.
+    #[error("authentication failed: {message}")]
+    Auth {
+        /// What failed, e.g. the token endpoint's answer.
+        message: String,
+        /// The HTTP status of the token endpoint or API, when there was one.
+        status: Option<u16>,
+        /// Whether asking again later may succeed (token endpoint down, not a wrong secret).
+        retryable: bool,
+    },
+
+    /// A key or identifier is not valid for its type.
+    #[error(transparent)]
+    InvalidKey(#[from] camunda_raw::InvalidKey),
+
+    /// An argument was rejected before any request was sent.
+    #[error("invalid argument `{name}`: {message}")]
+    InvalidArgument {
+        /// The argument.
+        name: &'static str,
+        /// Why it was rejected.
+        message: String,
+    },
+
+    /// The server answered with an error status.
+    #[error("{operation}: HTTP {status}{}", describe_problem(problem.as_deref(), body.as_deref()))]
+    Http {
+        /// The operation id, e.g. `createProcessInstance`.
+        operation: &'static str,
+        /// The HTTP status code.
+        status: u16,
+        /// The RFC 9457 problem detail, when the body was one.
+        problem: Option<Box<ProblemDetail>>,
+        /// The start of the body, when it was not a problem detail (an HTML proxy page, say).
+        body: Option<String>,
+        /// How long the server asked us to wait (`Retry-After`).
+        retry_after: Option<Duration>,
+    },
+
+    /// The request could not be sent or its answer not received (connection refused or reset,
+    /// DNS, TLS).
+    #[error("{operation}: transport error: {source}")]
+    Transport {
+        /// The operation id.
+        operation: &'static str,
+        /// Whether the request is known not to have reached the server (connect failure), so
+        /// that even a non-idempotent request may be sent again.
+        not_sent: bool,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// No answer arrived within the request timeout.
+    #[error("{operation}: no answer within {after:?}")]
+    Timeout {
+        /// The operation id.
+        operation: &'static str,
+        /// The timeout that expired.
+        after: Duration,
+    },
+
+    /// The server's answer did not decode into the expected type.
+    #[error("{operation}: could not decode the response: {message}")]
+    Decode {
+        /// The operation id.
+        operation: &'static str,
+        /// The decoder's message (it names the field at fault).
+        message: String,
+        /// The start of the body.
+        body: String,
+    },
+
+    /// A local file could not be read or written.
+    #[error("{}: {source}", path.as_ref().map_or_else(|| "I/O error".to_owned(), |p| p.display().to_string()))]
+    Io {
+        /// The file, when one was involved.
+        path: Option<PathBuf>,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A read with a consistency wait did not see the expected state in time.
+    #[error(
+        "{operation}: the expected state was not visible after {waited:?} ({attempts} attempts, last: {last})"
+    )]
+    ConsistencyTimeout {
+        /// The operation id.
+        operation: &'static str,
+        /// How long it waited.
+        waited: Duration,
+        /// How many reads it made.
+        attempts: u32,
+        /// The last outcome, e.g. `HTTP 404`.
+        last: String,
+    },
+
+    /// The server's version does not have this operation.
+    #[error("{operation} needs Camunda {required} or newer; the server runs {server}")]
+    NotSupported {
+        /// The operation id.
+        operation: &'static str,
+        /// The version that added the operation.
+        required: String,
+        /// The version the server reported.
+        server: String,
+    },
+
+    /// The blocking client was used where it cannot work (inside an async runtime).
+    #[error("{0}")]
+    Runtime(String),
+}
+
+fn describe_problem(problem: Option<&ProblemDetail>, body: Option<&str>) -> String {
+    match (problem, body) {
+        (Some(p), _) => {
+            let mut s = String::new();
+            if let Some(t) = &p.title {
+                s.push_str(": ");
+                s.push_str(t);
+            }
+            if let Some(d) = &p.detail {
+                s.push_str(if s.is_empty() { ": " } else { " — " });
+                s.push_str(d);
+            }
+            s
+        }
+        (None, Some(b)) if !b.is_empty() => format!(": {b}"),
+        _ => String::new(),
+    }
+}
+
+impl Error {
+    /// The HTTP status, for errors the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Http { status, .. } => Some(*status),
+            Error::Auth { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// The server's problem detail, when it sent one.
+    pub fn problem(&self) -> Option<&ProblemDetail> {
+        match self {
+            Error::Http { problem, .. } => problem.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The operation id the error belongs to, when it came from an operation.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Http { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::ConsistencyTimeout { operation, .. }
+            | Error::NotSupported { operation, .. } => Some(operation),
+            _ => None,
+        }
+    }
+
+    /// Whether the server signalled backpressure: 429, 503, or a `RESOURCE_EXHAUSTED` problem.
+    pub fn is_backpressure(&self) -> bool {
+        match self {
+            Error::Http {
+                status, problem, ..
+            } => {
+                *status == 429
+                    || *status == 503
+                    || problem.as_ref().is_some_and(|p| {
+                        p.title.as_deref() == Some("RESOURCE_EXHAUSTED")
+                            || p.type_.ends_with("RESOURCE_EXHAUSTED")
+                    })
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the failure may have happened after the server acted on the request (a timeout,
+    /// a dropped connection, 502, 504): repeating a non-idempotent request could act twice.
+    pub fn is_ambiguous(&self) -> bool {
+        match self {
+            Error::Http { status, .. } => matches!(status, 500 | 502 | 504),
+            Error::Transport { not_sent, .. } => !not_sent,
+            Error::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Whether trying again may succeed: backpressure, connection failures, timeouts, gateway
+    /// errors, and token endpoints that are down. Whether a *particular* request is retried also
+    /// depends on whether it is idempotent (see [`crate::RetryPolicy`]).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Auth { retryable, .. } => *retryable,
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Http { .. } => self.is_backpressure() || self.is_ambiguous(),
+            _ => false,
+        }
+    }
+
+    /// The server's requested wait (`Retry-After`), if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Http { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    #[allow(dead_code)] // used by config and deploy, which land next
+    pub(crate) fn config(variable: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Config {
+            variable: variable.into(),
+            message: message.into(),
+        }
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: Some(path.into()),
+            source,
+        }
+    }
+}

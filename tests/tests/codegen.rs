@@ -1,0 +1,71 @@
+//! The committed generated code is what `cargo xtask codegen` produces from the pinned spec, and
+//! the normalisation report and operation inventory are pinned as snapshots: a spec bump or a
+//! normaliser change shows up here as a readable diff.
+
+use std::fmt::Write as _;
+
+fn output() -> xtask::codegen::Output {
+    let root = xtask::repo_root();
+    xtask::codegen::generate(&root.join(xtask::codegen::SPEC), true)
+        .expect("codegen runs on the pinned spec")
+}
+
+#[test]
+fn generated_code_is_current_and_reports_are_pinned() {
+    let out = output();
+    let stale = xtask::codegen::stale_files(&xtask::repo_root(), &out);
+    assert!(
+        stale.is_empty(),
+        "generated files are stale; run `cargo xtask codegen`:\n{}",
+        stale
+            .iter()
+            .map(|(p, d)| format!("{}:\n{d}", p.display()))
+            .collect::<String>()
+    );
+
+    insta::assert_snapshot!("normalisation_report", out.report.to_string());
+
+    let mut inventory = String::new();
+    for op in &out.inventory {
+        writeln!(inventory, "{op}").unwrap();
+    }
+    insta::assert_snapshot!("operation_inventory", inventory);
+    insta::assert_snapshot!("key_types", out.keys.join("\n"));
+
+    let generated = out.inventory.iter().filter(|o| !o.hand_written).count();
+    assert_eq!(out.inventory.len(), 244);
+    assert_eq!(
+        generated, 241,
+        "every operation but the 3 multipart ones is generated"
+    );
+    let hand_written: Vec<_> = out
+        .inventory
+        .iter()
+        .filter(|o| o.hand_written)
+        .map(|o| o.id.as_str())
+        .collect();
+    assert_eq!(
+        hand_written,
+        ["createDeployment", "createDocument", "createDocuments"]
+    );
+    assert!(
+        out.unchecked_patterns.is_empty(),
+        "key patterns without a validator: {:?}",
+        out.unchecked_patterns
+    );
+}
+
+#[test]
+fn raw_client_has_a_method_per_generated_operation() {
+    let out = output();
+    let generated = std::fs::read_to_string(xtask::repo_root().join(xtask::codegen::GENERATED))
+        .expect("generated file exists");
+    for op in out.inventory.iter().filter(|o| !o.hand_written) {
+        let method = op.method_name();
+        assert!(
+            generated.contains(&format!("pub fn {method}(")),
+            "raw client lacks `{method}` for {}",
+            op.id
+        );
+    }
+}

@@ -1,0 +1,389 @@
+//! `cargo xtask codegen`: spec → normalise → progenitor → one committed file.
+
+use crate::inventory::{self, Operation};
+use crate::normalize::{self, Report};
+use crate::{flag_value, repo_root, spec};
+use anyhow::Context;
+use heck::ToUpperCamelCase;
+use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Where the generated raw client goes, relative to the repository root.
+pub const GENERATED: &str = "crates/camunda-raw/src/generated.rs";
+/// The pinned spec, relative to the repository root.
+pub const SPEC: &str = "spec/rest-api.yaml";
+
+/// Everything one codegen run produces.
+pub struct Output {
+    /// Files to write, relative to the repository root.
+    pub files: Vec<(PathBuf, String)>,
+    pub report: Report,
+    pub inventory: Vec<Operation>,
+    /// Key types the spec names, with the validation each got.
+    pub keys: Vec<String>,
+    /// Semantic types whose pattern codegen does not know; they are checked by length only.
+    pub unchecked_patterns: Vec<String>,
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
+    let check = args.iter().any(|a| a == "--check");
+    let spec_path = flag_value(args, "--spec")?.map(PathBuf::from);
+    let out_dir = flag_value(args, "--out-dir")?.map(PathBuf::from);
+    let started = std::time::Instant::now();
+    let root = repo_root();
+    let output = match &spec_path {
+        Some(p) => generate(p, false)?,
+        None => generate(&root.join(SPEC), true)?,
+    };
+    eprint!("{}", output.report);
+    for t in &output.unchecked_patterns {
+        eprintln!("note: {t}: pattern not known to codegen; the key type checks length only");
+    }
+    if let Some(dir) = out_dir {
+        write_standalone_crate(&dir, &output)?;
+        eprintln!("wrote a standalone raw crate to {}", dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if check {
+        let stale = stale_files(&root, &output);
+        if stale.is_empty() {
+            eprintln!("codegen: up to date ({:.1?})", started.elapsed());
+            return Ok(ExitCode::SUCCESS);
+        }
+        for (path, diff) in stale {
+            eprintln!(
+                "{} is stale; run `cargo xtask codegen`:\n{diff}",
+                path.display()
+            );
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+    for (path, content) in &output.files {
+        let full = root.join(path);
+        std::fs::write(&full, content).with_context(|| format!("writing {}", full.display()))?;
+        eprintln!(
+            "wrote {} ({} lines)",
+            path.display(),
+            content.lines().count()
+        );
+    }
+    eprintln!(
+        "codegen: {} operations ({} generated), {:.1?}",
+        output.inventory.len(),
+        output.inventory.iter().filter(|o| !o.hand_written).count(),
+        started.elapsed()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Files whose committed content differs from what codegen produces, with a short diff each.
+pub fn stale_files(root: &Path, output: &Output) -> Vec<(PathBuf, String)> {
+    let mut stale = Vec::new();
+    for (path, content) in &output.files {
+        let committed = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+        if committed != *content {
+            let diff = similar::TextDiff::from_lines(&committed, content);
+            let mut text = String::new();
+            for (i, hunk) in diff
+                .unified_diff()
+                .context_radius(2)
+                .iter_hunks()
+                .enumerate()
+            {
+                if i == 8 {
+                    text.push_str("… (more hunks)\n");
+                    break;
+                }
+                let _ = write!(text, "{hunk}");
+            }
+            stale.push((path.clone(), text));
+        }
+    }
+    stale
+}
+
+/// Runs the whole pipeline on a spec file. `strict` is for the pinned spec: every pass must
+/// change something.
+pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
+    let mut doc = spec::load(spec_path)?;
+    let inventory = inventory::build(&doc);
+    let report = normalize::normalize(&mut doc, strict)?;
+
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged);
+
+    let mut decls = String::new();
+    let mut keys = Vec::new();
+    let mut unchecked_patterns = Vec::new();
+    key_decls(
+        &doc,
+        &mut settings,
+        &mut decls,
+        &mut keys,
+        &mut unchecked_patterns,
+    );
+    enum_decls(&doc, &mut settings, &mut decls);
+
+    let api: openapiv3::OpenAPI =
+        serde_json::from_value(doc).context("the normalised spec is not valid OpenAPI 3.0")?;
+    let mut generator = Generator::new(&settings);
+    let tokens = generator
+        .generate_tokens(&api)
+        .map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
+    let file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
+    let body = prettyplease::unparse(&file);
+
+    let mut content = String::with_capacity(body.len() + decls.len() + 512);
+    content.push_str(HEADER);
+    content.push_str(&body);
+    content.push('\n');
+    content.push_str(&decls);
+
+    Ok(Output {
+        files: vec![(PathBuf::from(GENERATED), content)],
+        report,
+        inventory,
+        keys,
+        unchecked_patterns,
+    })
+}
+
+const HEADER: &str = "\
+// @generated by `cargo xtask codegen` from spec/rest-api.yaml. Do not edit by hand:
+// change the normaliser in xtask/src/normalize/ and regenerate.
+";
+
+/// Validators in `camunda-raw/src/key_support.rs`, by the spec pattern they implement.
+const KNOWN_PATTERNS: &[(&str, &str)] = &[
+    (r"^-?[0-9]+$", "decimal"),
+    (r"^[0-9]+-[0-9]+$", "decimal_pair"),
+    (r"^[\w_][\w0-9_\-\.]*$", "bpmn_id"),
+    (r"^(<default>|[\w\.\-]{1,31})$", "tenant_id"),
+    (r"^[a-zA-Z0-9_~@.+-]+$", "entity_id"),
+    (r"^[a-zA-Z0-9_~@.+\-]+$", "entity_id"),
+    (r"^[A-Za-z][A-Za-z0-9_\-:.]{0,99}$", "tag"),
+    (
+        r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=)?$",
+        "base64",
+    ),
+];
+
+fn doc_attr(out: &mut String, indent: &str, schema: &Value) {
+    if let Some(d) = schema.get("description").and_then(Value::as_str) {
+        for line in d.trim_end().lines() {
+            let _ = writeln!(out, "{indent}#[doc = {:?}]", format!(" {line}").trim_end());
+        }
+    }
+}
+
+/// Every component that is its own `x-semantic-type` becomes a key type declared with the macros
+/// of `key_support.rs`, and progenitor is told to use it wherever the component is referenced.
+fn key_decls(
+    doc: &Value,
+    settings: &mut GenerationSettings,
+    out: &mut String,
+    keys: &mut Vec<String>,
+    unchecked: &mut Vec<String>,
+) {
+    out.push_str("/// Semantic keys and identifiers named by the spec's `x-semantic-type`.\n");
+    out.push_str("pub mod keys {\n");
+    for (name, schema) in spec::schemas(doc) {
+        if schema.get("x-semantic-type").and_then(Value::as_str) != Some(name.as_str()) {
+            continue;
+        }
+        let ty = schema
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("string");
+        let pattern = schema.get("pattern").and_then(Value::as_str);
+        let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0);
+        let max = schema
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .unwrap_or(u64::from(u32::MAX));
+        out.push('\n');
+        let mut body = String::new();
+        doc_attr(&mut body, "        ", schema);
+        let line = match (ty, pattern) {
+            ("integer", _) => {
+                let min = schema
+                    .get("minimum")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(i64::MIN);
+                format!("        {name}, min = {min}\n")
+            }
+            (_, Some(r"^-?[0-9]+$")) => format!("        {name}, max_len = {max}\n"),
+            _ => {
+                let check = match pattern {
+                    None => "any",
+                    Some(p) => KNOWN_PATTERNS
+                        .iter()
+                        .find(|(known, _)| *known == p)
+                        .map(|(_, f)| *f)
+                        .unwrap_or_else(|| {
+                            unchecked.push(format!("{name} ({p})"));
+                            "any"
+                        }),
+                };
+                format!(
+                    "        {name}, min_len = {min}, max_len = {max}, check = crate::key_support::check::{check}, pattern = {:?}\n",
+                    pattern.unwrap_or("")
+                )
+            }
+        };
+        body.push_str(&line);
+        let kind = match (ty, pattern) {
+            ("integer", _) => "integer_key",
+            (_, Some(r"^-?[0-9]+$")) => "numeric_key",
+            _ => "string_key",
+        };
+        let _ = writeln!(out, "    crate::{kind}! {{\n{body}    }}");
+        settings.with_replacement(
+            name,
+            format!("crate::keys::{name}"),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+        keys.push(format!("{name}: {kind}"));
+    }
+    out.push_str("}\n\n");
+}
+
+/// Every string enum component becomes an open enum (`Unknown(String)` for values a newer
+/// server adds), declared with `open_enum!` from `open_enum.rs`.
+fn enum_decls(doc: &Value, settings: &mut GenerationSettings, out: &mut String) {
+    out.push_str("/// Enumerations of the spec. Each accepts values this SDK does not know yet.\n");
+    out.push_str("pub mod enums {\n");
+    for (name, schema) in spec::schemas(doc) {
+        let Some(values) = schema.get("enum").and_then(Value::as_array) else {
+            continue;
+        };
+        if values.len() < 2 || schema.get("type").and_then(Value::as_str) != Some("string") {
+            continue;
+        }
+        out.push('\n');
+        let mut body = String::new();
+        doc_attr(&mut body, "        ", schema);
+        let _ = writeln!(body, "        {name} {{");
+        let mut used: Vec<String> = Vec::new();
+        for v in values.iter().filter_map(Value::as_str) {
+            let mut variant = v.to_upper_camel_case();
+            if variant.is_empty() || variant.starts_with(|c: char| c.is_ascii_digit()) {
+                variant.insert(0, 'V');
+            }
+            if variant == "Unknown" || variant == "Self" {
+                variant.push_str("Value");
+            }
+            while used.contains(&variant) {
+                variant.push('_');
+            }
+            used.push(variant.clone());
+            let _ = writeln!(body, "            {variant} = {v:?},");
+        }
+        body.push_str("        }\n");
+        let _ = writeln!(out, "    crate::open_enum! {{\n{body}    }}");
+        settings.with_replacement(
+            name,
+            format!("crate::enums::{name}"),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+    out.push_str("}\n");
+}
+
+/// A crate at `dir` that builds the generated file with this repository's hand-written support
+/// modules, for checking other spec versions compile.
+fn write_standalone_crate(dir: &Path, output: &Output) -> anyhow::Result<()> {
+    let root = repo_root();
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src)?;
+    for entry in std::fs::read_dir(root.join("crates/camunda-raw/src"))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name != "generated.rs" {
+            std::fs::copy(entry.path(), src.join(&name))?;
+        }
+    }
+    std::fs::write(src.join("generated.rs"), &output.files[0].1)?;
+    let manifest = std::fs::read_to_string(root.join("crates/camunda-raw/Cargo.toml"))?;
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml"))?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        standalone_manifest(&manifest, &workspace),
+    )?;
+    Ok(())
+}
+
+/// The raw crate's manifest with workspace inheritance resolved from the root manifest.
+fn standalone_manifest(manifest: &str, workspace: &str) -> String {
+    let dep_line = |name: &str| {
+        workspace
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} =")))
+            .map(str::to_owned)
+    };
+    let mut out = String::from("[workspace]\n\n");
+    for line in manifest.lines() {
+        if line.ends_with(".workspace = true") {
+            let key = line.trim_end_matches(".workspace = true");
+            match dep_line(key) {
+                Some(resolved) => out.push_str(&resolved),
+                None if key == "edition" => out.push_str("edition = \"2024\""),
+                None => continue,
+            }
+        } else if line.starts_with("[lints]") || line.starts_with("workspace = true") {
+            continue;
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `cargo xtask compat [--version V]...`: fetch other published specs, generate a standalone raw
+/// crate from each, and `cargo check` it.
+pub fn compat(args: &[String]) -> anyhow::Result<ExitCode> {
+    let mut versions: Vec<String> = args
+        .windows(2)
+        .filter(|w| w[0] == "--version")
+        .map(|w| w[1].clone())
+        .collect();
+    if versions.is_empty() {
+        versions = crate::fetch::COMPAT_VERSIONS
+            .iter()
+            .map(|v| (*v).to_owned())
+            .collect();
+    }
+    let root = repo_root();
+    let base = root.join("target/compat");
+    let mut failed = Vec::new();
+    for v in &versions {
+        let dir = base.join(v);
+        let spec_file = dir.join("rest-api.yaml");
+        crate::fetch::fetch(v, &spec_file)?;
+        let output = generate(&spec_file, false)?;
+        eprintln!("spec {v}:\n{}", output.report);
+        let crate_dir = dir.join("camunda-raw");
+        write_standalone_crate(&crate_dir, &output)?;
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["check", "--quiet", "--manifest-path"])
+            .arg(crate_dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", base.join("target"))
+            .status()?;
+        if status.success() {
+            eprintln!("compat: spec from registry version {v} generates a compiling client");
+        } else {
+            failed.push(v.clone());
+        }
+    }
+    if failed.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        anyhow::bail!("compat: generated clients failed to compile for {failed:?}")
+    }
+}

@@ -1,0 +1,30 @@
+//! Repository automation for camunda-rs, as a library so that tests can run codegen in-process.
+
+pub mod codegen;
+pub mod fetch;
+pub mod inventory;
+pub mod normalize;
+pub mod spec;
+pub mod test;
+
+use std::path::PathBuf;
+
+/// The repository root (the parent of `xtask/`).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the root")
+        .to_path_buf()
+}
+
+/// Takes the value that follows `flag` in `args`, if the flag is present.
+pub fn flag_value(args: &[String], flag: &str) -> anyhow::Result<Option<String>> {
+    match args.iter().position(|a| a == flag) {
+        None => Ok(None),
+        Some(i) => args
+            .get(i + 1)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| anyhow::anyhow!("{flag} needs a value")),
+    }
+}
