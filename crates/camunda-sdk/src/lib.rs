@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod worker;
 
 pub use camunda_raw::{enums, keys, types};
 pub use config::{Config, ConfigBuilder};

@@ -1,0 +1,1 @@
+//! Job workers (filled in by the worker work).
