@@ -1,1 +1,78 @@
-//! Authentication strategies (filled in by the auth work).
+//! Authentication: what goes into the `Authorization` header.
+//!
+//! Every request asks the client's [`AuthProvider`] for the header value. The SDK ships
+//! [`NoAuth`], [`BasicAuth`], [`BearerToken`] and [`OAuthProvider`] (OAuth 2.0 client
+//! credentials with an in-memory, single-flight token cache); [`from_config`] picks the one a
+//! [`Config`](crate::Config) asks for. Implement [`AuthProvider`] yourself for anything else and
+//! pass it to [`ConfigBuilder::auth_provider`](crate::ConfigBuilder::auth_provider).
+//!
+//! Secrets never appear in `Debug` output, `Display` output or logs, and produced header
+//! values are marked sensitive.
+
+mod basic;
+mod oauth;
+
+pub use crate::config::{AuthConfig, OAuthConfig, Secret};
+pub use basic::{BasicAuth, BearerToken, NoAuth};
+pub use oauth::{DEFAULT_TOKEN_LIFETIME, OAuthProvider, REFRESH_MARGIN};
+
+use crate::config::Config;
+use crate::error::Error;
+use futures::future::BoxFuture;
+use reqwest::header::HeaderValue;
+use std::sync::Arc;
+
+/// Supplies the `Authorization` header of every request.
+///
+/// ```
+/// use camunda_sdk::auth::AuthProvider;
+/// use futures::future::BoxFuture;
+/// use reqwest::header::HeaderValue;
+///
+/// /// Reads a token that a sidecar keeps fresh.
+/// #[derive(Debug)]
+/// struct SidecarToken;
+///
+/// impl AuthProvider for SidecarToken {
+///     fn authorization(&self) -> BoxFuture<'_, camunda_sdk::Result<Option<HeaderValue>>> {
+///         Box::pin(async {
+///             let mut value = HeaderValue::from_static("Bearer from-the-sidecar");
+///             value.set_sensitive(true);
+///             Ok(Some(value))
+///         })
+///     }
+/// }
+/// ```
+pub trait AuthProvider: Send + Sync + std::fmt::Debug {
+    /// The value of the `Authorization` header; `None` sends no header.
+    ///
+    /// Implementations should mark the value sensitive
+    /// ([`HeaderValue::set_sensitive`]) so that it is never logged.
+    fn authorization(&self) -> BoxFuture<'_, Result<Option<HeaderValue>, Error>>;
+
+    /// Forgets cached credentials. The client calls this when the API answers 401, before it
+    /// retries the request once with a fresh [`authorization`](AuthProvider::authorization).
+    fn invalidate(&self) {}
+}
+
+/// The provider a configuration asks for, using `http` for token requests (OAuth).
+///
+/// OAuth token requests use the configuration's request timeout.
+pub fn from_config(config: &Config, http: reqwest::Client) -> Arc<dyn AuthProvider> {
+    match config.auth() {
+        AuthConfig::None => Arc::new(NoAuth),
+        AuthConfig::Basic { username, password } => {
+            Arc::new(BasicAuth::new(username.clone(), password.clone()))
+        }
+        AuthConfig::Bearer(token) => Arc::new(BearerToken::new(token.clone())),
+        AuthConfig::OAuth(oauth) => Arc::new(
+            OAuthProvider::new(oauth.clone(), http).with_request_timeout(config.request_timeout()),
+        ),
+        AuthConfig::Custom(provider) => provider.clone(),
+    }
+}
+
+fn sensitive(mut value: HeaderValue) -> HeaderValue {
+    value.set_sensitive(true);
+    value
+}
