@@ -144,8 +144,14 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
     content.push('\n');
     content.push_str(&decls);
 
+    let facade_ops = crate::facade::plan(&inventory, &content)?;
+    let mut files = vec![(PathBuf::from(GENERATED), content)];
+    for (path, text) in crate::facade::render(&facade_ops) {
+        files.push((PathBuf::from(path), text));
+    }
+
     Ok(Output {
-        files: vec![(PathBuf::from(GENERATED), content)],
+        files,
         report,
         inventory,
         keys,

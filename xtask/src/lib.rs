@@ -1,6 +1,7 @@
 //! Repository automation for camunda-rs, as a library so that tests can run codegen in-process.
 
 pub mod codegen;
+pub mod facade;
 pub mod fetch;
 pub mod inventory;
 pub mod normalize;

@@ -1,0 +1,440 @@
+//! The one request pipeline. Every operation, generated or hand-written, goes through
+//! [`Transport::execute`]: auth header, default tenant, per-request timeout (long-poll aware),
+//! a `tracing` span, retries, and mapping failures to [`Error`].
+
+use crate::auth::AuthProvider;
+use crate::keys::TenantId;
+use crate::retry::RetryPolicy;
+use crate::types::ProblemDetail;
+use crate::{Error, Result};
+use reqwest::header::{self, HeaderValue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::Duration;
+use tracing::Instrument;
+
+pub(crate) use reqwest::Method;
+
+/// What the pipeline needs to know about an operation (generated from the inventory).
+#[derive(Debug)]
+pub(crate) struct OpMeta {
+    pub id: &'static str,
+    /// Safe to send again after an ambiguous failure.
+    pub idempotent: bool,
+    /// The body has an optional top-level `tenantId` the default tenant may fill.
+    pub tenant_in_body: bool,
+    #[allow(dead_code)] // read by the consistency helpers
+    pub eventually_consistent: bool,
+    #[allow(dead_code)] // read by the version guard
+    pub added_in: Option<&'static str>,
+    #[allow(dead_code)] // documents why `Call::long_poll` is used
+    pub long_poll: bool,
+}
+
+/// Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
+pub(crate) fn encode_path(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The body of a request, serialised once so retries resend the same bytes.
+pub(crate) enum Body {
+    None,
+    Json(Vec<u8>),
+    /// A multipart form is rebuilt for each attempt (forms are not cloneable).
+    Multipart(Arc<dyn Fn() -> reqwest::multipart::Form + Send + Sync>),
+}
+
+/// One request, before the pipeline sends it.
+pub(crate) struct Call {
+    pub op: &'static OpMeta,
+    pub method: Method,
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    pub body: Body,
+    /// Extra time the server may legitimately hold the request (long polling).
+    pub hold: Duration,
+}
+
+impl Call {
+    pub fn new(op: &'static OpMeta, method: Method, path: String) -> Self {
+        Call {
+            op,
+            method,
+            path,
+            query: Vec::new(),
+            body: Body::None,
+            hold: Duration::ZERO,
+        }
+    }
+
+    pub fn query(mut self, name: &'static str, value: Option<String>) -> Self {
+        if let Some(v) = value {
+            self.query.push((name, v));
+        }
+        self
+    }
+
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Result<Self> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::InvalidArgument {
+            name: "body",
+            message: format!("could not serialise the request body: {e}"),
+        })?;
+        self.body = Body::Json(bytes);
+        Ok(self)
+    }
+
+    #[allow(dead_code)] // used by the multipart operations
+    pub fn multipart(
+        mut self,
+        form: Arc<dyn Fn() -> reqwest::multipart::Form + Send + Sync>,
+    ) -> Self {
+        self.body = Body::Multipart(form);
+        self
+    }
+
+    /// The server may hold this request for `request_timeout_ms` (job activation long poll).
+    pub fn long_poll(mut self, request_timeout_ms: Option<i64>) -> Self {
+        // The server's default long poll (a value of 0 or none) is 10 s at most.
+        let ms = match request_timeout_ms {
+            Some(ms) if ms > 0 => ms as u64,
+            Some(ms) if ms < 0 => 0,
+            _ => 10_000,
+        };
+        self.hold = Duration::from_millis(ms);
+        self
+    }
+}
+
+/// Shared by every clone of a client.
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    /// The cluster address without a trailing `/`.
+    address: String,
+    auth: Arc<dyn AuthProvider>,
+    default_tenant: Option<TenantId>,
+    request_timeout: Duration,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("address", &self.address)
+            .field("auth", &self.auth)
+            .field("default_tenant", &self.default_tenant)
+            .field("request_timeout", &self.request_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Answers kept whole for error messages are cut to this many bytes.
+const BODY_EXCERPT: usize = 512;
+
+impl Transport {
+    pub fn new(
+        http: reqwest::Client,
+        address: &str,
+        auth: Arc<dyn AuthProvider>,
+        default_tenant: Option<TenantId>,
+        request_timeout: Duration,
+    ) -> Self {
+        Transport {
+            http,
+            address: address.trim_end_matches('/').to_owned(),
+            auth,
+            default_tenant,
+            request_timeout,
+        }
+    }
+
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// Sends `call` under `policy` and returns the successful response.
+    pub async fn execute(&self, mut call: Call, policy: &RetryPolicy) -> Result<reqwest::Response> {
+        self.inject_tenant(&mut call);
+        let span = tracing::debug_span!(
+            "camunda.request",
+            operation = call.op.id,
+            method = %call.method,
+            path = %call.path,
+        );
+        async {
+            let mut attempt = 1;
+            let mut refreshed = false;
+            loop {
+                let result = self.attempt(&call).await;
+                let err = match result {
+                    Ok(resp) => return Ok(resp),
+                    Err(e) => e,
+                };
+                // A 401 means the credentials went stale: refresh once and resend at once.
+                if err.status() == Some(401) && !refreshed {
+                    refreshed = true;
+                    self.auth.invalidate();
+                    tracing::debug!("401: refreshing credentials and retrying once");
+                    continue;
+                }
+                if !policy.should_retry(&err, call.op.idempotent, attempt) {
+                    return Err(err);
+                }
+                let wait = policy.delay(attempt, err.retry_after());
+                tracing::debug!(attempt, ?wait, error = %err, "retrying");
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Fills the default tenant into a body that takes one and does not name one.
+    fn inject_tenant(&self, call: &mut Call) {
+        let (Some(tenant), true, Body::Json(bytes)) =
+            (&self.default_tenant, call.op.tenant_in_body, &mut call.body)
+        else {
+            return;
+        };
+        let Ok(serde_json::Value::Object(mut obj)) = serde_json::from_slice(bytes) else {
+            return;
+        };
+        if obj.get("tenantId").is_none_or(serde_json::Value::is_null) {
+            obj.insert("tenantId".into(), tenant.as_str().into());
+            if let Ok(new) = serde_json::to_vec(&obj) {
+                *bytes = new;
+            }
+        }
+    }
+
+    async fn attempt(&self, call: &Call) -> Result<reqwest::Response> {
+        let url = format!("{}{}", self.address, call.path);
+        let timeout = self.request_timeout + call.hold;
+        let mut req = self
+            .http
+            .request(call.method.clone(), url)
+            .timeout(timeout)
+            .header(header::ACCEPT, HeaderValue::from_static("application/json"));
+        if !call.query.is_empty() {
+            req = req.query(&call.query);
+        }
+        match &call.body {
+            Body::None => {}
+            Body::Json(bytes) => {
+                req = req
+                    .header(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    )
+                    .body(bytes.clone());
+            }
+            Body::Multipart(form) => req = req.multipart(form()),
+        }
+        if let Some(value) = self.auth.authorization().await? {
+            req = req.header(header::AUTHORIZATION, value);
+        }
+        let op = call.op.id;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| transport_error(op, e, timeout))?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        Err(http_error(op, resp, timeout).await)
+    }
+
+    /// A JSON answer decoded into `T`.
+    pub async fn json<T: DeserializeOwned>(&self, call: Call, policy: &RetryPolicy) -> Result<T> {
+        let op = call.op.id;
+        let bytes = self.body_bytes(call, policy).await?;
+        decode(op, &bytes)
+    }
+
+    /// A JSON answer, or `None` for 204 No Content.
+    pub async fn json_or_none<T: DeserializeOwned>(
+        &self,
+        call: Call,
+        policy: &RetryPolicy,
+    ) -> Result<Option<T>> {
+        let op = call.op.id;
+        let resp = self.execute(call, policy).await?;
+        if resp.status() == reqwest::StatusCode::NO_CONTENT {
+            return Ok(None);
+        }
+        let bytes = read_body(op, resp, self.request_timeout).await?;
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        decode(op, &bytes).map(Some)
+    }
+
+    /// An answer with no body the caller needs.
+    pub async fn unit(&self, call: Call, policy: &RetryPolicy) -> Result<()> {
+        let op = call.op.id;
+        let resp = self.execute(call, policy).await?;
+        read_body(op, resp, self.request_timeout).await.map(drop)
+    }
+
+    /// A text answer (XML, plain text).
+    pub async fn text(&self, call: Call, policy: &RetryPolicy) -> Result<String> {
+        let op = call.op.id;
+        let bytes = self.body_bytes(call, policy).await?;
+        String::from_utf8(bytes).map_err(|e| Error::Decode {
+            operation: op,
+            message: format!("the answer is not UTF-8: {e}"),
+            body: String::new(),
+        })
+    }
+
+    /// A text answer, or `None` for 204 No Content.
+    pub async fn text_or_none(&self, call: Call, policy: &RetryPolicy) -> Result<Option<String>> {
+        let op = call.op.id;
+        let resp = self.execute(call, policy).await?;
+        if resp.status() == reqwest::StatusCode::NO_CONTENT {
+            return Ok(None);
+        }
+        let bytes = read_body(op, resp, self.request_timeout).await?;
+        String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|e| Error::Decode {
+                operation: op,
+                message: format!("the answer is not UTF-8: {e}"),
+                body: String::new(),
+            })
+    }
+
+    /// A binary answer.
+    pub async fn bytes(&self, call: Call, policy: &RetryPolicy) -> Result<Vec<u8>> {
+        self.body_bytes(call, policy).await
+    }
+
+    async fn body_bytes(&self, call: Call, policy: &RetryPolicy) -> Result<Vec<u8>> {
+        let op = call.op.id;
+        let resp = self.execute(call, policy).await?;
+        read_body(op, resp, self.request_timeout).await
+    }
+}
+
+async fn read_body(
+    op: &'static str,
+    resp: reqwest::Response,
+    timeout: Duration,
+) -> Result<Vec<u8>> {
+    resp.bytes()
+        .await
+        .map(|b| b.to_vec())
+        .map_err(|e| transport_error(op, e, timeout))
+}
+
+fn decode<T: DeserializeOwned>(op: &'static str, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| Error::Decode {
+        operation: op,
+        message: e.to_string(),
+        body: excerpt(bytes),
+    })
+}
+
+fn excerpt(bytes: &[u8]) -> String {
+    let cut = &bytes[..bytes.len().min(BODY_EXCERPT)];
+    let mut s = String::from_utf8_lossy(cut).into_owned();
+    if bytes.len() > BODY_EXCERPT {
+        s.push('…');
+    }
+    s
+}
+
+fn transport_error(op: &'static str, e: reqwest::Error, timeout: Duration) -> Error {
+    if e.is_timeout() {
+        Error::Timeout {
+            operation: op,
+            after: timeout,
+        }
+    } else {
+        Error::Transport {
+            operation: op,
+            not_sent: e.is_connect(),
+            source: e,
+        }
+    }
+}
+
+/// Maps a non-2xx answer: the problem detail when the body is one, else an excerpt.
+async fn http_error(op: &'static str, resp: reqwest::Response, timeout: Duration) -> Error {
+    let status = resp.status().as_u16();
+    let retry_after = resp
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_retry_after);
+    let bytes = match resp.bytes().await {
+        Ok(b) => b,
+        Err(e) => return transport_error(op, e, timeout),
+    };
+    let problem = serde_json::from_slice::<ProblemDetail>(&bytes)
+        .ok()
+        .filter(|p| p.title.is_some() || p.detail.is_some() || p.status.is_some());
+    let body = match &problem {
+        Some(_) => None,
+        None if bytes.is_empty() => None,
+        None => Some(excerpt(&bytes)),
+    };
+    Error::Http {
+        operation: op,
+        status,
+        problem: problem.map(Box::new),
+        body,
+        retry_after,
+    }
+}
+
+/// `Retry-After` in seconds or as an HTTP date.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let delta = when.signed_duration_since(chrono::Utc::now());
+    delta.to_std().ok().or(Some(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn long_poll_extends_the_timeout() {
+        static OP: OpMeta = OpMeta {
+            id: "activateJobs",
+            idempotent: false,
+            tenant_in_body: false,
+            eventually_consistent: false,
+            added_in: None,
+            long_poll: true,
+        };
+        let call = Call::new(&OP, Method::POST, "/v2/jobs/activation".into());
+        assert_eq!(call.long_poll(Some(60_000)).hold, Duration::from_secs(60));
+        let call = Call::new(&OP, Method::POST, "/v2/jobs/activation".into());
+        assert_eq!(call.long_poll(Some(-1)).hold, Duration::ZERO);
+    }
+}
