@@ -171,7 +171,7 @@ impl JobApi for Fake {
             let mut st = self.st();
             st.complete_calls += 1;
             if let Some(n) = st.script.complete_503_every
-                && st.complete_calls % n == 0
+                && st.complete_calls.is_multiple_of(n)
             {
                 return Err(http(503));
             }
@@ -370,7 +370,7 @@ async fn shutdown_drains_in_flight_jobs_and_reports_the_rest() {
     let workers = JobWorkers::new(fake.clone());
     let w = workers.create_job_worker(config(16), |job: Job| async move {
         let key: u64 = job.key().as_str().parse().unwrap();
-        let pause = if key % 2 == 0 { 30 } else { 10_000 };
+        let pause = if key.is_multiple_of(2) { 30 } else { 10_000 };
         tokio::time::sleep(Duration::from_millis(pause)).await;
         Ok::<_, Error>(Outcome::complete())
     });
@@ -715,4 +715,51 @@ fn config_from_environment() {
             other => panic!("expected a config error, got {other}"),
         }
     }
+}
+
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+#[allow(dead_code)]
+struct Order {
+    item: Item,
+}
+
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+#[allow(dead_code)]
+struct Item {
+    qty: u32,
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decode_errors_name_nested_and_missing_variables() {
+    let fake = Fake::new(
+        8,
+        [
+            job(1, 3, serde_json::json!({"item": {"qty": "x"}}), false),
+            job(2, 3, serde_json::json!({"other": 1}), false),
+            job(3, 3, serde_json::json!({"item": {}}), false),
+        ],
+    );
+    let workers = JobWorkers::new(fake.clone());
+    workers.create_job_worker(
+        config(8),
+        typed(|_order: Order, _job: Job| async { Ok::<_, Error>(Outcome::complete()) }),
+    );
+    wait_until("3 fails", || fake.st().fails.len() == 3).await;
+    workers.shutdown(Duration::from_secs(1)).await;
+    let st = fake.st();
+    let msg = |key: &str| {
+        st.fails
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, r)| r.error_message.clone())
+            .unwrap()
+    };
+    assert!(msg("1").contains("`item.qty`"), "{}", msg("1"));
+    assert!(msg("2").contains("missing field `item`"), "{}", msg("2"));
+    assert!(
+        msg("3").contains("`item`") && msg("3").contains("`qty`"),
+        "{}",
+        msg("3")
+    );
+    assert_eq!(st.activations[0].fetch_variable, ["item"]);
 }

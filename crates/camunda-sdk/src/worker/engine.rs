@@ -723,7 +723,7 @@ fn command(job: &Job, outcome: Outcome) -> Option<Command> {
 fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| duration_ms(d))
+        .map_or(0, duration_ms)
 }
 
 /// Sends the handler's result, retrying transient failures with backoff (independently of the
