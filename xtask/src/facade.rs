@@ -400,9 +400,6 @@ pub fn render(ops: &[FacadeOp]) -> Vec<(String, String)> {
         }
         if f.body.is_some() {
             chain.push_str(".json(body)?");
-            if f.op.long_poll {
-                chain.push_str(".long_poll(body.request_timeout)");
-            }
         }
         let _ = writeln!(
             client,

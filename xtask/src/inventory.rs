@@ -202,7 +202,8 @@ fn success_schema(op: &Value) -> Option<&Value> {
         .find_map(|(_, r)| r.pointer("/content/application~1json/schema"))
 }
 
-/// Property names of a schema, following references and `allOf`.
+/// Property names of a schema, following references and compositions (a property of any
+/// `oneOf`/`anyOf` branch counts: the caller may send it).
 fn properties(doc: &Value, schema: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![schema];
@@ -221,8 +222,10 @@ fn properties(doc: &Value, schema: &Value) -> Vec<String> {
         if let Some(props) = s.get("properties").and_then(Value::as_object) {
             out.extend(props.keys().cloned());
         }
-        if let Some(all) = s.get("allOf").and_then(Value::as_array) {
-            stack.extend(all);
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some(list) = s.get(key).and_then(Value::as_array) {
+                stack.extend(list);
+            }
         }
     }
     out

@@ -28,7 +28,7 @@ pub(crate) struct OpMeta {
     pub eventually_consistent: bool,
     #[allow(dead_code)] // read by the version guard
     pub added_in: Option<&'static str>,
-    #[allow(dead_code)] // documents why `Call::long_poll` is used
+    /// The server may hold the request for the body's `requestTimeout`.
     pub long_poll: bool,
 }
 
@@ -88,6 +88,14 @@ impl Call {
             name: "body",
             message: format!("could not serialise the request body: {e}"),
         })?;
+        if self.op.long_poll {
+            // The body's `requestTimeout` (job activation, or creating an instance that awaits
+            // completion) is how long the server may hold the request.
+            let timeout = serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| v.get("requestTimeout").and_then(serde_json::Value::as_i64));
+            self = self.long_poll(timeout);
+        }
         self.body = Body::Json(bytes);
         Ok(self)
     }
@@ -102,7 +110,7 @@ impl Call {
     }
 
     /// The server may hold this request for `request_timeout_ms` (job activation long poll).
-    pub fn long_poll(mut self, request_timeout_ms: Option<i64>) -> Self {
+    fn long_poll(mut self, request_timeout_ms: Option<i64>) -> Self {
         // The server's default long poll (a value of 0 or none) is 10 s at most.
         let ms = match request_timeout_ms {
             Some(ms) if ms > 0 => ms as u64,

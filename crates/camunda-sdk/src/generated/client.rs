@@ -1934,7 +1934,7 @@ impl CamundaClient {
             Method::POST,
             "/v2/jobs/activation".into(),
         );
-        self.send_json(call.json(body)?.long_poll(body.request_timeout)).await
+        self.send_json(call.json(body)?).await
     }
     /// Search jobs
     ///

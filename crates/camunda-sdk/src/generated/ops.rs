@@ -372,7 +372,7 @@ pub(crate) const SEARCH_CORRELATED_MESSAGE_SUBSCRIPTIONS: OpMeta = OpMeta {
 pub(crate) const EVALUATE_DECISION: OpMeta = OpMeta {
     id: "evaluateDecision",
     idempotent: false,
-    tenant_in_body: false,
+    tenant_in_body: true,
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
@@ -1012,10 +1012,10 @@ pub(crate) const GET_PROCESS_DEFINITION_INSTANCE_VERSION_STATISTICS: OpMeta = Op
 pub(crate) const CREATE_PROCESS_INSTANCE: OpMeta = OpMeta {
     id: "createProcessInstance",
     idempotent: false,
-    tenant_in_body: false,
+    tenant_in_body: true,
     eventually_consistent: false,
     added_in: Some("8.6"),
-    long_poll: false,
+    long_poll: true,
 };
 pub(crate) const CANCEL_PROCESS_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     id: "cancelProcessInstancesBatchOperation",

@@ -1,0 +1,345 @@
+//! Behaviour of the facade's transport pipeline: retries, errors, default tenant, auth refresh,
+//! and the blocking twin.
+
+mod support;
+
+use camunda_sdk::{CamundaClient, Config, Error, RetryPolicy, keys, types};
+use httpmock::prelude::*;
+use std::time::{Duration, Instant};
+use support::{Reply, Scripted};
+
+fn client(url: &str) -> CamundaClient {
+    let config = Config::builder().rest_address(url).no_auth().build().unwrap();
+    CamundaClient::new(config)
+        .unwrap()
+        .with_retry_policy(fast_retries())
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+fn create_instance_body() -> types::ProcessInstanceCreationInstruction {
+    serde_json::from_value(serde_json::json!({ "processDefinitionId": "order-process" })).unwrap()
+}
+
+const SEARCH_PAGE: &str =
+    r#"{"items":[],"page":{"totalItems":0,"hasMoreTotalItems":false}}"#;
+const CREATED: &str = r#"{"processDefinitionId":"order-process","processDefinitionVersion":1,
+  "tenantId":"<default>","variables":{},"processDefinitionKey":"2251799813685249",
+  "processInstanceKey":"2251799813685250","tags":[]}"#;
+
+#[tokio::test]
+async fn search_retries_a_503_and_succeeds() {
+    let server = Scripted::start(vec![
+        Reply::json(503, r#"{"title":"Service Unavailable","status":503}"#),
+        Reply::json(200, SEARCH_PAGE),
+    ])
+    .await;
+    let result = client(&server.url)
+        .search_process_instances(&Default::default())
+        .await;
+    let page = result.expect("the retry succeeds");
+    assert!(page.items.is_empty());
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| r.path == "/v2/process-instances/search"));
+}
+
+#[tokio::test]
+async fn create_is_not_retried_after_an_ambiguous_504() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v2/process-instances");
+            then.status(504).body("gateway timeout");
+        })
+        .await;
+    let err = client(&server.base_url())
+        .create_process_instance(&create_instance_body())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(504));
+    assert_eq!(err.operation(), Some("createProcessInstance"));
+    assert_eq!(mock.calls_async().await, 1, "a create must not be sent twice");
+}
+
+#[tokio::test]
+async fn ambiguous_create_is_retried_when_the_caller_opts_in() {
+    let server = Scripted::start(vec![
+        Reply::json(504, ""),
+        Reply::json(200, CREATED),
+    ])
+    .await;
+    let created = client(&server.url)
+        .with_retry_policy(fast_retries().retry_ambiguous(true))
+        .create_process_instance(&create_instance_body())
+        .await
+        .expect("opted-in retry succeeds");
+    assert_eq!(created.process_instance_key, keys::ProcessInstanceKey::from(2251799813685250_i64));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn create_is_retried_on_backpressure() {
+    let server = Scripted::start(vec![
+        Reply::json(429, r#"{"title":"RESOURCE_EXHAUSTED","status":429}"#),
+        Reply::json(200, CREATED),
+    ])
+    .await;
+    client(&server.url)
+        .create_process_instance(&create_instance_body())
+        .await
+        .expect("backpressure is safe to retry: the server did not act");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let server = Scripted::start(vec![
+        Reply::json(429, r#"{"title":"Too Many Requests","status":429}"#).header("retry-after", "1"),
+        Reply::json(200, SEARCH_PAGE),
+    ])
+    .await;
+    let started = Instant::now();
+    client(&server.url)
+        .search_process_instances(&Default::default())
+        .await
+        .unwrap();
+    // A lower bound only: the client waited at least what the server asked.
+    assert!(started.elapsed() >= Duration::from_millis(950));
+}
+
+#[tokio::test]
+async fn retry_budget_is_bounded() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/v2/process-instances/search");
+            then.status(503).body("");
+        })
+        .await;
+    let err = client(&server.base_url())
+        .with_retry_policy(fast_retries().max_attempts(3))
+        .search_process_instances(&Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert!(err.is_retryable());
+    assert_eq!(mock.calls_async().await, 3);
+}
+
+#[tokio::test]
+async fn error_bodies_map_to_the_right_shape() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/process-instances/1");
+            then.status(404)
+                .header("content-type", "application/problem+json")
+                .body(r#"{"type":"about:blank","title":"NOT_FOUND","status":404,"detail":"Process instance with key '1' not found"}"#);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/process-instances/2");
+            then.status(502)
+                .header("content-type", "text/html")
+                .body("<html><body><h1>502 Bad Gateway</h1></body></html>");
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/process-instances/3");
+            then.status(500);
+        })
+        .await;
+    let c = client(&server.base_url()).with_retry_policy(RetryPolicy::none());
+
+    let err = c.get_process_instance(&1_i64.into()).await.unwrap_err();
+    let problem = err.problem().expect("a problem detail");
+    assert_eq!(problem.title.as_deref(), Some("NOT_FOUND"));
+    assert_eq!(err.status(), Some(404));
+    assert!(!err.is_retryable());
+    assert!(err.to_string().contains("not found"), "{err}");
+
+    let err = c.get_process_instance(&2_i64.into()).await.unwrap_err();
+    match &err {
+        Error::Http { status: 502, problem: None, body: Some(body), .. } => {
+            assert!(body.contains("502 Bad Gateway"))
+        }
+        other => panic!("expected an HTTP error with the HTML body, got {other:?}"),
+    }
+
+    let err = c.get_process_instance(&3_i64.into()).await.unwrap_err();
+    match &err {
+        Error::Http { status: 500, problem: None, body: None, operation: "getProcessInstance", .. } => {}
+        other => panic!("expected an empty 500, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn garbage_success_body_is_a_decode_error() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/topology");
+            then.status(200).body("<html>captive portal</html>");
+        })
+        .await;
+    let err = client(&server.base_url()).get_topology().await.unwrap_err();
+    match err {
+        Error::Decode { operation, body, .. } => {
+            assert_eq!(operation, "getTopology");
+            assert!(body.contains("captive portal"));
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn default_tenant_is_injected_but_never_overrides() {
+    let server = Scripted::start(vec![Reply::json(200, CREATED)]).await;
+    let config = Config::builder()
+        .rest_address(&server.url)
+        .no_auth()
+        .default_tenant_id(keys::TenantId::new("tenant-a").unwrap())
+        .build()
+        .unwrap();
+    let c = CamundaClient::new(config).unwrap();
+
+    c.create_process_instance(&create_instance_body()).await.unwrap();
+    let mut explicit = create_instance_body();
+    explicit = serde_json::from_value({
+        let mut v = serde_json::to_value(&explicit).unwrap();
+        v["tenantId"] = "tenant-b".into();
+        v
+    })
+    .unwrap();
+    c.create_process_instance(&explicit).await.unwrap();
+    // A search body takes no top-level tenant: nothing is injected there.
+    c.search_process_instances(&Default::default()).await.ok();
+
+    let bodies: Vec<serde_json::Value> = server
+        .requests()
+        .iter()
+        .map(|r| serde_json::from_str(&r.body).unwrap())
+        .collect();
+    assert_eq!(bodies[0]["tenantId"], "tenant-a");
+    assert_eq!(bodies[1]["tenantId"], "tenant-b");
+    assert!(bodies[2].get("tenantId").is_none());
+    assert!(!server.requests()[0].body.contains("null"), "no null for unset fields");
+}
+
+#[tokio::test]
+async fn a_401_refreshes_credentials_once_then_gives_up() {
+    let server = MockServer::start_async().await;
+    let token = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/oauth/token");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"{"access_token":"stale","expires_in":3600,"token_type":"Bearer"}"#);
+        })
+        .await;
+    let api = server
+        .mock_async(|when, then| {
+            when.path("/v2/topology").header("authorization", "Bearer stale");
+            then.status(401).body("");
+        })
+        .await;
+    let config = Config::builder()
+        .rest_address(server.base_url())
+        .oauth("my-client", "s3cr3t-value")
+        .oauth_url(server.url("/oauth/token"))
+        .build()
+        .unwrap();
+    let err = CamundaClient::new(config).unwrap().get_topology().await.unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(token.calls_async().await, 2, "one refresh after the 401");
+    assert_eq!(api.calls_async().await, 2, "one retry, not a loop");
+}
+
+#[tokio::test]
+async fn a_401_with_a_fresh_token_succeeds() {
+    let api = Scripted::start(vec![
+        Reply::json(401, ""),
+        Reply::json(200, r#"{"brokers":[],"clusterSize":1,"partitionsCount":1,"replicationFactor":1,"gatewayVersion":"8.10.0","lastCompletedChangeId":"-1"}"#),
+    ])
+    .await;
+    let config = Config::builder()
+        .rest_address(&api.url)
+        .bearer_token("t0k3n")
+        .build()
+        .unwrap();
+    let c = CamundaClient::new(config).unwrap();
+    c.get_topology().await.expect("the retry after the 401 succeeds");
+    let requests = api.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| r
+        .headers
+        .iter()
+        .any(|(k, v)| k == "authorization" && v == "Bearer t0k3n")));
+}
+
+#[test]
+fn blocking_client_works_without_a_runtime() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.path("/v2/topology");
+        then.status(200).header("content-type", "application/json").body(
+            r#"{"brokers":[],"clusterSize":3,"partitionsCount":3,"replicationFactor":3,"gatewayVersion":"8.10.0","lastCompletedChangeId":"-1"}"#,
+        );
+    });
+    let config = Config::builder().rest_address(server.base_url()).no_auth().build().unwrap();
+    let client = camunda_sdk::blocking::CamundaClient::new(config).unwrap();
+    let topology = client.get_topology().unwrap();
+    assert_eq!(topology.cluster_size, 3);
+    // Usable from other threads at once.
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| assert_eq!(client.get_topology().unwrap().partitions_count, 3));
+        }
+    });
+}
+
+#[tokio::test]
+async fn blocking_client_inside_a_runtime_is_an_error_not_a_panic() {
+    let config = Config::builder().rest_address("http://127.0.0.1:9").no_auth().build().unwrap();
+    let client = camunda_sdk::blocking::CamundaClient::new(config).unwrap();
+    match client.get_topology() {
+        Err(Error::Runtime(msg)) => assert!(msg.contains("async runtime")),
+        other => panic!("expected Error::Runtime, got {other:?}"),
+    }
+    // Dropping it here must not panic either.
+    drop(client);
+}
+
+#[test]
+fn every_async_operation_has_a_blocking_twin_with_the_same_signature() {
+    let root = xtask::repo_root();
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let async_src = read(xtask::facade::CLIENT);
+    let blocking_src = read(xtask::facade::BLOCKING);
+    let inventory = xtask::codegen::generate(&root.join(xtask::codegen::SPEC), true)
+        .unwrap()
+        .inventory;
+    let signature = |src: &str, prefix: &str, method: &str| -> Option<String> {
+        let start = src.find(&format!("{prefix}{method}("))? + prefix.len();
+        let end = start + src[start..].find('{')?;
+        // Compare tokens, not layout: drop whitespace and trailing commas.
+        let compact: String = src[start..end].split_whitespace().collect();
+        Some(compact.replace(",)", ")"))
+    };
+    let mut checked = 0;
+    for op in inventory.iter().filter(|o| !o.hand_written) {
+        let m = op.method_name();
+        let a = signature(&async_src, "pub async fn ", &m)
+            .unwrap_or_else(|| panic!("async client lacks {m}"));
+        let b = signature(&blocking_src, "pub fn ", &m)
+            .unwrap_or_else(|| panic!("blocking client lacks {m}"));
+        assert_eq!(a, b, "signatures differ for {m}");
+        checked += 1;
+    }
+    assert_eq!(checked, 241);
+}
