@@ -119,3 +119,74 @@ fn assert_send_sync() {
     is::<CamundaClient>();
     let _ = Error::Runtime(String::new());
 }
+
+/// The client is the workers' job source: activation, completion, failure, BPMN errors and
+/// timeout updates go through the same pipeline (auth, retries, tracing) as every other call.
+impl crate::worker::JobApi for CamundaClient {
+    fn activate_jobs(
+        &self,
+        req: crate::types::JobActivationRequest,
+    ) -> futures::future::BoxFuture<'_, Result<Vec<crate::types::ActivatedJobResult>>> {
+        Box::pin(async move { Ok(CamundaClient::activate_jobs(self, &req).await?.jobs) })
+    }
+
+    fn complete_job(
+        &self,
+        key: &crate::keys::JobKey,
+        req: crate::types::JobCompletionRequest,
+    ) -> futures::future::BoxFuture<'_, Result<()>> {
+        let key = key.clone();
+        Box::pin(async move { CamundaClient::complete_job(self, &key, &req).await })
+    }
+
+    fn fail_job(
+        &self,
+        key: &crate::keys::JobKey,
+        req: crate::types::JobFailRequest,
+    ) -> futures::future::BoxFuture<'_, Result<()>> {
+        let key = key.clone();
+        Box::pin(async move { CamundaClient::fail_job(self, &key, &req).await })
+    }
+
+    fn throw_job_error(
+        &self,
+        key: &crate::keys::JobKey,
+        req: crate::types::JobErrorRequest,
+    ) -> futures::future::BoxFuture<'_, Result<()>> {
+        let key = key.clone();
+        Box::pin(async move { CamundaClient::throw_job_error(self, &key, &req).await })
+    }
+
+    fn update_job(
+        &self,
+        key: &crate::keys::JobKey,
+        req: crate::types::JobUpdateRequest,
+    ) -> futures::future::BoxFuture<'_, Result<()>> {
+        let key = key.clone();
+        Box::pin(async move { CamundaClient::update_job(self, &key, &req).await })
+    }
+}
+
+impl CamundaClient {
+    /// A registry of job workers that take jobs through this client.
+    ///
+    /// ```no_run
+    /// # async fn run(client: camunda_sdk::CamundaClient) {
+    /// use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
+    ///
+    /// let workers = client.job_workers();
+    /// workers.create_job_worker(JobWorkerConfig::new("send-email"), |job: Job| async move {
+    ///     println!("sending for {}", job.process_instance_key());
+    ///     Ok::<_, std::io::Error>(Outcome::complete())
+    /// });
+    /// let report = workers
+    ///     .run_until(async { tokio::time::sleep(std::time::Duration::from_secs(60)).await },
+    ///                std::time::Duration::from_secs(10))
+    ///     .await;
+    /// println!("{} unfinished", report.unfinished.len());
+    /// # }
+    /// ```
+    pub fn job_workers(&self) -> crate::worker::JobWorkers {
+        crate::worker::JobWorkers::new(Arc::new(self.clone()))
+    }
+}
