@@ -488,11 +488,19 @@ async fn poll_loop(w: Arc<Worker>) {
             worker: Some(cfg.worker_name.clone()),
         };
         bump(&w.counters.activation_requests);
+        let activation = AssertUnwindSafe(w.api.activate_jobs(req)).catch_unwind();
         let result = tokio::select! {
             biased;
             _ = stop.wait_for(|s| *s) => break,
-            r = w.api.activate_jobs(req) => r,
+            r = activation => r,
         };
+        // A panicking `JobApi` is a bug, but it must not end the worker: report and back off.
+        let result = result.unwrap_or_else(|payload| {
+            Err(crate::Error::InvalidArgument {
+                name: "JobApi::activate_jobs",
+                message: format!("panicked: {}", panic_message(&*payload)),
+            })
+        });
         match result {
             Ok(jobs) => {
                 if failures > 0 {

@@ -208,7 +208,8 @@ pub enum Outcome {
         /// Variables for the catching scope; must be a JSON object.
         variables: Option<Value>,
     },
-    /// Do nothing: the job times out and is activated again later.
+    /// Do nothing: the job times out and is activated again later. It no longer counts
+    /// against [`max_jobs_active`](super::JobWorkerConfig::max_jobs_active).
     Ignore,
 }
 
