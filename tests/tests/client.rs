@@ -9,7 +9,11 @@ use std::time::{Duration, Instant};
 use support::{Reply, Scripted};
 
 fn client(url: &str) -> CamundaClient {
-    let config = Config::builder().rest_address(url).no_auth().build().unwrap();
+    let config = Config::builder()
+        .rest_address(url)
+        .no_auth()
+        .build()
+        .unwrap();
     CamundaClient::new(config)
         .unwrap()
         .with_retry_policy(fast_retries())
@@ -23,8 +27,7 @@ fn create_instance_body() -> types::ProcessInstanceCreationInstruction {
     serde_json::from_value(serde_json::json!({ "processDefinitionId": "order-process" })).unwrap()
 }
 
-const SEARCH_PAGE: &str =
-    r#"{"items":[],"page":{"totalItems":0,"hasMoreTotalItems":false}}"#;
+const SEARCH_PAGE: &str = r#"{"items":[],"page":{"totalItems":0,"hasMoreTotalItems":false}}"#;
 const CREATED: &str = r#"{"processDefinitionId":"order-process","processDefinitionVersion":1,
   "tenantId":"<default>","variables":{},"processDefinitionKey":"2251799813685249",
   "processInstanceKey":"2251799813685250","tags":[]}"#;
@@ -43,7 +46,11 @@ async fn search_retries_a_503_and_succeeds() {
     assert!(page.items.is_empty());
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
-    assert!(requests.iter().all(|r| r.path == "/v2/process-instances/search"));
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.path == "/v2/process-instances/search")
+    );
 }
 
 #[tokio::test]
@@ -61,22 +68,25 @@ async fn create_is_not_retried_after_an_ambiguous_504() {
         .unwrap_err();
     assert_eq!(err.status(), Some(504));
     assert_eq!(err.operation(), Some("createProcessInstance"));
-    assert_eq!(mock.calls_async().await, 1, "a create must not be sent twice");
+    assert_eq!(
+        mock.calls_async().await,
+        1,
+        "a create must not be sent twice"
+    );
 }
 
 #[tokio::test]
 async fn ambiguous_create_is_retried_when_the_caller_opts_in() {
-    let server = Scripted::start(vec![
-        Reply::json(504, ""),
-        Reply::json(200, CREATED),
-    ])
-    .await;
+    let server = Scripted::start(vec![Reply::json(504, ""), Reply::json(200, CREATED)]).await;
     let created = client(&server.url)
         .with_retry_policy(fast_retries().retry_ambiguous(true))
         .create_process_instance(&create_instance_body())
         .await
         .expect("opted-in retry succeeds");
-    assert_eq!(created.process_instance_key, keys::ProcessInstanceKey::from(2251799813685250_i64));
+    assert_eq!(
+        created.process_instance_key,
+        keys::ProcessInstanceKey::from(2251799813685250_i64)
+    );
     assert_eq!(server.requests().len(), 2);
 }
 
@@ -97,7 +107,8 @@ async fn create_is_retried_on_backpressure() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let server = Scripted::start(vec![
-        Reply::json(429, r#"{"title":"Too Many Requests","status":429}"#).header("retry-after", "1"),
+        Reply::json(429, r#"{"title":"Too Many Requests","status":429}"#)
+            .header("retry-after", "1"),
         Reply::json(200, SEARCH_PAGE),
     ])
     .await;
@@ -165,7 +176,12 @@ async fn error_bodies_map_to_the_right_shape() {
 
     let err = c.get_process_instance(&2_i64.into()).await.unwrap_err();
     match &err {
-        Error::Http { status: 502, problem: None, body: Some(body), .. } => {
+        Error::Http {
+            status: 502,
+            problem: None,
+            body: Some(body),
+            ..
+        } => {
             assert!(body.contains("502 Bad Gateway"))
         }
         other => panic!("expected an HTTP error with the HTML body, got {other:?}"),
@@ -173,7 +189,13 @@ async fn error_bodies_map_to_the_right_shape() {
 
     let err = c.get_process_instance(&3_i64.into()).await.unwrap_err();
     match &err {
-        Error::Http { status: 500, problem: None, body: None, operation: "getProcessInstance", .. } => {}
+        Error::Http {
+            status: 500,
+            problem: None,
+            body: None,
+            operation: "getProcessInstance",
+            ..
+        } => {}
         other => panic!("expected an empty 500, got {other:?}"),
     }
 }
@@ -189,7 +211,9 @@ async fn garbage_success_body_is_a_decode_error() {
         .await;
     let err = client(&server.base_url()).get_topology().await.unwrap_err();
     match err {
-        Error::Decode { operation, body, .. } => {
+        Error::Decode {
+            operation, body, ..
+        } => {
             assert_eq!(operation, "getTopology");
             assert!(body.contains("captive portal"));
         }
@@ -208,7 +232,9 @@ async fn default_tenant_is_injected_but_never_overrides() {
         .unwrap();
     let c = CamundaClient::new(config).unwrap();
 
-    c.create_process_instance(&create_instance_body()).await.unwrap();
+    c.create_process_instance(&create_instance_body())
+        .await
+        .unwrap();
     let mut explicit = create_instance_body();
     explicit = serde_json::from_value({
         let mut v = serde_json::to_value(&explicit).unwrap();
@@ -228,7 +254,10 @@ async fn default_tenant_is_injected_but_never_overrides() {
     assert_eq!(bodies[0]["tenantId"], "tenant-a");
     assert_eq!(bodies[1]["tenantId"], "tenant-b");
     assert!(bodies[2].get("tenantId").is_none());
-    assert!(!server.requests()[0].body.contains("null"), "no null for unset fields");
+    assert!(
+        !server.requests()[0].body.contains("null"),
+        "no null for unset fields"
+    );
 }
 
 #[tokio::test]
@@ -244,7 +273,8 @@ async fn a_401_refreshes_credentials_once_then_gives_up() {
         .await;
     let api = server
         .mock_async(|when, then| {
-            when.path("/v2/topology").header("authorization", "Bearer stale");
+            when.path("/v2/topology")
+                .header("authorization", "Bearer stale");
             then.status(401).body("");
         })
         .await;
@@ -254,7 +284,11 @@ async fn a_401_refreshes_credentials_once_then_gives_up() {
         .oauth_url(server.url("/oauth/token"))
         .build()
         .unwrap();
-    let err = CamundaClient::new(config).unwrap().get_topology().await.unwrap_err();
+    let err = CamundaClient::new(config)
+        .unwrap()
+        .get_topology()
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert_eq!(token.calls_async().await, 2, "one refresh after the 401");
     assert_eq!(api.calls_async().await, 2, "one retry, not a loop");
@@ -273,13 +307,16 @@ async fn a_401_with_a_fresh_token_succeeds() {
         .build()
         .unwrap();
     let c = CamundaClient::new(config).unwrap();
-    c.get_topology().await.expect("the retry after the 401 succeeds");
+    c.get_topology()
+        .await
+        .expect("the retry after the 401 succeeds");
     let requests = api.requests();
     assert_eq!(requests.len(), 2);
-    assert!(requests.iter().all(|r| r
-        .headers
-        .iter()
-        .any(|(k, v)| k == "authorization" && v == "Bearer t0k3n")));
+    assert!(requests.iter().all(|r| {
+        r.headers
+            .iter()
+            .any(|(k, v)| k == "authorization" && v == "Bearer t0k3n")
+    }));
 }
 
 #[test]
@@ -291,7 +328,11 @@ fn blocking_client_works_without_a_runtime() {
             r#"{"brokers":[],"clusterSize":3,"partitionsCount":3,"replicationFactor":3,"gatewayVersion":"8.10.0","lastCompletedChangeId":"-1"}"#,
         );
     });
-    let config = Config::builder().rest_address(server.base_url()).no_auth().build().unwrap();
+    let config = Config::builder()
+        .rest_address(server.base_url())
+        .no_auth()
+        .build()
+        .unwrap();
     let client = camunda_sdk::blocking::CamundaClient::new(config).unwrap();
     let topology = client.get_topology().unwrap();
     assert_eq!(topology.cluster_size, 3);
@@ -305,7 +346,11 @@ fn blocking_client_works_without_a_runtime() {
 
 #[tokio::test]
 async fn blocking_client_inside_a_runtime_is_an_error_not_a_panic() {
-    let config = Config::builder().rest_address("http://127.0.0.1:9").no_auth().build().unwrap();
+    let config = Config::builder()
+        .rest_address("http://127.0.0.1:9")
+        .no_auth()
+        .build()
+        .unwrap();
     let client = camunda_sdk::blocking::CamundaClient::new(config).unwrap();
     match client.get_topology() {
         Err(Error::Runtime(msg)) => assert!(msg.contains("async runtime")),

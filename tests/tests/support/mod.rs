@@ -70,7 +70,11 @@ impl Scripted {
                     for (k, v) in &reply.headers {
                         out.push_str(&format!("{k}: {v}\r\n"));
                     }
-                    out.push_str(&format!("content-length: {}\r\n\r\n{}", reply.body.len(), reply.body));
+                    out.push_str(&format!(
+                        "content-length: {}\r\n\r\n{}",
+                        reply.body.len(),
+                        reply.body
+                    ));
                     let _ = sock.write_all(out.as_bytes()).await;
                     let _ = sock.shutdown().await;
                 });
