@@ -10,7 +10,6 @@
 //! values are marked sensitive.
 
 mod basic;
-#[allow(clippy::overly_complex_bool_expr)] // see the note on single flight in fetch
 mod oauth;
 
 pub use crate::config::{AuthConfig, OAuthConfig, Secret};
