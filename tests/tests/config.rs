@@ -33,6 +33,8 @@ WvdSFxUb6n3fTB8U9WbtuDWJnrouIyuBnCrUSrl+U7/0XPu2Y/kaplig
 -----END PRIVATE KEY-----
 ";
 
+type Env<'a> = &'a [(&'a str, &'a str)];
+
 fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
     let map: HashMap<String, String> = pairs
         .iter()
@@ -265,7 +267,8 @@ fn tenant_and_timeout_are_read() {
 #[test]
 fn each_bad_value_names_its_variable() {
     let missing = "/definitely/not/here/camunda-rs.pem";
-    let cases: &[(&[(&str, &str)], &str, &str)] = &[
+    // (environment, variable named in the error, text the message must contain)
+    let cases: &[(Env, &str, &str)] = &[
         (
             &[("CAMUNDA_REST_ADDRESS", "localhost:8080")],
             "CAMUNDA_REST_ADDRESS",
@@ -664,6 +667,18 @@ fn mtls_from_inline_pem_and_files_builds_a_client() {
         PemSource::Inline(_)
     ));
     inline.http_client().unwrap();
+
+    // Environments that cannot hold line breaks pass `\n` escapes.
+    let escaped = from_env(&[
+        ("CAMUNDA_MTLS_CERT", &TEST_CERT.replace('\n', "\\n")),
+        ("CAMUNDA_MTLS_KEY", &TEST_KEY.replace('\n', "\\n")),
+    ])
+    .unwrap();
+    assert_eq!(
+        escaped.tls().client_key().unwrap().contents(),
+        TEST_KEY.as_bytes()
+    );
+    escaped.http_client().unwrap();
 
     let cert = TempFile::new("cert.pem", TEST_CERT);
     let key = TempFile::new("key.pem", TEST_KEY);

@@ -94,7 +94,7 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
     (
         "CAMUNDA_MTLS_CERT",
         "",
-        "mTLS client certificate chain, inline PEM (wins over CAMUNDA_MTLS_CERT_PATH).",
+        "mTLS client certificate chain, inline PEM, `\\n` escapes allowed (wins over CAMUNDA_MTLS_CERT_PATH).",
     ),
     (
         "CAMUNDA_MTLS_CERT_PATH",
@@ -104,7 +104,7 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
     (
         "CAMUNDA_MTLS_KEY",
         "",
-        "mTLS client private key, inline PEM (wins over CAMUNDA_MTLS_KEY_PATH).",
+        "mTLS client private key, inline PEM, `\\n` escapes allowed (wins over CAMUNDA_MTLS_KEY_PATH).",
     ),
     (
         "CAMUNDA_MTLS_KEY_PATH",
@@ -114,7 +114,7 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
     (
         "CAMUNDA_MTLS_CA",
         "",
-        "Extra CA certificate(s) to trust, inline PEM (wins over CAMUNDA_MTLS_CA_PATH).",
+        "Extra CA certificate(s) to trust, inline PEM, `\\n` escapes allowed (wins over CAMUNDA_MTLS_CA_PATH).",
     ),
     (
         "CAMUNDA_MTLS_CA_PATH",
@@ -626,8 +626,14 @@ impl ConfigBuilder {
                 .map(|v| Setting::new(v, name))
         };
         let pem = |inline: &'static str, path: &'static str| -> Option<Setting<PemSource>> {
-            // Inline PEM keeps its line breaks: look it up untrimmed.
+            // Inline PEM keeps its line breaks: look it up untrimmed. Where an environment
+            // cannot hold line breaks, `\n` escapes stand in for them.
             if let Some(v) = lookup(inline).filter(|v| !v.trim().is_empty()) {
+                let v = if v.contains('\n') {
+                    v
+                } else {
+                    v.replace("\\n", "\n")
+                };
                 return Some(Setting::new(PemSource::Inline(v), inline));
             }
             get(path).map(|s| Setting::new(PemSource::File(PathBuf::from(s.value)), path))
