@@ -146,7 +146,7 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
 
     let facade_ops = crate::facade::plan(&inventory, &content)?;
     let mut files = vec![(PathBuf::from(GENERATED), content)];
-    for (path, text) in crate::facade::render(&facade_ops) {
+    for (path, text) in crate::facade::render(&inventory, &facade_ops) {
         files.push((PathBuf::from(path), text));
     }
 

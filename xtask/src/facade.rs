@@ -37,7 +37,6 @@ fn type_string(ty: &syn::Type) -> String {
         .replace("< ", "<")
         .replace(" ,", ",")
         .replace("& '", "&'")
-        .replace("crate::", "crate::")
 }
 
 /// Reads every `builder::X` of the generated raw client.
@@ -322,16 +321,17 @@ const HEADER: &str = "\
 // builders. Do not edit by hand: change xtask/src/facade.rs and regenerate.
 ";
 
-/// The three facade files: operation metadata, async methods, blocking twins.
-pub fn render(ops: &[FacadeOp]) -> Vec<(String, String)> {
+/// The three facade files: operation metadata (for every operation, hand-written ones
+/// included), async methods and blocking twins (for the generated ones).
+pub fn render(inventory: &[Operation], ops: &[FacadeOp]) -> Vec<(String, String)> {
     let mut meta = String::from(HEADER);
     meta.push_str("use crate::transport::OpMeta;\n\n");
-    for f in ops {
-        let o = &f.op;
+    for o in inventory {
+        let name = o.method_name().to_uppercase();
         let _ = writeln!(
             meta,
             "pub(crate) const {}: OpMeta = OpMeta {{ id: {:?}, idempotent: {}, tenant_in_body: {}, eventually_consistent: {}, added_in: {:?}, long_poll: {} }};",
-            f.const_name(),
+            name,
             o.id,
             o.idempotent,
             o.tenant_in_body,

@@ -457,6 +457,30 @@ pub(crate) const GET_DECISION_REQUIREMENTS_XML: OpMeta = OpMeta {
     added_in: Some("8.8"),
     long_poll: false,
 };
+pub(crate) const CREATE_DEPLOYMENT: OpMeta = OpMeta {
+    id: "createDeployment",
+    idempotent: false,
+    tenant_in_body: false,
+    eventually_consistent: false,
+    added_in: Some("8.6"),
+    long_poll: false,
+};
+pub(crate) const CREATE_DOCUMENT: OpMeta = OpMeta {
+    id: "createDocument",
+    idempotent: false,
+    tenant_in_body: false,
+    eventually_consistent: false,
+    added_in: Some("8.6"),
+    long_poll: false,
+};
+pub(crate) const CREATE_DOCUMENTS: OpMeta = OpMeta {
+    id: "createDocuments",
+    idempotent: false,
+    tenant_in_body: false,
+    eventually_consistent: false,
+    added_in: Some("8.7"),
+    long_poll: false,
+};
 pub(crate) const GET_DOCUMENT: OpMeta = OpMeta {
     id: "getDocument",
     idempotent: true,
