@@ -8,7 +8,7 @@
 pub mod absolute_paths;
 mod additional_properties;
 mod alias_components;
-mod changeset_dates;
+mod clearable_dates;
 mod container_formats;
 mod discriminators;
 mod error_responses;
@@ -24,6 +24,7 @@ mod semantic_scalars;
 mod string_oneofs;
 mod titles;
 mod two_success_bodies;
+mod union_fallbacks;
 
 use serde_json::Value;
 
@@ -88,6 +89,10 @@ pub const PASSES: &[Pass] = &[
         run: discriminators::run,
     },
     Pass {
+        name: "fallback_for_unknown_union_tags",
+        run: union_fallbacks::run,
+    },
+    Pass {
         name: "hoist_inline_enums",
         run: inline_enums::run,
     },
@@ -104,8 +109,8 @@ pub const PASSES: &[Pass] = &[
         run: nullable_components::run,
     },
     Pass {
-        name: "changeset_dates_as_strings",
-        run: changeset_dates::run,
+        name: "clearable_dates_as_strings",
+        run: clearable_dates::run,
     },
     Pass {
         name: "prune_unreachable_components",
