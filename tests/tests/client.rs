@@ -388,3 +388,100 @@ fn every_async_operation_has_a_blocking_twin_with_the_same_signature() {
     }
     assert_eq!(checked, 241);
 }
+
+const JOBS: &str = r#"{"jobs":[
+ {"jobKey":"101","type":"charge","processInstanceKey":"7","processDefinitionKey":"8","processDefinitionId":"order","processDefinitionVersion":1,
+  "elementId":"charge","elementInstanceKey":"9","customHeaders":{},"worker":"w","retries":3,"deadline":1,"variables":{"amount":5},
+  "tenantId":"tenant-a","kind":"BPMN_ELEMENT","listenerEventType":"UNSPECIFIED","tags":[],"priority":0,"physicalTenantId":"default"},
+ {"jobKey":"102","type":"charge","processInstanceKey":"7","processDefinitionKey":"8","processDefinitionId":"order","processDefinitionVersion":1,
+  "elementId":"charge","elementInstanceKey":"9","customHeaders":{},"worker":"w","retries":3,"deadline":1,"variables":{"amount":6},
+  "tenantId":"tenant-a","kind":"BPMN_ELEMENT","listenerEventType":"UNSPECIFIED","tags":[],"priority":0,"physicalTenantId":"default"}]}"#;
+
+#[tokio::test]
+async fn worker_on_the_client_activates_with_the_default_tenant_and_completes_each_job() {
+    use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
+    let server = MockServer::start_async().await;
+    let activation = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/v2/jobs/activation")
+                .json_body_includes(r#"{"type":"charge","tenantIds":["tenant-a"]}"#);
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(JOBS);
+        })
+        .await;
+    let done: Vec<_> = futures::future::join_all(["101", "102"].map(|key| {
+        let server = &server;
+        async move {
+            server
+                .mock_async(|when, then| {
+                    when.method(POST)
+                        .path(format!("/v2/jobs/{key}/completion"))
+                        .json_body_includes(r#"{"variables":{"charged":true}}"#);
+                    then.status(204);
+                })
+                .await
+        }
+    }))
+    .await;
+    let config = Config::builder()
+        .rest_address(server.base_url())
+        .no_auth()
+        .default_tenant_id(keys::TenantId::new("tenant-a").unwrap())
+        .build()
+        .unwrap();
+    let client = CamundaClient::new(config).unwrap();
+    let worker = client.create_job_worker(
+        JobWorkerConfig::new("charge")
+            .max_jobs_active(4)
+            .backoff(Duration::from_millis(5), Duration::from_millis(20)),
+        |job: Job| async move {
+            let amount: i64 = job.variable("amount")?.unwrap_or_default();
+            assert!(amount > 0);
+            Outcome::complete_with(&serde_json::json!({ "charged": true }))
+        },
+    );
+    // Bounded wait for both completions.
+    for _ in 0..400 {
+        if worker.stats().completed >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let report = client.run_workers_until(async {}).await;
+    assert!(report.unfinished.is_empty());
+    assert!(activation.calls_async().await >= 1);
+    for m in &done {
+        assert!(m.calls_async().await >= 1, "each job is completed");
+    }
+    // The mock hands out the same two jobs on every activation, so they may complete again;
+    // exactly-once against a counting server is the worker tests' job.
+    let stats = worker.stats();
+    assert!(stats.completed >= 2);
+    assert_eq!(stats.failed + stats.result_failures, 0, "{stats:?}");
+}
+
+#[test]
+fn debug_of_a_configured_client_shows_no_secret() {
+    let config = Config::builder()
+        .rest_address("https://cluster.example:443")
+        .oauth("client-id-1", "sup3r-s3cret-value")
+        .build()
+        .unwrap();
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("sup3r-s3cret-value"), "{shown}");
+    let client = CamundaClient::new(config.clone()).unwrap();
+    let shown = format!("{client:?}");
+    assert!(!shown.contains("sup3r-s3cret-value"), "{shown}");
+    assert!(shown.contains("cluster.example"));
+    let blocking = camunda_sdk::blocking::CamundaClient::new(config).unwrap();
+    assert!(!format!("{blocking:?}").contains("sup3r-s3cret-value"));
+    let basic = Config::builder()
+        .rest_address("http://localhost:8080")
+        .basic("demo", "b4sic-passw0rd")
+        .build()
+        .unwrap();
+    let client = CamundaClient::new(basic).unwrap();
+    assert!(!format!("{client:?}").contains("b4sic-passw0rd"));
+}

@@ -26,6 +26,7 @@ use std::sync::Arc;
 pub struct CamundaClient {
     inner: crate::CamundaClient,
     runtime: Arc<Runtime>,
+    workers: Arc<std::sync::OnceLock<crate::worker::JobWorkers>>,
 }
 
 /// The owned runtime; dropped without blocking even if the last clone goes away inside an async
@@ -61,6 +62,7 @@ impl CamundaClient {
         Ok(CamundaClient {
             inner,
             runtime: Arc::new(Runtime(Some(runtime))),
+            workers: Arc::default(),
         })
     }
 
@@ -74,12 +76,83 @@ impl CamundaClient {
         CamundaClient {
             inner: self.inner.with_retry_policy(policy),
             runtime: self.runtime.clone(),
+            workers: self.workers.clone(),
         }
     }
 
     /// The async client this one drives, for code that has both.
     pub fn inner(&self) -> &crate::CamundaClient {
         &self.inner
+    }
+
+    /// Starts a job worker that runs the plain function `handler` for each job of
+    /// `config.job_type` on a bounded pool of threads (at most `config.max_jobs_active` at
+    /// once). Same engine and guarantees as the async client's workers. When the configuration
+    /// names no tenant, the client's default tenant is used.
+    ///
+    /// ```no_run
+    /// use camunda_sdk::blocking::CamundaClient;
+    /// use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
+    ///
+    /// let client = CamundaClient::from_env()?;
+    /// client.create_job_worker(JobWorkerConfig::new("send-email"), |job: &Job| {
+    ///     println!("sending for {}", job.process_instance_key());
+    ///     Ok::<_, std::io::Error>(Outcome::complete())
+    /// })?;
+    /// let report = client.run_workers()?; // until Ctrl-C, then drains
+    /// println!("{} jobs unfinished at shutdown", report.unfinished.len());
+    /// # Ok::<(), camunda_sdk::Error>(())
+    /// ```
+    pub fn create_job_worker<F, E>(
+        &self,
+        config: crate::worker::JobWorkerConfig,
+        handler: F,
+    ) -> Result<crate::worker::WorkerHandle>
+    where
+        F: Fn(&crate::worker::Job) -> std::result::Result<crate::worker::Outcome, E>
+            + Send
+            + Sync
+            + 'static,
+        E: std::fmt::Display + 'static,
+    {
+        let Some(rt) = &self.runtime.0 else {
+            return Err(Error::Runtime("the client's runtime has shut down".into()));
+        };
+        let registry = self
+            .workers
+            .get_or_init(|| self.inner.job_workers().with_runtime(rt.handle().clone()));
+        let config = self.inner.with_default_tenant(config);
+        Ok(registry.create_blocking_job_worker(config, handler))
+    }
+
+    /// Runs the workers until Ctrl-C, then drains them (see
+    /// [`crate::CamundaClient::run_workers`]). Blocks the calling thread.
+    pub fn run_workers(&self) -> Result<crate::worker::ShutdownReport> {
+        self.run_workers_until(async {
+            if let Err(e) = tokio::signal::ctrl_c().await {
+                tracing::error!(error = %e, "cannot listen for Ctrl-C; stopping the workers");
+            }
+        })
+    }
+
+    /// Like [`run_workers`](Self::run_workers), but until `signal` resolves.
+    pub fn run_workers_until(
+        &self,
+        signal: impl Future<Output = ()>,
+    ) -> Result<crate::worker::ShutdownReport> {
+        let Some(registry) = self.workers.get() else {
+            return Ok(crate::worker::ShutdownReport::default());
+        };
+        self.block_on(async {
+            signal.await;
+            let deadline = registry
+                .workers()
+                .iter()
+                .map(|w| w.config().shutdown_deadline)
+                .max()
+                .unwrap_or(std::time::Duration::from_secs(30));
+            Ok(registry.shutdown(deadline).await)
+        })
     }
 
     /// Runs `future` to completion on the owned runtime.

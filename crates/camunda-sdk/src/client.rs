@@ -26,6 +26,8 @@ use std::sync::Arc;
 pub struct CamundaClient {
     transport: Arc<Transport>,
     retry: RetryPolicy,
+    /// The workers made with [`CamundaClient::create_job_worker`], shared by clones.
+    workers: Arc<std::sync::OnceLock<crate::worker::JobWorkers>>,
 }
 
 impl std::fmt::Debug for CamundaClient {
@@ -52,6 +54,7 @@ impl CamundaClient {
         Ok(CamundaClient {
             transport: Arc::new(transport),
             retry: RetryPolicy::default(),
+            workers: Arc::default(),
         })
     }
 
@@ -72,6 +75,7 @@ impl CamundaClient {
         CamundaClient {
             transport: self.transport.clone(),
             retry: policy,
+            workers: self.workers.clone(),
         }
     }
 
@@ -168,25 +172,88 @@ impl crate::worker::JobApi for CamundaClient {
 }
 
 impl CamundaClient {
-    /// A registry of job workers that take jobs through this client.
+    /// A new, separate registry of job workers that take jobs through this client (for
+    /// applications that manage several groups of workers; most use
+    /// [`create_job_worker`](Self::create_job_worker)).
+    pub fn job_workers(&self) -> crate::worker::JobWorkers {
+        // The workers hold a client without a registry of its own, so no reference cycle.
+        let api = CamundaClient {
+            transport: self.transport.clone(),
+            retry: self.retry.clone(),
+            workers: Arc::default(),
+        };
+        crate::worker::JobWorkers::new(Arc::new(api))
+    }
+
+    fn registry(&self) -> &crate::worker::JobWorkers {
+        self.workers.get_or_init(|| self.job_workers())
+    }
+
+    /// Starts a job worker on this client: it activates jobs of `config.job_type` and runs
+    /// `handler` for each (an async closure `|job: Job| async { ... }`, a
+    /// [`typed`](crate::worker::typed) handler, or any [`JobHandler`](crate::worker::JobHandler)).
+    /// When the configuration names no tenant, the client's default tenant is used.
+    ///
+    /// Must be called inside a Tokio runtime.
     ///
     /// ```no_run
     /// # async fn run(client: camunda_sdk::CamundaClient) {
     /// use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
     ///
-    /// let workers = client.job_workers();
-    /// workers.create_job_worker(JobWorkerConfig::new("send-email"), |job: Job| async move {
+    /// client.create_job_worker(JobWorkerConfig::new("send-email"), |job: Job| async move {
     ///     println!("sending for {}", job.process_instance_key());
     ///     Ok::<_, std::io::Error>(Outcome::complete())
     /// });
-    /// let report = workers
-    ///     .run_until(async { tokio::time::sleep(std::time::Duration::from_secs(60)).await },
-    ///                std::time::Duration::from_secs(10))
-    ///     .await;
-    /// println!("{} unfinished", report.unfinished.len());
+    /// let report = client.run_workers().await; // until Ctrl-C, then drains
+    /// println!("{} jobs unfinished at shutdown", report.unfinished.len());
     /// # }
     /// ```
-    pub fn job_workers(&self) -> crate::worker::JobWorkers {
-        crate::worker::JobWorkers::new(Arc::new(self.clone()))
+    pub fn create_job_worker(
+        &self,
+        config: crate::worker::JobWorkerConfig,
+        handler: impl crate::worker::JobHandler,
+    ) -> crate::worker::WorkerHandle {
+        self.registry()
+            .create_job_worker(self.with_default_tenant(config), handler)
+    }
+
+    pub(crate) fn with_default_tenant(
+        &self,
+        mut config: crate::worker::JobWorkerConfig,
+    ) -> crate::worker::JobWorkerConfig {
+        if config.tenant_ids.is_empty()
+            && let Some(t) = self.transport.default_tenant()
+        {
+            config.tenant_ids = vec![t.clone()];
+        }
+        config
+    }
+
+    /// Runs the workers started with [`create_job_worker`](Self::create_job_worker) until
+    /// Ctrl-C, then stops activating and waits for jobs in flight up to the longest
+    /// `shutdown_deadline` of the workers' configurations.
+    pub async fn run_workers(&self) -> crate::worker::ShutdownReport {
+        self.run_workers_until(async {
+            if let Err(e) = tokio::signal::ctrl_c().await {
+                tracing::error!(error = %e, "cannot listen for Ctrl-C; stopping the workers");
+            }
+        })
+        .await
+    }
+
+    /// Like [`run_workers`](Self::run_workers), but until `signal` resolves.
+    pub async fn run_workers_until(
+        &self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> crate::worker::ShutdownReport {
+        let registry = self.registry();
+        signal.await;
+        let deadline = registry
+            .workers()
+            .iter()
+            .map(|w| w.config().shutdown_deadline)
+            .max()
+            .unwrap_or(std::time::Duration::from_secs(30));
+        registry.shutdown(deadline).await
     }
 }

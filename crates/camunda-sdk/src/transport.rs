@@ -167,6 +167,10 @@ impl Transport {
         &self.address
     }
 
+    pub fn default_tenant(&self) -> Option<&TenantId> {
+        self.default_tenant.as_ref()
+    }
+
     /// Sends `call` under `policy` and returns the successful response.
     pub async fn execute(&self, mut call: Call, policy: &RetryPolicy) -> Result<reqwest::Response> {
         self.inject_tenant(&mut call);
