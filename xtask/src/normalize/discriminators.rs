@@ -1,8 +1,8 @@
 //! 8 `discriminator` unions (`JobResult`, `WaitStateDetails`, `SourceElementInstruction`, …):
 //! progenitor ignores `discriminator`, and in an untagged enum the first variant that fits
 //! structurally wins, so a `TIMER` wait state can decode as a `JOB` one. Each variant's tag
-//! property is pinned to its single mapped value; typify then emits an internally tagged enum
-//! that decodes by the tag.
+//! property is pinned to its single mapped value: the enum stays untagged, but each variant's
+//! tag field now accepts only its own value, so the tag decides the variant.
 
 use crate::spec::{ref_name, schemas_mut};
 use serde_json::{Value, json};
