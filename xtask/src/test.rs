@@ -25,6 +25,7 @@ const STEPS: &[(&str, &[&str])] = &[
         "examples",
         &["build", "--workspace", "--examples", "--quiet"],
     ),
+    ("compat (8.9, 8.8 specs)", &["xtask", "compat"]),
 ];
 
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
