@@ -485,3 +485,53 @@ fn debug_of_a_configured_client_shows_no_secret() {
     let client = CamundaClient::new(basic).unwrap();
     assert!(!format!("{client:?}").contains("b4sic-passw0rd"));
 }
+
+#[tokio::test]
+async fn a_wrong_secret_fails_fast_without_a_retry_storm() {
+    let server = MockServer::start_async().await;
+    let token = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/oauth/token");
+            then.status(401)
+                .header("content-type", "application/json")
+                .body(r#"{"error":"unauthorized_client","error_description":"Invalid client secret"}"#);
+        })
+        .await;
+    let api = server
+        .mock_async(|when, then| {
+            when.path("/v2/topology");
+            then.status(200).body("{}");
+        })
+        .await;
+    let config = Config::builder()
+        .rest_address(server.base_url())
+        .oauth("my-client", "wr0ng-s3cret")
+        .oauth_url(server.url("/oauth/token"))
+        .build()
+        .unwrap();
+    let client = CamundaClient::new(config).unwrap();
+    let calls = futures::future::join_all((0..20).map(|_| client.get_topology())).await;
+    for result in calls {
+        match result {
+            Err(Error::Auth {
+                retryable: false,
+                status: Some(401),
+                message,
+            }) => {
+                assert!(message.contains("Invalid client secret"));
+                assert!(!message.contains("wr0ng-s3cret"));
+            }
+            other => panic!("expected a non-retryable auth error, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        api.calls_async().await,
+        0,
+        "no API call without credentials"
+    );
+    assert_eq!(
+        token.calls_async().await,
+        1,
+        "20 concurrent callers share one failed token request; no retries"
+    );
+}

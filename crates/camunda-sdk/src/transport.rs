@@ -189,8 +189,9 @@ impl Transport {
                     Ok(resp) => return Ok(resp),
                     Err(e) => e,
                 };
-                // A 401 means the credentials went stale: refresh once and resend at once.
-                if err.status() == Some(401) && !refreshed {
+                // An API 401 means the credentials went stale: refresh once and resend at once.
+                // (A 401 from the token endpoint is an `Error::Auth`: refetching would not help.)
+                if matches!(err, Error::Http { status: 401, .. }) && !refreshed {
                     refreshed = true;
                     self.auth.invalidate();
                     tracing::debug!("401: refreshing credentials and retrying once");
