@@ -115,6 +115,16 @@ impl CamundaClient {
     pub(crate) async fn send_bytes(&self, call: Call) -> Result<Vec<u8>> {
         self.transport.bytes(call, &self.retry).await
     }
+
+    /// The successful response itself, for answers read as a stream (document download).
+    pub(crate) async fn send_raw(&self, call: Call) -> Result<reqwest::Response> {
+        self.transport.execute(call, &self.retry).await
+    }
+
+    /// The configured default tenant, for the multipart operations that add it themselves.
+    pub(crate) fn default_tenant(&self) -> Option<&crate::keys::TenantId> {
+        self.transport.default_tenant()
+    }
 }
 
 #[allow(dead_code)]

@@ -30,9 +30,6 @@ pub mod worker;
 mod generated {
     mod blocking;
     mod client;
-    // Metadata of the hand-written multipart operations is unused until deploy.rs and
-    // documents.rs land.
-    #[allow(dead_code)]
     pub(crate) mod ops;
 }
 
