@@ -149,6 +149,14 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
     for (path, text) in crate::facade::render(&inventory, &facade_ops) {
         files.push((PathBuf::from(path), text));
     }
+    // Auto-paging reads the facade's signatures, so it comes after the facade.
+    let client = files
+        .iter()
+        .find(|(p, _)| p == Path::new(crate::facade::CLIENT))
+        .map(|(_, text)| text.as_str())
+        .unwrap_or_default();
+    let paging = crate::paging::render(&inventory, &files[0].1, client)?;
+    files.push((PathBuf::from(crate::paging::PAGING), paging));
 
     Ok(Output {
         files,

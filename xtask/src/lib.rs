@@ -5,6 +5,7 @@ pub mod facade;
 pub mod fetch;
 pub mod inventory;
 pub mod normalize;
+pub mod paging;
 pub mod spec;
 pub mod test;
 

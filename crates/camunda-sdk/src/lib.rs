@@ -31,6 +31,7 @@ mod generated {
     mod blocking;
     mod client;
     pub(crate) mod ops;
+    mod paging;
 }
 
 pub use camunda_raw::{enums, keys, types};
