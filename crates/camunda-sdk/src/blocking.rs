@@ -80,6 +80,16 @@ impl CamundaClient {
         }
     }
 
+    /// A clone of this client with the version guard on (see
+    /// [`crate::CamundaClient::with_version_guard`]).
+    pub fn with_version_guard(&self) -> Self {
+        CamundaClient {
+            inner: self.inner.with_version_guard(),
+            runtime: self.runtime.clone(),
+            workers: self.workers.clone(),
+        }
+    }
+
     /// The async client this one drives, for code that has both.
     pub fn inner(&self) -> &crate::CamundaClient {
         &self.inner

@@ -28,6 +28,8 @@ pub struct CamundaClient {
     retry: RetryPolicy,
     /// The workers made with [`CamundaClient::create_job_worker`], shared by clones.
     workers: Arc<std::sync::OnceLock<crate::worker::JobWorkers>>,
+    /// The opt-in version guard (`version.rs`), shared by clones made after it was enabled.
+    version_guard: Option<Arc<crate::version::Guard>>,
 }
 
 impl std::fmt::Debug for CamundaClient {
@@ -55,6 +57,7 @@ impl CamundaClient {
             transport: Arc::new(transport),
             retry: RetryPolicy::default(),
             workers: Arc::default(),
+            version_guard: None,
         })
     }
 
@@ -76,6 +79,47 @@ impl CamundaClient {
             transport: self.transport.clone(),
             retry: policy,
             workers: self.workers.clone(),
+            version_guard: self.version_guard.clone(),
+        }
+    }
+
+    /// A clone of this client that refuses operations the server is too old for.
+    ///
+    /// The first guarded call asks `GET /v2/topology` for the server's `gatewayVersion` (once;
+    /// clones share the answer). A call to an operation added in a newer Camunda version (its
+    /// docs say "available since Camunda X") then fails with [`Error::NotSupported`] without
+    /// sending anything.
+    ///
+    /// ```no_run
+    /// # async fn run(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let guarded = client.with_version_guard();
+    /// match guarded.search_resources(&Default::default()).await {
+    ///     Err(camunda_sdk::Error::NotSupported { server, .. }) => println!("server {server} is too old"),
+    ///     other => println!("{:?}", other.map(|page| page.items.len())),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn with_version_guard(&self) -> Self {
+        CamundaClient {
+            version_guard: Some(self.version_guard.clone().unwrap_or_default()),
+            ..self.clone()
+        }
+    }
+
+    /// The server's version as the version guard learned it (asking the topology endpoint once),
+    /// or `None` when the guard is off or the server does not report one.
+    pub async fn guarded_server_version(&self) -> Result<Option<String>> {
+        match &self.version_guard {
+            Some(guard) => guard.server_version(&self.transport, &self.retry).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The version guard's check, before every operation (a no-op unless enabled).
+    async fn check_version(&self, call: &Call) -> Result<()> {
+        match &self.version_guard {
+            Some(guard) => guard.check(call.op, &self.transport, &self.retry).await,
+            None => Ok(()),
         }
     }
 
@@ -90,6 +134,7 @@ impl CamundaClient {
     }
 
     pub(crate) async fn send_json<T: DeserializeOwned>(&self, call: Call) -> Result<T> {
+        self.check_version(&call).await?;
         self.transport.json(call, &self.retry).await
     }
 
@@ -97,27 +142,33 @@ impl CamundaClient {
         &self,
         call: Call,
     ) -> Result<Option<T>> {
+        self.check_version(&call).await?;
         self.transport.json_or_none(call, &self.retry).await
     }
 
     pub(crate) async fn send_unit(&self, call: Call) -> Result<()> {
+        self.check_version(&call).await?;
         self.transport.unit(call, &self.retry).await
     }
 
     pub(crate) async fn send_text(&self, call: Call) -> Result<String> {
+        self.check_version(&call).await?;
         self.transport.text(call, &self.retry).await
     }
 
     pub(crate) async fn send_text_or_none(&self, call: Call) -> Result<Option<String>> {
+        self.check_version(&call).await?;
         self.transport.text_or_none(call, &self.retry).await
     }
 
     pub(crate) async fn send_bytes(&self, call: Call) -> Result<Vec<u8>> {
+        self.check_version(&call).await?;
         self.transport.bytes(call, &self.retry).await
     }
 
     /// The successful response itself, for answers read as a stream (document download).
     pub(crate) async fn send_raw(&self, call: Call) -> Result<reqwest::Response> {
+        self.check_version(&call).await?;
         self.transport.execute(call, &self.retry).await
     }
 
@@ -191,6 +242,7 @@ impl CamundaClient {
             transport: self.transport.clone(),
             retry: self.retry.clone(),
             workers: Arc::default(),
+            version_guard: self.version_guard.clone(),
         };
         crate::worker::JobWorkers::new(Arc::new(api))
     }

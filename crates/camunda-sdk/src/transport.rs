@@ -26,7 +26,7 @@ pub(crate) struct OpMeta {
     pub tenant_in_body: bool,
     #[allow(dead_code)] // read by the consistency helpers
     pub eventually_consistent: bool,
-    #[allow(dead_code)] // read by the version guard
+    /// Read by the version guard (`version.rs`).
     pub added_in: Option<&'static str>,
     /// The server may hold the request for the body's `requestTimeout`.
     pub long_poll: bool,
@@ -173,6 +173,8 @@ impl Transport {
 
     /// Sends `call` under `policy` and returns the successful response.
     pub async fn execute(&self, mut call: Call, policy: &RetryPolicy) -> Result<reqwest::Response> {
+        // Hook for `consistency`: a surrounding wait names this operation in its timeout error.
+        crate::consistency::note_operation(call.op.id);
         self.inject_tenant(&mut call);
         let span = tracing::debug_span!(
             "camunda.request",
