@@ -88,7 +88,7 @@ impl Scripted {
     }
 }
 
-async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<Received> {
+pub async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<Received> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
