@@ -10,7 +10,7 @@ use std::num::NonZeroU64;
 /// Calls operation `id` with placeholder arguments (the backup id is `7`).
 async fn call(client: &CamundaClient, id: &str) -> Result<(), Error> {
     let backup = types::BackupId(NonZeroU64::new(7).unwrap());
-    let tenant = "default";
+    let tenant = Some("default");
     let mode: enums::Mode = serde_json::from_value(serde_json::json!("NORMAL")).unwrap();
     match id {
         "getClusterExportingStatus" => client.get_cluster_exporting_status().await.map(drop),

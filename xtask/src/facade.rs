@@ -20,9 +20,8 @@ pub const OPS: &str = "crates/camunda-sdk/src/generated/ops.rs";
 /// What progenitor's builder says about one operation.
 #[derive(Default, Debug)]
 struct Builder {
-    /// Setter name → (type, optional).
+    /// Setter name → parameter type.
     setters: HashMap<String, String>,
-    optional: HashMap<String, bool>,
     /// `T` of `send() -> Result<ResponseValue<T>, _>`.
     response: String,
 }
@@ -52,21 +51,6 @@ fn read_builders(generated: &str) -> anyhow::Result<HashMap<String, Builder>> {
     };
     for item in items {
         match item {
-            syn::Item::Struct(s) => {
-                let b = out.entry(s.ident.to_string()).or_default();
-                for f in &s.fields {
-                    let (Some(name), syn::Type::Path(p)) = (&f.ident, &f.ty) else {
-                        continue;
-                    };
-                    // Result<Option<T>, String> marks an optional parameter.
-                    let text = type_string(&syn::Type::Path(p.clone()));
-                    b.optional.insert(
-                        name.to_string(),
-                        text.contains("Result<::std::option::Option<")
-                            || text.contains("Result<Option<"),
-                    );
-                }
-            }
             syn::Item::Impl(imp) => {
                 let syn::Type::Path(p) = &*imp.self_ty else {
                     continue;
@@ -188,13 +172,14 @@ pub fn plan(inventory: &[Operation], generated: &str) -> anyhow::Result<Vec<Faca
                 .setters
                 .get(&rust)
                 .ok_or_else(|| anyhow::anyhow!("{}: builder has no setter `{rust}`", op.id))?;
-            let optional = b.optional.get(&rust).copied().unwrap_or(!required);
+            // Whether a parameter is required comes from the spec, not from how progenitor
+            // stores it.
             params.push(Param {
                 name: pname.clone(),
                 rust: if rust == "type" { "type_".into() } else { rust },
                 ty: facade_type(raw),
                 location: location.clone(),
-                required: !optional,
+                required: *required,
             });
         }
         let body = b.setters.get("body").map(|t| facade_type(t));

@@ -855,8 +855,8 @@ impl CamundaClient {
     pub fn get_document(
         &self,
         document_id: &keys::DocumentId,
-        store_id: &str,
-        content_hash: &str,
+        store_id: Option<&str>,
+        content_hash: Option<&str>,
     ) -> Result<Vec<u8>> {
         self.block_on(self.inner().get_document(document_id, store_id, content_hash))
     }
@@ -872,7 +872,7 @@ impl CamundaClient {
     pub fn delete_document(
         &self,
         document_id: &keys::DocumentId,
-        store_id: &str,
+        store_id: Option<&str>,
     ) -> Result<()> {
         self.block_on(self.inner().delete_document(document_id, store_id))
     }
@@ -889,8 +889,8 @@ impl CamundaClient {
         &self,
         document_id: &keys::DocumentId,
         body: &types::DocumentLinkRequest,
-        store_id: &str,
-        content_hash: &str,
+        store_id: Option<&str>,
+        content_hash: Option<&str>,
     ) -> Result<types::DocumentLink> {
         self.block_on(
             self.inner().create_document_link(document_id, body, store_id, content_hash),
@@ -1575,7 +1575,7 @@ impl CamundaClient {
         &self,
         from: chrono::DateTime<chrono::offset::Utc>,
         to: chrono::DateTime<chrono::offset::Utc>,
-        job_type: &str,
+        job_type: Option<&str>,
     ) -> Result<types::GlobalJobStatisticsQueryResult> {
         self.block_on(self.inner().get_global_job_statistics(from, to, job_type))
     }
@@ -3217,7 +3217,7 @@ impl CamundaClient {
     pub fn take_runtime_backup_as_cluster_admin(
         &self,
         body: &types::TakeRuntimeBackupRequest,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<types::ClusterTakeRuntimeBackupResponse> {
         self.block_on(
             self.inner().take_runtime_backup_as_cluster_admin(body, physical_tenant_id),
@@ -3236,7 +3236,7 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::list_runtime_backups_as_cluster_admin`].
     pub fn list_runtime_backups_as_cluster_admin(
         &self,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
         prefix: Option<&types::BackupIdPrefix>,
     ) -> Result<Vec<types::ClusterRuntimeBackupInfo>> {
         self.block_on(
@@ -3258,7 +3258,7 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::get_runtime_backup_state_as_cluster_admin`].
     pub fn get_runtime_backup_state_as_cluster_admin(
         &self,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<types::ClusterRuntimeBackupState> {
         self.block_on(
             self.inner().get_runtime_backup_state_as_cluster_admin(physical_tenant_id),
@@ -3277,7 +3277,7 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::delete_runtime_backup_state_as_cluster_admin`].
     pub fn delete_runtime_backup_state_as_cluster_admin(
         &self,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<()> {
         self.block_on(
             self.inner().delete_runtime_backup_state_as_cluster_admin(physical_tenant_id),
@@ -3296,7 +3296,7 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::sync_runtime_backup_state_as_cluster_admin`].
     pub fn sync_runtime_backup_state_as_cluster_admin(
         &self,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<types::ClusterRuntimeBackupState> {
         self.block_on(
             self.inner().sync_runtime_backup_state_as_cluster_admin(physical_tenant_id),
@@ -3316,7 +3316,7 @@ impl CamundaClient {
     pub fn get_runtime_backup_as_cluster_admin(
         &self,
         backup_id: &types::BackupId,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<types::ClusterRuntimeBackupInfo> {
         self.block_on(
             self
@@ -3338,7 +3338,7 @@ impl CamundaClient {
     pub fn delete_runtime_backup_as_cluster_admin(
         &self,
         backup_id: &types::BackupId,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<()> {
         self.block_on(
             self
@@ -3360,7 +3360,7 @@ impl CamundaClient {
     pub fn take_history_backup_as_cluster_admin(
         &self,
         body: &types::TakeHistoryBackupRequest,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<types::ClusterTakeHistoryBackupResponse> {
         self.block_on(
             self.inner().take_history_backup_as_cluster_admin(body, physical_tenant_id),
@@ -3379,7 +3379,7 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::list_history_backups_as_cluster_admin`].
     pub fn list_history_backups_as_cluster_admin(
         &self,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
         prefix: Option<&types::BackupIdPrefix>,
         verbose: Option<bool>,
     ) -> Result<Vec<types::ClusterHistoryBackupInfo>> {
@@ -3407,7 +3407,7 @@ impl CamundaClient {
     pub fn get_history_backup_as_cluster_admin(
         &self,
         backup_id: &types::BackupId,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<types::ClusterHistoryBackupInfo> {
         self.block_on(
             self
@@ -3429,7 +3429,7 @@ impl CamundaClient {
     pub fn delete_history_backup_as_cluster_admin(
         &self,
         backup_id: &types::BackupId,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<()> {
         self.block_on(
             self
@@ -3451,7 +3451,7 @@ impl CamundaClient {
     pub fn change_cluster_mode_as_cluster_admin(
         &self,
         mode: &enums::Mode,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
         dry_run: Option<bool>,
     ) -> Result<types::ClusterModeChangeResponse> {
         self.block_on(
@@ -3522,7 +3522,7 @@ impl CamundaClient {
     pub fn restore_as_cluster_admin(
         &self,
         body: &types::ClusterRestoreRequest,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
         dry_run: Option<bool>,
     ) -> Result<types::ClusterRestoreResponse> {
         self.block_on(

@@ -1118,8 +1118,8 @@ impl CamundaClient {
     pub async fn get_document(
         &self,
         document_id: &keys::DocumentId,
-        store_id: &str,
-        content_hash: &str,
+        store_id: Option<&str>,
+        content_hash: Option<&str>,
     ) -> Result<Vec<u8>> {
         let call = Call::new(
             &super::ops::GET_DOCUMENT,
@@ -1131,8 +1131,8 @@ impl CamundaClient {
         );
         self.send_bytes(
                 call
-                    .query("storeId", Some(store_id.to_string()))
-                    .query("contentHash", Some(content_hash.to_string())),
+                    .query("storeId", store_id.map(|v| v.to_string()))
+                    .query("contentHash", content_hash.map(|v| v.to_string())),
             )
             .await
     }
@@ -1146,7 +1146,7 @@ impl CamundaClient {
     pub async fn delete_document(
         &self,
         document_id: &keys::DocumentId,
-        store_id: &str,
+        store_id: Option<&str>,
     ) -> Result<()> {
         let call = Call::new(
             &super::ops::DELETE_DOCUMENT,
@@ -1156,7 +1156,7 @@ impl CamundaClient {
                 .to_string())
             ),
         );
-        self.send_unit(call.query("storeId", Some(store_id.to_string()))).await
+        self.send_unit(call.query("storeId", store_id.map(|v| v.to_string()))).await
     }
     /// Create document link
     ///
@@ -1169,8 +1169,8 @@ impl CamundaClient {
         &self,
         document_id: &keys::DocumentId,
         body: &types::DocumentLinkRequest,
-        store_id: &str,
-        content_hash: &str,
+        store_id: Option<&str>,
+        content_hash: Option<&str>,
     ) -> Result<types::DocumentLink> {
         let call = Call::new(
             &super::ops::CREATE_DOCUMENT_LINK,
@@ -1182,8 +1182,8 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("storeId", Some(store_id.to_string()))
-                    .query("contentHash", Some(content_hash.to_string()))
+                    .query("storeId", store_id.map(|v| v.to_string()))
+                    .query("contentHash", content_hash.map(|v| v.to_string()))
                     .json(body)?,
             )
             .await
@@ -2058,7 +2058,7 @@ impl CamundaClient {
         &self,
         from: chrono::DateTime<chrono::offset::Utc>,
         to: chrono::DateTime<chrono::offset::Utc>,
-        job_type: &str,
+        job_type: Option<&str>,
     ) -> Result<types::GlobalJobStatisticsQueryResult> {
         let call = Call::new(
             &super::ops::GET_GLOBAL_JOB_STATISTICS,
@@ -2069,7 +2069,7 @@ impl CamundaClient {
                 call
                     .query("from", Some(from.to_string()))
                     .query("to", Some(to.to_string()))
-                    .query("jobType", Some(job_type.to_string())),
+                    .query("jobType", job_type.map(|v| v.to_string())),
             )
             .await
     }
@@ -4161,7 +4161,7 @@ impl CamundaClient {
     pub async fn take_runtime_backup_as_cluster_admin(
         &self,
         body: &types::TakeRuntimeBackupRequest,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<types::ClusterTakeRuntimeBackupResponse> {
         let call = Call::new(
             &super::ops::TAKE_RUNTIME_BACKUP_AS_CLUSTER_ADMIN,
@@ -4170,7 +4170,7 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("physicalTenantId", Some(physical_tenant_id.to_string()))
+                    .query("physicalTenantId", physical_tenant_id.map(|v| v.to_string()))
                     .json(body)?,
             )
             .await
@@ -4186,7 +4186,7 @@ impl CamundaClient {
     /// `GET /cluster/v2/backups/runtime` (operation `listRuntimeBackupsAsClusterAdmin`; available since Camunda 8.10).
     pub async fn list_runtime_backups_as_cluster_admin(
         &self,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
         prefix: Option<&types::BackupIdPrefix>,
     ) -> Result<Vec<types::ClusterRuntimeBackupInfo>> {
         let call = Call::new(
@@ -4196,7 +4196,7 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("physicalTenantId", Some(physical_tenant_id.to_string()))
+                    .query("physicalTenantId", physical_tenant_id.map(|v| v.to_string()))
                     .query("prefix", prefix.map(|v| v.to_string())),
             )
             .await
@@ -4212,7 +4212,7 @@ impl CamundaClient {
     /// `GET /cluster/v2/backups/runtime/state` (operation `getRuntimeBackupStateAsClusterAdmin`; available since Camunda 8.10).
     pub async fn get_runtime_backup_state_as_cluster_admin(
         &self,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<types::ClusterRuntimeBackupState> {
         let call = Call::new(
             &super::ops::GET_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN,
@@ -4220,7 +4220,7 @@ impl CamundaClient {
             "/cluster/v2/backups/runtime/state".into(),
         );
         self.send_json(
-                call.query("physicalTenantId", Some(physical_tenant_id.to_string())),
+                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
             )
             .await
     }
@@ -4235,7 +4235,7 @@ impl CamundaClient {
     /// `DELETE /cluster/v2/backups/runtime/state` (operation `deleteRuntimeBackupStateAsClusterAdmin`; available since Camunda 8.10).
     pub async fn delete_runtime_backup_state_as_cluster_admin(
         &self,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<()> {
         let call = Call::new(
             &super::ops::DELETE_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN,
@@ -4243,7 +4243,7 @@ impl CamundaClient {
             "/cluster/v2/backups/runtime/state".into(),
         );
         self.send_unit(
-                call.query("physicalTenantId", Some(physical_tenant_id.to_string())),
+                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
             )
             .await
     }
@@ -4258,7 +4258,7 @@ impl CamundaClient {
     /// `POST /cluster/v2/backups/runtime/state/sync` (operation `syncRuntimeBackupStateAsClusterAdmin`; available since Camunda 8.10).
     pub async fn sync_runtime_backup_state_as_cluster_admin(
         &self,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<types::ClusterRuntimeBackupState> {
         let call = Call::new(
             &super::ops::SYNC_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN,
@@ -4266,7 +4266,7 @@ impl CamundaClient {
             "/cluster/v2/backups/runtime/state/sync".into(),
         );
         self.send_json(
-                call.query("physicalTenantId", Some(physical_tenant_id.to_string())),
+                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
             )
             .await
     }
@@ -4282,7 +4282,7 @@ impl CamundaClient {
     pub async fn get_runtime_backup_as_cluster_admin(
         &self,
         backup_id: &types::BackupId,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<types::ClusterRuntimeBackupInfo> {
         let call = Call::new(
             &super::ops::GET_RUNTIME_BACKUP_AS_CLUSTER_ADMIN,
@@ -4293,7 +4293,7 @@ impl CamundaClient {
             ),
         );
         self.send_json(
-                call.query("physicalTenantId", Some(physical_tenant_id.to_string())),
+                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
             )
             .await
     }
@@ -4309,7 +4309,7 @@ impl CamundaClient {
     pub async fn delete_runtime_backup_as_cluster_admin(
         &self,
         backup_id: &types::BackupId,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<()> {
         let call = Call::new(
             &super::ops::DELETE_RUNTIME_BACKUP_AS_CLUSTER_ADMIN,
@@ -4320,7 +4320,7 @@ impl CamundaClient {
             ),
         );
         self.send_unit(
-                call.query("physicalTenantId", Some(physical_tenant_id.to_string())),
+                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
             )
             .await
     }
@@ -4336,7 +4336,7 @@ impl CamundaClient {
     pub async fn take_history_backup_as_cluster_admin(
         &self,
         body: &types::TakeHistoryBackupRequest,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<types::ClusterTakeHistoryBackupResponse> {
         let call = Call::new(
             &super::ops::TAKE_HISTORY_BACKUP_AS_CLUSTER_ADMIN,
@@ -4345,7 +4345,7 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("physicalTenantId", Some(physical_tenant_id.to_string()))
+                    .query("physicalTenantId", physical_tenant_id.map(|v| v.to_string()))
                     .json(body)?,
             )
             .await
@@ -4361,7 +4361,7 @@ impl CamundaClient {
     /// `GET /cluster/v2/backups/history` (operation `listHistoryBackupsAsClusterAdmin`; available since Camunda 8.10).
     pub async fn list_history_backups_as_cluster_admin(
         &self,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
         prefix: Option<&types::BackupIdPrefix>,
         verbose: Option<bool>,
     ) -> Result<Vec<types::ClusterHistoryBackupInfo>> {
@@ -4372,7 +4372,7 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("physicalTenantId", Some(physical_tenant_id.to_string()))
+                    .query("physicalTenantId", physical_tenant_id.map(|v| v.to_string()))
                     .query("prefix", prefix.map(|v| v.to_string()))
                     .query("verbose", verbose.map(|v| v.to_string())),
             )
@@ -4390,7 +4390,7 @@ impl CamundaClient {
     pub async fn get_history_backup_as_cluster_admin(
         &self,
         backup_id: &types::BackupId,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<types::ClusterHistoryBackupInfo> {
         let call = Call::new(
             &super::ops::GET_HISTORY_BACKUP_AS_CLUSTER_ADMIN,
@@ -4401,7 +4401,7 @@ impl CamundaClient {
             ),
         );
         self.send_json(
-                call.query("physicalTenantId", Some(physical_tenant_id.to_string())),
+                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
             )
             .await
     }
@@ -4417,7 +4417,7 @@ impl CamundaClient {
     pub async fn delete_history_backup_as_cluster_admin(
         &self,
         backup_id: &types::BackupId,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
     ) -> Result<()> {
         let call = Call::new(
             &super::ops::DELETE_HISTORY_BACKUP_AS_CLUSTER_ADMIN,
@@ -4428,7 +4428,7 @@ impl CamundaClient {
             ),
         );
         self.send_unit(
-                call.query("physicalTenantId", Some(physical_tenant_id.to_string())),
+                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
             )
             .await
     }
@@ -4444,7 +4444,7 @@ impl CamundaClient {
     pub async fn change_cluster_mode_as_cluster_admin(
         &self,
         mode: &enums::Mode,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
         dry_run: Option<bool>,
     ) -> Result<types::ClusterModeChangeResponse> {
         let call = Call::new(
@@ -4455,7 +4455,7 @@ impl CamundaClient {
         self.send_json(
                 call
                     .query("mode", Some(mode.to_string()))
-                    .query("physicalTenantId", Some(physical_tenant_id.to_string()))
+                    .query("physicalTenantId", physical_tenant_id.map(|v| v.to_string()))
                     .query("dryRun", dry_run.map(|v| v.to_string())),
             )
             .await
@@ -4530,7 +4530,7 @@ impl CamundaClient {
     pub async fn restore_as_cluster_admin(
         &self,
         body: &types::ClusterRestoreRequest,
-        physical_tenant_id: &str,
+        physical_tenant_id: Option<&str>,
         dry_run: Option<bool>,
     ) -> Result<types::ClusterRestoreResponse> {
         let call = Call::new(
@@ -4540,7 +4540,7 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("physicalTenantId", Some(physical_tenant_id.to_string()))
+                    .query("physicalTenantId", physical_tenant_id.map(|v| v.to_string()))
                     .query("dryRun", dry_run.map(|v| v.to_string()))
                     .json(body)?,
             )
