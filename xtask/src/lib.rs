@@ -1,9 +1,11 @@
 //! Repository automation for camunda-rs, as a library so that tests can run codegen in-process.
 
 pub mod codegen;
+pub mod demo;
 pub mod facade;
 pub mod fetch;
 pub mod inventory;
+pub mod mock;
 pub mod normalize;
 pub mod paging;
 pub mod spec;

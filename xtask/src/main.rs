@@ -4,7 +4,7 @@
 //! `cargo xtask codegen [--check]` normalises `spec/rest-api.yaml` and regenerates the raw client.
 
 use std::process::ExitCode;
-use xtask::{codegen, fetch, test};
+use xtask::{codegen, demo, fetch, mock, test};
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -14,6 +14,8 @@ commands:
   codegen [--check]                       regenerate the committed files (or check they are current)
   codegen --spec PATH --out-dir DIR       generate a standalone raw crate from another spec
   compat [--version V]...                 fetch older specs and check they generate compiling clients
+  mock                                    run the spec-driven mock server (Prism) until Ctrl-C
+  demo                                    run the quickstart example against the mock server
   test [--skip STEP]...                   everything CI runs: fmt, codegen --check, clippy, tests,
                                           examples, compat
 ";
@@ -25,6 +27,8 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("compat") => codegen::compat(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("mock") => mock::run(&args[1..]),
+        Some("demo") => demo::run(&args[1..]),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);
