@@ -488,3 +488,83 @@ async fn xml_and_form_getters_answer_none_for_204_and_binary_content_is_bytes() 
         vec![0u8, 159, 146, 150]
     );
 }
+
+/// Serves one download: headers, then `chunks` of 10 bytes `gap` apart, then (if `stall`) stops
+/// sending without closing.
+async fn trickle_server(chunks: usize, gap: std::time::Duration, stall: bool) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let Ok((mut sock, _)) = listener.accept().await else {
+            return;
+        };
+        let mut buf = [0u8; 4096];
+        let _ = sock.read(&mut buf).await;
+        let total = if stall { chunks * 10 + 10 } else { chunks * 10 };
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {total}\r\n\r\n"
+        );
+        let _ = sock.write_all(head.as_bytes()).await;
+        for _ in 0..chunks {
+            let _ = sock.write_all(&[b'x'; 10]).await;
+            let _ = sock.flush().await;
+            tokio::time::sleep(gap).await;
+        }
+        if stall {
+            // Keep the connection open, silent, well past the client's timeout.
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        }
+    });
+    url
+}
+
+fn client_with_timeout(url: &str, timeout: std::time::Duration) -> CamundaClient {
+    let config = Config::builder()
+        .rest_address(url)
+        .no_auth()
+        .request_timeout(timeout)
+        .build()
+        .unwrap();
+    CamundaClient::new(config)
+        .unwrap()
+        .with_retry_policy(RetryPolicy::none())
+}
+
+#[tokio::test]
+async fn a_slow_but_steady_download_outlasts_the_request_timeout() {
+    let gap = std::time::Duration::from_millis(100);
+    let url = trickle_server(6, gap, false).await;
+    // The whole download takes ~600 ms; the request timeout is 300 ms.
+    let client = client_with_timeout(&url, std::time::Duration::from_millis(300));
+    let id = keys::DocumentId::new("doc-1").unwrap();
+    let mut stream = client.get_document_stream(&id, None, None).await.unwrap();
+    let mut got = 0;
+    while let Some(chunk) = stream.next().await {
+        got += chunk.expect("no timeout while chunks keep coming").len();
+    }
+    assert_eq!(got, 60);
+}
+
+#[tokio::test]
+async fn a_stalled_download_fails_with_a_timeout_instead_of_hanging() {
+    let url = trickle_server(1, std::time::Duration::from_millis(1), true).await;
+    let client = client_with_timeout(&url, std::time::Duration::from_millis(200));
+    let id = keys::DocumentId::new("doc-1").unwrap();
+    let mut stream = client.get_document_stream(&id, None, None).await.unwrap();
+    let mut last = None;
+    // Bounded: the stream must end with an error well before the server gives up.
+    for _ in 0..10 {
+        match stream.next().await {
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => {
+                last = Some(e);
+                break;
+            }
+            None => break,
+        }
+    }
+    match last {
+        Some(camunda_sdk::Error::Timeout { operation, .. }) => assert_eq!(operation, "getDocument"),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}

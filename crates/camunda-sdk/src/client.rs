@@ -166,10 +166,15 @@ impl CamundaClient {
         self.transport.bytes(call, &self.retry).await
     }
 
-    /// The successful response itself, for answers read as a stream (document download).
-    pub(crate) async fn send_raw(&self, call: Call) -> Result<reqwest::Response> {
+    /// The successful response itself, for answers read as a stream (document download),
+    /// with the longest gap the caller should allow between chunks.
+    pub(crate) async fn send_raw(
+        &self,
+        call: Call,
+    ) -> Result<(reqwest::Response, std::time::Duration)> {
         self.check_version(&call).await?;
-        self.transport.execute(call, &self.retry).await
+        let resp = self.transport.execute(call.streamed(), &self.retry).await?;
+        Ok((resp, self.transport.request_timeout()))
     }
 
     /// The configured default tenant, for the multipart operations that add it themselves.

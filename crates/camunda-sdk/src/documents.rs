@@ -270,23 +270,39 @@ impl std::fmt::Debug for DocumentStream {
 }
 
 impl DocumentStream {
-    fn new(op: &'static str, resp: reqwest::Response) -> Self {
+    /// A stream over `resp`'s body that fails with [`Error::Timeout`] when no chunk arrives
+    /// for `idle`: a slow download keeps going, a stalled one does not hang.
+    fn new(op: &'static str, resp: reqwest::Response, idle: std::time::Duration) -> Self {
         let length = resp.content_length();
         let content_type = resp
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let inner = resp
-            .bytes_stream()
-            .map(move |chunk| {
-                chunk.map(|b| b.to_vec()).map_err(|e| Error::Transport {
-                    operation: op,
-                    not_sent: false,
-                    source: e,
-                })
-            })
-            .boxed();
+        let body = resp.bytes_stream().boxed();
+        let inner = futures::stream::unfold(Some(body), move |body| async move {
+            let mut body = body?;
+            match tokio::time::timeout(idle, body.next()).await {
+                Ok(None) => None,
+                Ok(Some(Ok(chunk))) => Some((Ok(chunk.to_vec()), Some(body))),
+                Ok(Some(Err(e))) => Some((
+                    Err(Error::Transport {
+                        operation: op,
+                        not_sent: false,
+                        source: e,
+                    }),
+                    None,
+                )),
+                Err(_) => Some((
+                    Err(Error::Timeout {
+                        operation: op,
+                        after: idle,
+                    }),
+                    None,
+                )),
+            }
+        })
+        .boxed();
         DocumentStream {
             length,
             content_type,
@@ -438,7 +454,8 @@ impl CamundaClient {
     /// memory. `store_id` and `content_hash` are sent when given (the store may require the
     /// hash from the document's reference).
     ///
-    /// Note that the client's request timeout covers the whole download.
+    /// The client's request timeout bounds the wait for the download to start and each gap
+    /// between chunks, not the whole download.
     ///
     /// `GET /v2/documents/{documentId}` (operation `getDocument`).
     pub async fn get_document_stream(
@@ -451,8 +468,8 @@ impl CamundaClient {
         let call = Call::new(op, Method::GET, document_path(document_id))
             .query("storeId", store_id.map(str::to_owned))
             .query("contentHash", content_hash.map(str::to_owned));
-        let resp = self.send_raw(call).await?;
-        Ok(DocumentStream::new(op.id, resp))
+        let (resp, idle) = self.send_raw(call).await?;
+        Ok(DocumentStream::new(op.id, resp, idle))
     }
 
     /// Downloads a document into the file at `path` (created or truncated) chunk by chunk,

@@ -62,6 +62,9 @@ pub(crate) struct Call {
     pub body: Body,
     /// Extra time the server may legitimately hold the request (long polling).
     pub hold: Duration,
+    /// The caller reads the answer as a stream: the timeout bounds the wait for the answer to
+    /// start, not the whole body (the caller bounds the gaps between chunks).
+    pub streamed: bool,
 }
 
 impl Call {
@@ -73,7 +76,14 @@ impl Call {
             query: Vec::new(),
             body: Body::None,
             hold: Duration::ZERO,
+            streamed: false,
         }
+    }
+
+    /// Marks the answer as read by the caller as a stream (see [`Call::streamed`](field@Call::streamed)).
+    pub fn streamed(mut self) -> Self {
+        self.streamed = true;
+        self
     }
 
     pub fn query(mut self, name: &'static str, value: Option<String>) -> Self {
@@ -167,6 +177,10 @@ impl Transport {
         &self.address
     }
 
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+
     pub fn default_tenant(&self) -> Option<&TenantId> {
         self.default_tenant.as_ref()
     }
@@ -236,8 +250,10 @@ impl Transport {
         let mut req = self
             .http
             .request(call.method.clone(), url)
-            .timeout(timeout)
             .header(header::ACCEPT, HeaderValue::from_static("application/json"));
+        if !call.streamed {
+            req = req.timeout(timeout);
+        }
         if !call.query.is_empty() {
             req = req.query(&call.query);
         }
@@ -257,10 +273,16 @@ impl Transport {
             req = req.header(header::AUTHORIZATION, value);
         }
         let op = call.op.id;
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| transport_error(op, e, timeout))?;
+        // Bounds the wait for the answer to start, also for streamed answers.
+        let resp = match tokio::time::timeout(timeout, req.send()).await {
+            Ok(sent) => sent.map_err(|e| transport_error(op, e, timeout))?,
+            Err(_) => {
+                return Err(Error::Timeout {
+                    operation: op,
+                    after: timeout,
+                });
+            }
+        };
         let status = resp.status();
         if status.is_success() {
             return Ok(resp);
