@@ -24,8 +24,9 @@ pub struct Output {
     pub inventory: Vec<Operation>,
     /// Key types the spec names, with the validation each got.
     pub keys: Vec<String>,
-    /// Semantic types whose pattern codegen does not know; they are checked by length only.
-    pub unchecked_patterns: Vec<String>,
+    /// What codegen could not do fully for this spec (a key pattern it cannot check, a search
+    /// it cannot page), each a complete sentence. Empty for the pinned spec.
+    pub notes: Vec<String>,
 }
 
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
@@ -39,8 +40,8 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         None => generate(&root.join(SPEC), true)?,
     };
     eprint!("{}", output.report);
-    for t in &output.unchecked_patterns {
-        eprintln!("note: {t}: pattern not known to codegen; the key type checks length only");
+    for note in &output.notes {
+        eprintln!("note: {note}");
     }
     if let Some(dir) = out_dir {
         write_standalone_crate(&dir, &output)?;
@@ -119,14 +120,8 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
 
     let mut decls = String::new();
     let mut keys = Vec::new();
-    let mut unchecked_patterns = Vec::new();
-    key_decls(
-        &doc,
-        &mut settings,
-        &mut decls,
-        &mut keys,
-        &mut unchecked_patterns,
-    );
+    let mut notes = Vec::new();
+    key_decls(&doc, &mut settings, &mut decls, &mut keys, &mut notes);
     enum_decls(&doc, &mut settings, &mut decls);
 
     let api: openapiv3::OpenAPI =
@@ -155,15 +150,16 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
         .find(|(p, _)| p == Path::new(crate::facade::CLIENT))
         .map(|(_, text)| text.as_str())
         .unwrap_or_default();
-    let paging = crate::paging::render(&inventory, &files[0].1, client)?;
+    let (paging, paging_notes) = crate::paging::render(&inventory, &files[0].1, client, strict)?;
     files.push((PathBuf::from(crate::paging::PAGING), paging));
+    notes.extend(paging_notes);
 
     Ok(Output {
         files,
         report,
         inventory,
         keys,
-        unchecked_patterns,
+        notes,
     })
 }
 
@@ -240,7 +236,9 @@ fn key_decls(
                         .find(|(known, _)| *known == p)
                         .map(|(_, f)| *f)
                         .unwrap_or_else(|| {
-                            unchecked.push(format!("{name} ({p})"));
+                            unchecked.push(format!(
+                                "{name}: pattern {p} is not known to codegen; the key type checks length only"
+                            ));
                             "any"
                         }),
                 };

@@ -163,69 +163,89 @@ fn capture(name: &str, ty: &str) -> anyhow::Result<(String, String)> {
 }
 
 /// Renders the paging file from the inventory, the raw client and the facade's client file.
-pub fn render(inventory: &[Operation], generated: &str, client: &str) -> anyhow::Result<String> {
+/// Renders `generated/paging.rs`. With `strict` (the pinned spec) a search whose shape is not
+/// understood is an error; otherwise that search gets no auto-paging and is listed in the
+/// returned notes, so an older or newer spec still generates.
+pub fn render(
+    inventory: &[Operation],
+    generated: &str,
+    client: &str,
+    strict: bool,
+) -> anyhow::Result<(String, Vec<String>)> {
     let models = read_models(generated)?;
     let mut facade = read_facade(client)?;
     let mut page_types: BTreeMap<String, PageKind> = BTreeMap::new();
     let mut queries: BTreeMap<String, String> = BTreeMap::new();
     let mut results: BTreeMap<String, String> = BTreeMap::new();
     let mut plans = Vec::new();
+    let mut notes = Vec::new();
     for op in inventory.iter().filter(|o| o.paged && !o.hand_written) {
         let name = op.method_name();
         let method = facade
             .remove(&name)
             .ok_or_else(|| anyhow::anyhow!("paging: no facade method {name}"))?;
-        let body = method
-            .params
-            .iter()
-            .find(|(n, _)| n == "body")
-            .and_then(|(_, t)| t.strip_prefix("&types::"))
-            .ok_or_else(|| anyhow::anyhow!("paging: {name} has no `body: &types::_`"))?
-            .to_owned();
-        let result = method
-            .output
-            .strip_prefix("types::")
-            .ok_or_else(|| anyhow::anyhow!("paging: {name} returns {}", method.output))?
-            .to_owned();
-        let field = |ty: &str, f: &str| {
-            models
-                .structs
-                .get(ty)
-                .and_then(|s| s.get(f))
-                .ok_or_else(|| anyhow::anyhow!("paging: {name}: types::{ty} has no `{f}`"))
-        };
-        let page = inner_of(field(&body, "page")?, "Option")
-            .and_then(last_ident)
-            .ok_or_else(|| anyhow::anyhow!("paging: {name}: {body}.page is not Option<_>"))?;
-        let kind = if models
-            .enums
-            .get(&page)
-            .is_some_and(|v| v.iter().any(|v| v == "CursorForwardPagination"))
-        {
-            if page != "SearchQueryPageRequest" {
-                anyhow::bail!("paging: {name}: unknown page enum {page}");
-            }
-            PageKind::Shared
-        } else {
-            let fields = models
-                .structs
+        let analysed = (|| -> anyhow::Result<(String, String, String, PageKind, String)> {
+            let body = method
+                .params
+                .iter()
+                .find(|(n, _)| n == "body")
+                .and_then(|(_, t)| t.strip_prefix("&types::"))
+                .ok_or_else(|| anyhow::anyhow!("paging: {name} has no `body: &types::_`"))?
+                .to_owned();
+            let result = method
+                .output
+                .strip_prefix("types::")
+                .ok_or_else(|| anyhow::anyhow!("paging: {name} returns {}", method.output))?
+                .to_owned();
+            let field = |ty: &str, f: &str| {
+                models
+                    .structs
+                    .get(ty)
+                    .and_then(|s| s.get(f))
+                    .ok_or_else(|| anyhow::anyhow!("paging: {name}: types::{ty} has no `{f}`"))
+            };
+            let page = inner_of(field(&body, "page")?, "Option")
+                .and_then(last_ident)
+                .ok_or_else(|| anyhow::anyhow!("paging: {name}: {body}.page is not Option<_>"))?;
+            let kind = if models
+                .enums
                 .get(&page)
-                .ok_or_else(|| anyhow::anyhow!("paging: {name}: unknown page type {page}"))?;
-            if fields.contains_key("after") {
-                PageKind::Cursor
-            } else if fields.contains_key("from") {
-                PageKind::Offset
+                .is_some_and(|v| v.iter().any(|v| v == "CursorForwardPagination"))
+            {
+                if page != "SearchQueryPageRequest" {
+                    anyhow::bail!("paging: {name}: unknown page enum {page}");
+                }
+                PageKind::Shared
             } else {
-                anyhow::bail!("paging: {name}: {page} has neither `after` nor `from`");
+                let fields = models
+                    .structs
+                    .get(&page)
+                    .ok_or_else(|| anyhow::anyhow!("paging: {name}: unknown page type {page}"))?;
+                if fields.contains_key("after") {
+                    PageKind::Cursor
+                } else if fields.contains_key("from") {
+                    PageKind::Offset
+                } else {
+                    anyhow::bail!("paging: {name}: {page} has neither `after` nor `from`");
+                }
+            };
+            let item = inner_of(field(&result, "items")?, "Vec")
+                .and_then(last_ident)
+                .ok_or_else(|| anyhow::anyhow!("paging: {name}: {result}.items is not Vec<_>"))?;
+            let resp_page = last_ident(field(&result, "page")?).unwrap_or_default();
+            if resp_page != "SearchQueryPageResponse" {
+                anyhow::bail!("paging: {name}: {result}.page is {resp_page}");
             }
+            Ok((body, result, page, kind, item))
+        })();
+        let (body, result, page, kind, item) = match analysed {
+            Ok(a) => a,
+            Err(e) if !strict => {
+                notes.push(format!("{e}; {name} gets no auto-paging"));
+                continue;
+            }
+            Err(e) => return Err(e),
         };
-        let item = inner_of(field(&result, "items")?, "Vec")
-            .and_then(last_ident)
-            .ok_or_else(|| anyhow::anyhow!("paging: {name}: {result}.items is not Vec<_>"))?;
-        let resp_page = last_ident(field(&result, "page")?).unwrap_or_default();
-        if resp_page != "SearchQueryPageResponse" {
-            anyhow::bail!("paging: {name}: {result}.page is {resp_page}");
-        }
         page_types.insert(page.clone(), kind);
         queries.insert(body.clone(), page);
         results.insert(result.clone(), item.clone());
@@ -341,7 +361,7 @@ pub fn render(inventory: &[Operation], generated: &str, client: &str) -> anyhow:
     blocking.push_str("}\n");
     out.push_str(&asynchronous);
     out.push_str(&blocking);
-    Ok(pretty(&out))
+    Ok((pretty(&out), notes))
 }
 
 fn pretty(src: &str) -> String {
