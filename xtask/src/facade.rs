@@ -50,42 +50,38 @@ fn read_builders(generated: &str) -> anyhow::Result<HashMap<String, Builder>> {
         anyhow::bail!("generated code has no `builder` module");
     };
     for item in items {
-        match item {
-            syn::Item::Impl(imp) => {
-                let syn::Type::Path(p) = &*imp.self_ty else {
-                    continue;
-                };
-                let name = p.path.segments.last().unwrap().ident.to_string();
-                let b = out.entry(name).or_default();
-                for it in &imp.items {
-                    let syn::ImplItem::Fn(f) = it else { continue };
-                    let fname = f.sig.ident.to_string();
-                    if fname == "send" {
-                        if let syn::ReturnType::Type(_, ty) = &f.sig.output {
-                            b.response = response_type(ty).unwrap_or_default();
-                        }
-                    } else if let Some(wc) = &f.sig.generics.where_clause {
-                        for pred in &wc.predicates {
-                            let syn::WherePredicate::Type(t) = pred else {
-                                continue;
-                            };
-                            for bound in &t.bounds {
-                                let syn::TypeParamBound::Trait(tb) = bound else {
-                                    continue;
-                                };
-                                let last = tb.path.segments.last().unwrap();
-                                if last.ident == "TryInto"
-                                    && let syn::PathArguments::AngleBracketed(a) = &last.arguments
-                                    && let Some(syn::GenericArgument::Type(inner)) = a.args.first()
-                                {
-                                    b.setters.insert(fname.clone(), type_string(inner));
-                                }
-                            }
+        let syn::Item::Impl(imp) = item else { continue };
+        let syn::Type::Path(p) = &*imp.self_ty else {
+            continue;
+        };
+        let name = p.path.segments.last().unwrap().ident.to_string();
+        let b = out.entry(name).or_default();
+        for it in &imp.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            let fname = f.sig.ident.to_string();
+            if fname == "send" {
+                if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                    b.response = response_type(ty).unwrap_or_default();
+                }
+            } else if let Some(wc) = &f.sig.generics.where_clause {
+                for pred in &wc.predicates {
+                    let syn::WherePredicate::Type(t) = pred else {
+                        continue;
+                    };
+                    for bound in &t.bounds {
+                        let syn::TypeParamBound::Trait(tb) = bound else {
+                            continue;
+                        };
+                        let last = tb.path.segments.last().unwrap();
+                        if last.ident == "TryInto"
+                            && let syn::PathArguments::AngleBracketed(a) = &last.arguments
+                            && let Some(syn::GenericArgument::Type(inner)) = a.args.first()
+                        {
+                            b.setters.insert(fname.clone(), type_string(inner));
                         }
                     }
                 }
             }
-            _ => {}
         }
     }
     Ok(out)
