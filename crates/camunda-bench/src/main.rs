@@ -1,0 +1,554 @@
+//! `cargo run --release -p camunda-bench [-- quick]`: prints one line per figure,
+//! `name: value unit (ratio)`, so runs can be compared line by line.
+//!
+//! Sections: per-call overhead (SDK async and blocking against the raw reqwest floor), worker
+//! throughput (jobs/s, CPU per 1,000 jobs, activations per 1,000 jobs, against a floor worker),
+//! and decoding a 10,000-item search page. See the README's "Performance" section.
+
+use camunda_bench::canned;
+use camunda_bench::cpu;
+use camunda_bench::floor::{self, Floor};
+use camunda_bench::server::{Probe, Server};
+use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
+use camunda_sdk::{Config, RetryPolicy, blocking, types};
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+type Error = floor::Error;
+
+/// Iteration counts are multiplied by this (`quick` divides them by 5).
+struct Scale(f64);
+
+impl Scale {
+    fn n(&self, base: usize) -> usize {
+        ((base as f64 * self.0) as usize).max(16)
+    }
+}
+
+fn main() -> Result<(), Error> {
+    let quick = std::env::args().any(|a| a == "quick");
+    let scale = Scale(if quick { 0.2 } else { 1.0 });
+    let rounds = if quick { 3 } else { 5 };
+
+    let server = Server::start()?;
+    let url = server.url();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    println!(
+        "# camunda-bench: {} cores, load average {} at start, server {url}",
+        std::thread::available_parallelism().map_or(0, usize::from),
+        load_average()
+    );
+
+    let bodies = Arc::new(Bodies::new()?);
+    per_call(&rt, &server, &bodies, &scale, rounds)?;
+    workers(&rt, &server, &scale, if quick { 1 } else { 2 })?;
+    decode(&scale, rounds)?;
+
+    println!("# load average {} at end", load_average());
+    drop(rt);
+    server.stop();
+    Ok(())
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+fn config(url: &str) -> Result<Config, Error> {
+    Ok(Config::builder().rest_address(url).no_auth().build()?)
+}
+
+/// The request bodies every variant sends.
+struct Bodies {
+    create: types::ProcessInstanceCreationInstruction,
+    search: types::ProcessInstanceSearchQuery,
+    activate: types::JobActivationRequest,
+}
+
+impl Bodies {
+    fn new() -> Result<Bodies, Error> {
+        Ok(Bodies {
+            create: serde_json::from_value(serde_json::json!({
+                "processDefinitionId": "order-process",
+                "variables": { "orderId": "A-1042", "amount": 129.5 }
+            }))?,
+            search: serde_json::from_value(serde_json::json!({
+                "filter": { "processDefinitionId": "order-process" },
+                "page": { "limit": 100 }
+            }))?,
+            activate: activation_request(32)?,
+        })
+    }
+}
+
+/// What the SDK's worker sends (type, worker name, 5 min job timeout, 20 s long poll).
+fn activation_request(max: usize) -> Result<types::JobActivationRequest, Error> {
+    Ok(serde_json::from_value(serde_json::json!({
+        "type": "payment",
+        "worker": "camunda-rs-worker",
+        "timeout": 300_000,
+        "requestTimeout": 20_000,
+        "maxJobsToActivate": max,
+    }))?)
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    Topology,
+    Create,
+    Search,
+    Activate,
+}
+
+impl Op {
+    const ALL: [Op; 4] = [Op::Topology, Op::Create, Op::Search, Op::Activate];
+
+    fn name(self) -> &'static str {
+        match self {
+            Op::Topology => "get_topology",
+            Op::Create => "create_process_instance",
+            Op::Search => "search_process_instances",
+            Op::Activate => "activate_jobs",
+        }
+    }
+
+    /// Calls per round, sequential (concurrent rounds make twice as many).
+    fn calls(self) -> usize {
+        match self {
+            Op::Topology | Op::Create => 2000,
+            Op::Search => 300,
+            Op::Activate => 500,
+        }
+    }
+
+    async fn floor(self, f: &Floor, b: &Bodies) -> Result<(), Error> {
+        match self {
+            Op::Topology => drop(black_box(f.get_topology().await?)),
+            Op::Create => drop(black_box(f.create_process_instance(&b.create).await?)),
+            Op::Search => drop(black_box(f.search_process_instances(&b.search).await?)),
+            Op::Activate => drop(black_box(f.activate_jobs(&b.activate).await?)),
+        }
+        Ok(())
+    }
+
+    async fn sdk(self, c: &camunda_sdk::CamundaClient, b: &Bodies) -> Result<(), Error> {
+        match self {
+            Op::Topology => drop(black_box(c.get_topology().await?)),
+            Op::Create => drop(black_box(c.create_process_instance(&b.create).await?)),
+            Op::Search => drop(black_box(c.search_process_instances(&b.search).await?)),
+            Op::Activate => drop(black_box(c.activate_jobs(&b.activate).await?)),
+        }
+        Ok(())
+    }
+
+    fn blocking(self, c: &blocking::CamundaClient, b: &Bodies) -> Result<(), Error> {
+        match self {
+            Op::Topology => drop(black_box(c.get_topology()?)),
+            Op::Create => drop(black_box(c.create_process_instance(&b.create)?)),
+            Op::Search => drop(black_box(c.search_process_instances(&b.search)?)),
+            Op::Activate => drop(black_box(c.activate_jobs(&b.activate)?)),
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Variant {
+    /// `Clients::floors[i]`.
+    Floor(usize),
+    Async,
+    Blocking,
+}
+
+/// `n` calls split over `concurrency` tasks (or threads, for the blocking client); seconds.
+fn time_calls(
+    rt: &tokio::runtime::Runtime,
+    variant: Variant,
+    clients: &Clients,
+    bodies: &Arc<Bodies>,
+    op: Op,
+    n: usize,
+    concurrency: usize,
+) -> Result<f64, Error> {
+    let per = n / concurrency;
+    let start = Instant::now();
+    match variant {
+        Variant::Blocking => {
+            let results: Vec<Result<(), Error>> = std::thread::scope(|s| {
+                let threads: Vec<_> = (0..concurrency)
+                    .map(|_| {
+                        s.spawn(|| {
+                            for _ in 0..per {
+                                op.blocking(&clients.blocking, bodies)?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .collect();
+                threads
+                    .into_iter()
+                    .map(|t| t.join().unwrap_or_else(|_| Err("thread panicked".into())))
+                    .collect()
+            });
+            results.into_iter().collect::<Result<(), Error>>()?;
+        }
+        Variant::Floor(_) | Variant::Async => {
+            rt.block_on(async {
+                let tasks: Vec<_> = (0..concurrency)
+                    .map(|_| {
+                        let floor = match variant {
+                            Variant::Floor(i) => clients.floors[i].clone(),
+                            _ => clients.floors[0].clone(),
+                        };
+                        let sdk = clients.sdk.clone();
+                        let bodies = Arc::clone(bodies);
+                        tokio::spawn(async move {
+                            for _ in 0..per {
+                                if variant != Variant::Async {
+                                    op.floor(&floor, &bodies).await?;
+                                } else {
+                                    op.sdk(&sdk, &bodies).await?;
+                                }
+                            }
+                            Ok::<(), Error>(())
+                        })
+                    })
+                    .collect();
+                for t in tasks {
+                    t.await??;
+                }
+                Ok::<(), Error>(())
+            })?;
+        }
+    }
+    Ok(start.elapsed().as_secs_f64() / (per * concurrency) as f64)
+}
+
+struct Clients {
+    /// The plain floor first, then the attribution variants.
+    floors: Vec<Floor>,
+    sdk: camunda_sdk::CamundaClient,
+    blocking: blocking::CamundaClient,
+}
+
+/// Per-call overhead: each operation, sequential and 16 concurrent, through the floor, the
+/// async SDK and the blocking SDK, in interleaved rounds; the fastest round of each counts.
+fn per_call(
+    rt: &tokio::runtime::Runtime,
+    server: &Server,
+    bodies: &Arc<Bodies>,
+    scale: &Scale,
+    rounds: usize,
+) -> Result<(), Error> {
+    let url = server.url();
+    let clients = {
+        let _guard = rt.enter();
+        Clients {
+            floors: vec![
+                Floor::new(&url)?,
+                Floor::new(&url)?.with_request_timeout(Duration::from_secs(30)),
+                Floor::new(&url)?.with_body_copy(),
+                Floor::new(&url)?
+                    .with_request_timeout(Duration::from_secs(30))
+                    .with_body_copy(),
+            ],
+            sdk: camunda_sdk::CamundaClient::new(config(&url)?)?
+                .with_retry_policy(RetryPolicy::none()),
+            blocking: blocking::CamundaClient::new(config(&url)?)?
+                .with_retry_policy(RetryPolicy::none()),
+        }
+    };
+    server.serve_canned();
+    const VARIANTS: [Variant; 3] = [Variant::Floor(0), Variant::Async, Variant::Blocking];
+    for (mode, concurrency) in [("seq", 1), ("c16", 16)] {
+        for op in Op::ALL {
+            let n = scale.n(op.calls()) * if concurrency > 1 { 2 } else { 1 };
+            // Warm up: open the connections, fill the allocator's caches.
+            for v in VARIANTS {
+                time_calls(
+                    rt,
+                    v,
+                    &clients,
+                    bodies,
+                    op,
+                    (n / 10).max(concurrency),
+                    concurrency,
+                )?;
+            }
+            let conns_before = server.stats().connections;
+            let mut best = [f64::INFINITY; 3];
+            for round in 0..rounds {
+                // Rotate the order so no variant always runs first after a pause.
+                for i in 0..3 {
+                    let v = (i + round) % 3;
+                    let t = time_calls(rt, VARIANTS[v], &clients, bodies, op, n, concurrency)?;
+                    best[v] = best[v].min(t);
+                }
+            }
+            let conns = server.stats().connections - conns_before;
+            let [floor_t, async_t, blocking_t] = best;
+            let name = format!("call.{}.{mode}", op.name());
+            println!("{name}.floor: {:.0} req/s", 1.0 / floor_t);
+            println!(
+                "{name}.sdk_async: {:.0} req/s (SDK/floor {:.3})",
+                1.0 / async_t,
+                async_t / floor_t
+            );
+            println!(
+                "{name}.sdk_blocking: {:.0} req/s (SDK/floor {:.3}, blocking/async {:.3})",
+                1.0 / blocking_t,
+                blocking_t / floor_t,
+                blocking_t / async_t
+            );
+            if conns > 0 {
+                println!("{name}.new_connections: {conns} connections (opened after warm-up)");
+            }
+        }
+    }
+    attribution(rt, &clients, bodies, scale, rounds)
+}
+
+/// Where the SDK's per-call time goes: the floor with one step of the SDK's transport added at
+/// a time (a per-request timeout; copying the response body before decoding), sequential calls.
+fn attribution(
+    rt: &tokio::runtime::Runtime,
+    clients: &Clients,
+    bodies: &Arc<Bodies>,
+    scale: &Scale,
+    rounds: usize,
+) -> Result<(), Error> {
+    const VARIANTS: [(Variant, &str); 5] = [
+        (Variant::Floor(0), "floor"),
+        (Variant::Floor(1), "floor+timeout"),
+        (Variant::Floor(2), "floor+copy"),
+        (Variant::Floor(3), "floor+timeout+copy"),
+        (Variant::Async, "sdk_async"),
+    ];
+    for op in [Op::Topology, Op::Search] {
+        let n = scale.n(op.calls());
+        for (v, _) in VARIANTS {
+            time_calls(rt, v, clients, bodies, op, n / 10, 1)?;
+        }
+        let mut best = [f64::INFINITY; VARIANTS.len()];
+        for round in 0..rounds {
+            for i in 0..VARIANTS.len() {
+                let v = (i + round) % VARIANTS.len();
+                let t = time_calls(rt, VARIANTS[v].0, clients, bodies, op, n, 1)?;
+                best[v] = best[v].min(t);
+            }
+        }
+        for (i, (_, label)) in VARIANTS.iter().enumerate().skip(1) {
+            println!(
+                "attribution.{}.seq.{label}: {:.2} µs/call (vs floor {:+.2} µs, {:.3})",
+                op.name(),
+                best[i] * 1e6,
+                (best[i] - best[0]) * 1e6,
+                best[i] / best[0]
+            );
+        }
+    }
+    Ok(())
+}
+
+/// One worker run's figures.
+struct WorkerRun {
+    jobs_per_s: f64,
+    requests_per_s: f64,
+    cpu_per_1000: f64,
+    activations_per_1000: f64,
+    connections: u64,
+    max_in_flight: u64,
+}
+
+impl WorkerRun {
+    fn better(self, other: Option<WorkerRun>) -> WorkerRun {
+        match other {
+            Some(o) if o.jobs_per_s > self.jobs_per_s => o,
+            _ => self,
+        }
+    }
+}
+
+/// Client CPU: the process's minus the server thread's.
+fn client_cpu(server: &Server) -> f64 {
+    cpu::process_cpu_seconds().unwrap_or(0.0) - server.cpu_seconds()
+}
+
+fn measure_run(
+    server: &Server,
+    total: u64,
+    run: impl FnOnce() -> Result<(Instant, f64), Error>,
+) -> Result<WorkerRun, Error> {
+    let before = server.stats();
+    server.serve_jobs(total);
+    let cpu0 = client_cpu(server);
+    let t0 = Instant::now();
+    let (t1, cpu1) = run()?;
+    let secs = (t1 - t0).as_secs_f64();
+    let stats = server.stats();
+    server.serve_canned();
+    if stats.completions < total {
+        return Err(format!("only {} of {total} jobs completed", stats.completions).into());
+    }
+    let per_1000 = |x: f64| x * 1000.0 / total as f64;
+    Ok(WorkerRun {
+        jobs_per_s: total as f64 / secs,
+        requests_per_s: (stats.activations + stats.completions) as f64 / secs,
+        cpu_per_1000: per_1000(cpu1 - cpu0),
+        activations_per_1000: per_1000(stats.activations as f64),
+        connections: stats.connections - before.connections,
+        max_in_flight: stats.max_in_flight,
+    })
+}
+
+/// Waits until the server has seen `total` completions; returns when and the client CPU then.
+async fn wait_for_completions(
+    probe: &Probe,
+    total: u64,
+    server_cpu: impl Fn() -> f64,
+) -> (Instant, f64) {
+    while probe.stats().completions < total {
+        tokio::time::sleep(Duration::from_micros(500)).await;
+    }
+    let t = Instant::now();
+    (t, cpu::process_cpu_seconds().unwrap_or(0.0) - server_cpu())
+}
+
+fn worker_config(max: usize) -> JobWorkerConfig {
+    JobWorkerConfig::new("payment")
+        .max_jobs_active(max)
+        .activation_batch_size(32)
+}
+
+/// Worker throughput at 10, 32 and 256 in flight: the floor worker, the async SDK worker and
+/// the blocking SDK worker, each on a fresh client, with an instant handler.
+fn workers(
+    rt: &tokio::runtime::Runtime,
+    server: &Server,
+    scale: &Scale,
+    rounds: usize,
+) -> Result<(), Error> {
+    let url = server.url();
+    for max in [10usize, 32, 256] {
+        let total = scale.n(20_000) as u64;
+        let batch = 32.min(max);
+        let mut floor_best: Option<WorkerRun> = None;
+        let mut async_best: Option<WorkerRun> = None;
+        let mut blocking_best: Option<WorkerRun> = None;
+        for _ in 0..rounds {
+            // Floor.
+            let req = activation_request(batch)?;
+            let run = measure_run(server, total, || {
+                let floor = Floor::new(&url)?;
+                rt.block_on(floor.run_worker(&req, max, batch))?;
+                Ok((Instant::now(), client_cpu(server)))
+            })?;
+            floor_best = Some(run.better(floor_best));
+
+            // Async SDK worker.
+            let run = measure_run(server, total, || {
+                let probe = server.probe();
+                rt.block_on(async {
+                    let client = camunda_sdk::CamundaClient::new(config(&url)?)?;
+                    let handle = client.create_job_worker(worker_config(max), |_job: Job| async {
+                        Ok::<_, std::io::Error>(Outcome::complete())
+                    });
+                    let done = wait_for_completions(&probe, total, || server.cpu_seconds()).await;
+                    handle.shutdown(Duration::from_secs(10)).await;
+                    Ok::<_, Error>(done)
+                })
+            })?;
+            async_best = Some(run.better(async_best));
+
+            // Blocking SDK worker.
+            let run = measure_run(server, total, || {
+                let probe = server.probe();
+                let client = blocking::CamundaClient::new(config(&url)?)?;
+                client.create_job_worker(worker_config(max), |_job: &Job| {
+                    Ok::<_, std::io::Error>(Outcome::complete())
+                })?;
+                let mut done = None;
+                client.run_workers_until(async {
+                    done = Some(wait_for_completions(&probe, total, || server.cpu_seconds()).await);
+                })?;
+                done.ok_or_else(|| "the blocking worker did not finish".into())
+            })?;
+            blocking_best = Some(run.better(blocking_best));
+        }
+        let (Some(f), Some(a), Some(b)) = (floor_best, async_best, blocking_best) else {
+            continue;
+        };
+        let name = format!("worker.{max}");
+        println!("{name}.floor: {:.0} jobs/s", f.jobs_per_s);
+        println!("{name}.floor.requests: {:.0} req/s", f.requests_per_s);
+        println!("{name}.floor.cpu: {:.3} cpu-s/1000 jobs", f.cpu_per_1000);
+        println!(
+            "{name}.floor.activations: {:.1} per 1000 jobs (1 per {:.1} jobs)",
+            f.activations_per_1000,
+            1000.0 / f.activations_per_1000
+        );
+        for (flavour, r) in [("async", &a), ("blocking", &b)] {
+            println!(
+                "{name}.{flavour}: {:.0} jobs/s (worker/floor {:.3})",
+                r.jobs_per_s,
+                r.jobs_per_s / f.jobs_per_s
+            );
+            println!(
+                "{name}.{flavour}.requests: {:.0} req/s (worker/floor {:.3})",
+                r.requests_per_s,
+                r.requests_per_s / f.requests_per_s
+            );
+            println!(
+                "{name}.{flavour}.cpu: {:.3} cpu-s/1000 jobs (worker/floor {:.2})",
+                r.cpu_per_1000,
+                r.cpu_per_1000 / f.cpu_per_1000
+            );
+            println!(
+                "{name}.{flavour}.activations: {:.1} per 1000 jobs (1 per {:.1} jobs)",
+                r.activations_per_1000,
+                1000.0 / r.activations_per_1000
+            );
+            println!(
+                "{name}.{flavour}.connections: {} opened (floor {}); max {} jobs in flight at the server",
+                r.connections, f.connections, r.max_in_flight
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Decoding a 10,000-item search page into the generated types, against `serde_json::Value`.
+fn decode(scale: &Scale, rounds: usize) -> Result<(), Error> {
+    let body = canned::search_page(10_000).into_bytes();
+    let reps = scale.n(20).min(20).max(rounds);
+    let mut typed = f64::INFINITY;
+    let mut value = f64::INFINITY;
+    for _ in 0..reps {
+        let t = Instant::now();
+        let r: types::ProcessInstanceSearchQueryResult = serde_json::from_slice(&body)?;
+        typed = typed.min(t.elapsed().as_secs_f64());
+        drop(black_box(r));
+        let t = Instant::now();
+        let r: serde_json::Value = serde_json::from_slice(&body)?;
+        value = value.min(t.elapsed().as_secs_f64());
+        drop(black_box(r));
+    }
+    let mb = body.len() as f64 / 1e6;
+    println!(
+        "decode.search_10000.value: {:.2} ms ({:.0} MB/s, reference)",
+        value * 1e3,
+        mb / value
+    );
+    println!(
+        "decode.search_10000.typed: {:.2} ms ({:.0} MB/s, typed/Value {:.3})",
+        typed * 1e3,
+        mb / typed,
+        typed / value
+    );
+    Ok(())
+}
