@@ -31,6 +31,17 @@ impl Floor {
         })
     }
 
+    /// A floor client for `base` over an HTTP client of the caller's (attribution: e.g. the
+    /// SDK's connection-pool settings).
+    pub fn with_client(base: &str, http: reqwest::Client) -> Floor {
+        Floor {
+            http,
+            base: base.into(),
+            timeout: None,
+            copy_body: false,
+        }
+    }
+
     /// Attribution: set a per-request timeout on every request, as the SDK's transport does.
     pub fn with_request_timeout(mut self, timeout: Duration) -> Floor {
         self.timeout = Some(timeout);

@@ -44,7 +44,7 @@ fn main() -> Result<(), Error> {
 
     let bodies = Arc::new(Bodies::new()?);
     per_call(&rt, &server, &bodies, &scale, rounds)?;
-    workers(&rt, &server, &scale, if quick { 1 } else { 2 })?;
+    workers(&rt, &server, &scale, if quick { 1 } else { 3 })?;
     decode(&scale, rounds)?;
 
     println!("# load average {} at end", load_average());
@@ -483,6 +483,21 @@ fn workers(
         let (Some(f), Some(a), Some(b)) = (floor_best, async_best, blocking_best) else {
             continue;
         };
+        // Attribution: the floor worker over a client with the SDK's pool setting
+        // (`pool_max_idle_per_host(32)`, config.rs), which closes idle connections beyond 32.
+        let pool32 = if max > 32 {
+            let req = activation_request(batch)?;
+            Some(measure_run(server, total, || {
+                let http = reqwest::Client::builder()
+                    .pool_max_idle_per_host(32)
+                    .build()?;
+                let floor = Floor::with_client(&url, http);
+                rt.block_on(floor.run_worker(&req, max, batch))?;
+                Ok((Instant::now(), client_cpu(server)))
+            })?)
+        } else {
+            None
+        };
         let name = format!("worker.{max}");
         println!("{name}.floor: {:.0} jobs/s", f.jobs_per_s);
         println!("{name}.floor.requests: {:.0} req/s", f.requests_per_s);
@@ -492,6 +507,16 @@ fn workers(
             f.activations_per_1000,
             1000.0 / f.activations_per_1000
         );
+        if let Some(p) = pool32 {
+            println!(
+                "{name}.floor_pool32: {:.0} jobs/s (vs floor {:.3}; {} connections opened, floor {}; {:.3} cpu-s/1000 jobs)",
+                p.jobs_per_s,
+                p.jobs_per_s / f.jobs_per_s,
+                p.connections,
+                f.connections,
+                p.cpu_per_1000
+            );
+        }
         for (flavour, r) in [("async", &a), ("blocking", &b)] {
             println!(
                 "{name}.{flavour}: {:.0} jobs/s (worker/floor {:.3})",
