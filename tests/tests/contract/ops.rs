@@ -149,19 +149,22 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
         "getDocument" => sdk(c
             .get_document(
                 &a.get("document_id")?,
-                &a.get::<String>("store_id")?,
-                &a.get::<String>("content_hash")?,
+                a.get::<Option<String>>("store_id")?.as_deref(),
+                a.get::<Option<String>>("content_hash")?.as_deref(),
             )
             .await),
         "deleteDocument" => sdk(c
-            .delete_document(&a.get("document_id")?, &a.get::<String>("store_id")?)
+            .delete_document(
+                &a.get("document_id")?,
+                a.get::<Option<String>>("store_id")?.as_deref(),
+            )
             .await),
         "createDocumentLink" => sdk(c
             .create_document_link(
                 &a.get("document_id")?,
                 &a.get("body")?,
-                &a.get::<String>("store_id")?,
-                &a.get::<String>("content_hash")?,
+                a.get::<Option<String>>("store_id")?.as_deref(),
+                a.get::<Option<String>>("content_hash")?.as_deref(),
             )
             .await),
         "activateAdHocSubProcessActivities" => sdk(c
@@ -249,7 +252,11 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
         "failJob" => sdk(c.fail_job(&a.get("job_key")?, &a.get("body")?).await),
         "updateJobsBatchOperation" => sdk(c.update_jobs_batch_operation(&a.get("body")?).await),
         "getGlobalJobStatistics" => sdk(c
-            .get_global_job_statistics(a.get("from")?, a.get("to")?, &a.get::<String>("job_type")?)
+            .get_global_job_statistics(
+                a.get("from")?,
+                a.get("to")?,
+                a.get::<Option<String>>("job_type")?.as_deref(),
+            )
             .await),
         "getJobTypeStatistics" => sdk(c.get_job_type_statistics(&a.get("body")?).await),
         "getJobWorkerStatistics" => sdk(c.get_job_worker_statistics(&a.get("body")?).await),
@@ -487,45 +494,51 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
         "takeRuntimeBackupAsClusterAdmin" => sdk(c
             .take_runtime_backup_as_cluster_admin(
                 &a.get("body")?,
-                &a.get::<String>("physical_tenant_id")?,
+                a.get::<Option<String>>("physical_tenant_id")?.as_deref(),
             )
             .await),
         "listRuntimeBackupsAsClusterAdmin" => sdk(c
             .list_runtime_backups_as_cluster_admin(
-                &a.get::<String>("physical_tenant_id")?,
+                a.get::<Option<String>>("physical_tenant_id")?.as_deref(),
                 a.get::<Option<_>>("prefix")?.as_ref(),
             )
             .await),
         "getRuntimeBackupStateAsClusterAdmin" => sdk(c
-            .get_runtime_backup_state_as_cluster_admin(&a.get::<String>("physical_tenant_id")?)
+            .get_runtime_backup_state_as_cluster_admin(
+                a.get::<Option<String>>("physical_tenant_id")?.as_deref(),
+            )
             .await),
         "deleteRuntimeBackupStateAsClusterAdmin" => sdk(c
-            .delete_runtime_backup_state_as_cluster_admin(&a.get::<String>("physical_tenant_id")?)
+            .delete_runtime_backup_state_as_cluster_admin(
+                a.get::<Option<String>>("physical_tenant_id")?.as_deref(),
+            )
             .await),
         "syncRuntimeBackupStateAsClusterAdmin" => sdk(c
-            .sync_runtime_backup_state_as_cluster_admin(&a.get::<String>("physical_tenant_id")?)
+            .sync_runtime_backup_state_as_cluster_admin(
+                a.get::<Option<String>>("physical_tenant_id")?.as_deref(),
+            )
             .await),
         "getRuntimeBackupAsClusterAdmin" => sdk(c
             .get_runtime_backup_as_cluster_admin(
                 &a.get("backup_id")?,
-                &a.get::<String>("physical_tenant_id")?,
+                a.get::<Option<String>>("physical_tenant_id")?.as_deref(),
             )
             .await),
         "deleteRuntimeBackupAsClusterAdmin" => sdk(c
             .delete_runtime_backup_as_cluster_admin(
                 &a.get("backup_id")?,
-                &a.get::<String>("physical_tenant_id")?,
+                a.get::<Option<String>>("physical_tenant_id")?.as_deref(),
             )
             .await),
         "takeHistoryBackupAsClusterAdmin" => sdk(c
             .take_history_backup_as_cluster_admin(
                 &a.get("body")?,
-                &a.get::<String>("physical_tenant_id")?,
+                a.get::<Option<String>>("physical_tenant_id")?.as_deref(),
             )
             .await),
         "listHistoryBackupsAsClusterAdmin" => sdk(c
             .list_history_backups_as_cluster_admin(
-                &a.get::<String>("physical_tenant_id")?,
+                a.get::<Option<String>>("physical_tenant_id")?.as_deref(),
                 a.get::<Option<_>>("prefix")?.as_ref(),
                 a.get("verbose")?,
             )
@@ -533,19 +546,19 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
         "getHistoryBackupAsClusterAdmin" => sdk(c
             .get_history_backup_as_cluster_admin(
                 &a.get("backup_id")?,
-                &a.get::<String>("physical_tenant_id")?,
+                a.get::<Option<String>>("physical_tenant_id")?.as_deref(),
             )
             .await),
         "deleteHistoryBackupAsClusterAdmin" => sdk(c
             .delete_history_backup_as_cluster_admin(
                 &a.get("backup_id")?,
-                &a.get::<String>("physical_tenant_id")?,
+                a.get::<Option<String>>("physical_tenant_id")?.as_deref(),
             )
             .await),
         "changeClusterModeAsClusterAdmin" => sdk(c
             .change_cluster_mode_as_cluster_admin(
                 &a.get("mode")?,
-                &a.get::<String>("physical_tenant_id")?,
+                a.get::<Option<String>>("physical_tenant_id")?.as_deref(),
                 a.get("dry_run")?,
             )
             .await),
@@ -557,7 +570,7 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
         "restoreAsClusterAdmin" => sdk(c
             .restore_as_cluster_admin(
                 &a.get("body")?,
-                &a.get::<String>("physical_tenant_id")?,
+                a.get::<Option<String>>("physical_tenant_id")?.as_deref(),
                 a.get("dry_run")?,
             )
             .await),
