@@ -155,16 +155,23 @@ pub mod check {
         }
     }
 
-    /// Standard base64 with padding.
+    /// `^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=)?$`: base64 whose
+    /// last group may be two characters with or without `==`, or three with `=`.
     pub fn base64(s: &str) -> Check {
-        let body = s.trim_end_matches('=');
-        let padding = s.len() - body.len();
-        let ok = s.len().is_multiple_of(4)
-            && padding <= 2
-            && body
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
-        if ok { Ok(()) } else { Err("is not base64") }
+        let alphabet = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
+        let (body, padding) = match s.strip_suffix("==") {
+            Some(body) => (body, 2),
+            None => match s.strip_suffix('=') {
+                Some(body) => (body, 1),
+                None => (s, 0),
+            },
+        };
+        let tail_ok = matches!((padding, body.len() % 4), (0, 0) | (0, 2) | (2, 2) | (1, 3));
+        if tail_ok && body.bytes().all(alphabet) {
+            Ok(())
+        } else {
+            Err("is not base64")
+        }
     }
 }
 
@@ -453,4 +460,21 @@ macro_rules! integer_key {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    #[test]
+    fn base64_follows_the_spec_pattern() {
+        for ok in [
+            "", "Qj", "z+", "Qg==", "Qjk=", "QUJD", "QUJDRA", "QUJDRA==", "QUJDREU=",
+        ] {
+            assert!(check::base64(ok).is_ok(), "{ok:?} should be accepted");
+        }
+        for bad in ["Q", "Qjk", "Qj=", "Q===", "QUJDR", "ab$d", "Qg==x"] {
+            assert!(check::base64(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
 }

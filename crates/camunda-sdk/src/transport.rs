@@ -30,6 +30,13 @@ pub(crate) struct OpMeta {
     pub added_in: Option<&'static str>,
     /// The server may hold the request for the body's `requestTimeout`.
     pub long_poll: bool,
+    /// The `Accept` header: the success body's media type, and problem details.
+    pub accept: &'static str,
+}
+
+/// A date-time query parameter as RFC 3339 with milliseconds (`2024-06-01T12:00:00.000Z`).
+pub(crate) fn rfc3339(value: &chrono::DateTime<chrono::Utc>) -> String {
+    value.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 /// Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
@@ -250,7 +257,7 @@ impl Transport {
         let mut req = self
             .http
             .request(call.method.clone(), url)
-            .header(header::ACCEPT, HeaderValue::from_static("application/json"));
+            .header(header::ACCEPT, HeaderValue::from_static(call.op.accept));
         if !call.streamed {
             req = req.timeout(timeout);
         }
@@ -468,6 +475,7 @@ mod tests {
             eventually_consistent: false,
             added_in: None,
             long_poll: true,
+            accept: "application/json",
         };
         let call = Call::new(&OP, Method::POST, "/v2/jobs/activation".into());
         assert_eq!(call.long_poll(Some(60_000)).hold, Duration::from_secs(60));

@@ -342,7 +342,8 @@ impl CamundaClient {
             Method::GET,
             "/v2/backups/runtime".into(),
         );
-        self.send_json(call.query("prefix", prefix.map(|v| v.to_string()))).await
+        self.send_json(call.query("prefix", prefix.map(|v| ToString::to_string(&v))))
+            .await
     }
     /// Get runtime backup state
     ///
@@ -470,8 +471,8 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("prefix", prefix.map(|v| v.to_string()))
-                    .query("verbose", verbose.map(|v| v.to_string())),
+                    .query("prefix", prefix.map(|v| ToString::to_string(&v)))
+                    .query("verbose", verbose.map(|v| ToString::to_string(&v))),
             )
             .await
     }
@@ -765,7 +766,10 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("truncateValues", truncate_values.map(|v| v.to_string()))
+                    .query(
+                        "truncateValues",
+                        truncate_values.map(|v| ToString::to_string(&v)),
+                    )
                     .json(body)?,
             )
             .await
@@ -1131,8 +1135,8 @@ impl CamundaClient {
         );
         self.send_bytes(
                 call
-                    .query("storeId", store_id.map(|v| v.to_string()))
-                    .query("contentHash", content_hash.map(|v| v.to_string())),
+                    .query("storeId", store_id.map(|v| ToString::to_string(&v)))
+                    .query("contentHash", content_hash.map(|v| ToString::to_string(&v))),
             )
             .await
     }
@@ -1156,7 +1160,8 @@ impl CamundaClient {
                 .to_string())
             ),
         );
-        self.send_unit(call.query("storeId", store_id.map(|v| v.to_string()))).await
+        self.send_unit(call.query("storeId", store_id.map(|v| ToString::to_string(&v))))
+            .await
     }
     /// Create document link
     ///
@@ -1182,8 +1187,8 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("storeId", store_id.map(|v| v.to_string()))
-                    .query("contentHash", content_hash.map(|v| v.to_string()))
+                    .query("storeId", store_id.map(|v| ToString::to_string(&v)))
+                    .query("contentHash", content_hash.map(|v| ToString::to_string(&v)))
                     .json(body)?,
             )
             .await
@@ -1356,7 +1361,7 @@ impl CamundaClient {
             Method::POST,
             "/v2/exporting/pause".into(),
         );
-        self.send_unit(call.query("soft", soft.map(|v| v.to_string()))).await
+        self.send_unit(call.query("soft", soft.map(|v| ToString::to_string(&v)))).await
     }
     /// Resume exporting
     ///
@@ -2067,9 +2072,9 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("from", Some(from.to_string()))
-                    .query("to", Some(to.to_string()))
-                    .query("jobType", job_type.map(|v| v.to_string())),
+                    .query("from", Some(crate::transport::rfc3339(&from)))
+                    .query("to", Some(crate::transport::rfc3339(&to)))
+                    .query("jobType", job_type.map(|v| ToString::to_string(&v))),
             )
             .await
     }
@@ -3604,10 +3609,10 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("startTime", Some(start_time.to_string()))
-                    .query("endTime", Some(end_time.to_string()))
-                    .query("tenantId", tenant_id.map(|v| v.to_string()))
-                    .query("withTenants", with_tenants.map(|v| v.to_string())),
+                    .query("startTime", Some(crate::transport::rfc3339(&start_time)))
+                    .query("endTime", Some(crate::transport::rfc3339(&end_time)))
+                    .query("tenantId", tenant_id.map(|v| ToString::to_string(&v)))
+                    .query("withTenants", with_tenants.map(|v| ToString::to_string(&v))),
             )
             .await
     }
@@ -4068,8 +4073,8 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("mode", Some(mode.to_string()))
-                    .query("dryRun", dry_run.map(|v| v.to_string())),
+                    .query("mode", Some(ToString::to_string(&mode)))
+                    .query("dryRun", dry_run.map(|v| ToString::to_string(&v))),
             )
             .await
     }
@@ -4084,7 +4089,11 @@ impl CamundaClient {
         dry_run: Option<bool>,
     ) -> Result<types::ClusterRestoreResponse> {
         let call = Call::new(&super::ops::RESTORE, Method::POST, "/v2/restore".into());
-        self.send_json(call.query("dryRun", dry_run.map(|v| v.to_string())).json(body)?)
+        self.send_json(
+                call
+                    .query("dryRun", dry_run.map(|v| ToString::to_string(&v)))
+                    .json(body)?,
+            )
             .await
     }
     /// Get the status of the restore that is currently in progress
@@ -4130,7 +4139,7 @@ impl CamundaClient {
             Method::POST,
             "/cluster/v2/exporting/pause".into(),
         );
-        self.send_unit(call.query("soft", soft.map(|v| v.to_string()))).await
+        self.send_unit(call.query("soft", soft.map(|v| ToString::to_string(&v)))).await
     }
     /// Resume exporting across the whole cluster
     ///
@@ -4170,7 +4179,10 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("physicalTenantId", physical_tenant_id.map(|v| v.to_string()))
+                    .query(
+                        "physicalTenantId",
+                        physical_tenant_id.map(|v| ToString::to_string(&v)),
+                    )
                     .json(body)?,
             )
             .await
@@ -4196,8 +4208,11 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("physicalTenantId", physical_tenant_id.map(|v| v.to_string()))
-                    .query("prefix", prefix.map(|v| v.to_string())),
+                    .query(
+                        "physicalTenantId",
+                        physical_tenant_id.map(|v| ToString::to_string(&v)),
+                    )
+                    .query("prefix", prefix.map(|v| ToString::to_string(&v))),
             )
             .await
     }
@@ -4220,7 +4235,11 @@ impl CamundaClient {
             "/cluster/v2/backups/runtime/state".into(),
         );
         self.send_json(
-                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
+                call
+                    .query(
+                        "physicalTenantId",
+                        physical_tenant_id.map(|v| ToString::to_string(&v)),
+                    ),
             )
             .await
     }
@@ -4243,7 +4262,11 @@ impl CamundaClient {
             "/cluster/v2/backups/runtime/state".into(),
         );
         self.send_unit(
-                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
+                call
+                    .query(
+                        "physicalTenantId",
+                        physical_tenant_id.map(|v| ToString::to_string(&v)),
+                    ),
             )
             .await
     }
@@ -4266,7 +4289,11 @@ impl CamundaClient {
             "/cluster/v2/backups/runtime/state/sync".into(),
         );
         self.send_json(
-                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
+                call
+                    .query(
+                        "physicalTenantId",
+                        physical_tenant_id.map(|v| ToString::to_string(&v)),
+                    ),
             )
             .await
     }
@@ -4293,7 +4320,11 @@ impl CamundaClient {
             ),
         );
         self.send_json(
-                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
+                call
+                    .query(
+                        "physicalTenantId",
+                        physical_tenant_id.map(|v| ToString::to_string(&v)),
+                    ),
             )
             .await
     }
@@ -4320,7 +4351,11 @@ impl CamundaClient {
             ),
         );
         self.send_unit(
-                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
+                call
+                    .query(
+                        "physicalTenantId",
+                        physical_tenant_id.map(|v| ToString::to_string(&v)),
+                    ),
             )
             .await
     }
@@ -4345,7 +4380,10 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("physicalTenantId", physical_tenant_id.map(|v| v.to_string()))
+                    .query(
+                        "physicalTenantId",
+                        physical_tenant_id.map(|v| ToString::to_string(&v)),
+                    )
                     .json(body)?,
             )
             .await
@@ -4372,9 +4410,12 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("physicalTenantId", physical_tenant_id.map(|v| v.to_string()))
-                    .query("prefix", prefix.map(|v| v.to_string()))
-                    .query("verbose", verbose.map(|v| v.to_string())),
+                    .query(
+                        "physicalTenantId",
+                        physical_tenant_id.map(|v| ToString::to_string(&v)),
+                    )
+                    .query("prefix", prefix.map(|v| ToString::to_string(&v)))
+                    .query("verbose", verbose.map(|v| ToString::to_string(&v))),
             )
             .await
     }
@@ -4401,7 +4442,11 @@ impl CamundaClient {
             ),
         );
         self.send_json(
-                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
+                call
+                    .query(
+                        "physicalTenantId",
+                        physical_tenant_id.map(|v| ToString::to_string(&v)),
+                    ),
             )
             .await
     }
@@ -4428,7 +4473,11 @@ impl CamundaClient {
             ),
         );
         self.send_unit(
-                call.query("physicalTenantId", physical_tenant_id.map(|v| v.to_string())),
+                call
+                    .query(
+                        "physicalTenantId",
+                        physical_tenant_id.map(|v| ToString::to_string(&v)),
+                    ),
             )
             .await
     }
@@ -4454,9 +4503,12 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("mode", Some(mode.to_string()))
-                    .query("physicalTenantId", physical_tenant_id.map(|v| v.to_string()))
-                    .query("dryRun", dry_run.map(|v| v.to_string())),
+                    .query("mode", Some(ToString::to_string(&mode)))
+                    .query(
+                        "physicalTenantId",
+                        physical_tenant_id.map(|v| ToString::to_string(&v)),
+                    )
+                    .query("dryRun", dry_run.map(|v| ToString::to_string(&v))),
             )
             .await
     }
@@ -4479,7 +4531,11 @@ impl CamundaClient {
             Method::POST,
             "/cluster/v2/rebalance".into(),
         );
-        self.send_json(call.query("dryRun", dry_run.map(|v| v.to_string())).json(body)?)
+        self.send_json(
+                call
+                    .query("dryRun", dry_run.map(|v| ToString::to_string(&v)))
+                    .json(body)?,
+            )
             .await
     }
     /// Report the cluster's current leadership balance
@@ -4540,8 +4596,11 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("physicalTenantId", physical_tenant_id.map(|v| v.to_string()))
-                    .query("dryRun", dry_run.map(|v| v.to_string()))
+                    .query(
+                        "physicalTenantId",
+                        physical_tenant_id.map(|v| ToString::to_string(&v)),
+                    )
+                    .query("dryRun", dry_run.map(|v| ToString::to_string(&v)))
                     .json(body)?,
             )
             .await
@@ -4843,7 +4902,10 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("truncateValues", truncate_values.map(|v| v.to_string()))
+                    .query(
+                        "truncateValues",
+                        truncate_values.map(|v| ToString::to_string(&v)),
+                    )
                     .json(body)?,
             )
             .await
@@ -4901,7 +4963,10 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("truncateValues", truncate_values.map(|v| v.to_string()))
+                    .query(
+                        "truncateValues",
+                        truncate_values.map(|v| ToString::to_string(&v)),
+                    )
                     .json(body)?,
             )
             .await
@@ -4933,7 +4998,10 @@ impl CamundaClient {
         );
         self.send_json(
                 call
-                    .query("truncateValues", truncate_values.map(|v| v.to_string()))
+                    .query(
+                        "truncateValues",
+                        truncate_values.map(|v| ToString::to_string(&v)),
+                    )
                     .json(body)?,
             )
             .await

@@ -8,6 +8,7 @@ pub(crate) const GET_AGENT_DEFINITION: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_AGENT_DEFINITIONS: OpMeta = OpMeta {
     id: "searchAgentDefinitions",
@@ -16,6 +17,7 @@ pub(crate) const SEARCH_AGENT_DEFINITIONS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_AGENT_INSTANCE: OpMeta = OpMeta {
     id: "createAgentInstance",
@@ -24,6 +26,7 @@ pub(crate) const CREATE_AGENT_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_AGENT_INSTANCE: OpMeta = OpMeta {
     id: "getAgentInstance",
@@ -32,6 +35,7 @@ pub(crate) const GET_AGENT_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UPDATE_AGENT_INSTANCE: OpMeta = OpMeta {
     id: "updateAgentInstance",
@@ -40,6 +44,7 @@ pub(crate) const UPDATE_AGENT_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_AGENT_INSTANCES: OpMeta = OpMeta {
     id: "searchAgentInstances",
@@ -48,6 +53,7 @@ pub(crate) const SEARCH_AGENT_INSTANCES: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_AGENT_INSTANCE_HISTORY: OpMeta = OpMeta {
     id: "searchAgentInstanceHistory",
@@ -56,6 +62,7 @@ pub(crate) const SEARCH_AGENT_INSTANCE_HISTORY: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_AUDIT_LOGS: OpMeta = OpMeta {
     id: "searchAuditLogs",
@@ -64,6 +71,7 @@ pub(crate) const SEARCH_AUDIT_LOGS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_AUDIT_LOG: OpMeta = OpMeta {
     id: "getAuditLog",
@@ -72,6 +80,7 @@ pub(crate) const GET_AUDIT_LOG: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_AUTHENTICATION: OpMeta = OpMeta {
     id: "getAuthentication",
@@ -80,6 +89,7 @@ pub(crate) const GET_AUTHENTICATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_OWN_AUTHORIZATIONS: OpMeta = OpMeta {
     id: "searchOwnAuthorizations",
@@ -88,6 +98,7 @@ pub(crate) const SEARCH_OWN_AUTHORIZATIONS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_AUTHORIZATION: OpMeta = OpMeta {
     id: "createAuthorization",
@@ -96,6 +107,7 @@ pub(crate) const CREATE_AUTHORIZATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_AUTHORIZATIONS: OpMeta = OpMeta {
     id: "searchAuthorizations",
@@ -104,6 +116,7 @@ pub(crate) const SEARCH_AUTHORIZATIONS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UPDATE_AUTHORIZATION: OpMeta = OpMeta {
     id: "updateAuthorization",
@@ -112,6 +125,7 @@ pub(crate) const UPDATE_AUTHORIZATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_AUTHORIZATION: OpMeta = OpMeta {
     id: "getAuthorization",
@@ -120,6 +134,7 @@ pub(crate) const GET_AUTHORIZATION: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_AUTHORIZATION: OpMeta = OpMeta {
     id: "deleteAuthorization",
@@ -128,6 +143,7 @@ pub(crate) const DELETE_AUTHORIZATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const TAKE_RUNTIME_BACKUP: OpMeta = OpMeta {
     id: "takeRuntimeBackup",
@@ -136,6 +152,7 @@ pub(crate) const TAKE_RUNTIME_BACKUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const LIST_RUNTIME_BACKUPS: OpMeta = OpMeta {
     id: "listRuntimeBackups",
@@ -144,6 +161,7 @@ pub(crate) const LIST_RUNTIME_BACKUPS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_RUNTIME_BACKUP_STATE: OpMeta = OpMeta {
     id: "getRuntimeBackupState",
@@ -152,6 +170,7 @@ pub(crate) const GET_RUNTIME_BACKUP_STATE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_RUNTIME_BACKUP_STATE: OpMeta = OpMeta {
     id: "deleteRuntimeBackupState",
@@ -160,6 +179,7 @@ pub(crate) const DELETE_RUNTIME_BACKUP_STATE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SYNC_RUNTIME_BACKUP_STATE: OpMeta = OpMeta {
     id: "syncRuntimeBackupState",
@@ -168,6 +188,7 @@ pub(crate) const SYNC_RUNTIME_BACKUP_STATE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_RUNTIME_BACKUP: OpMeta = OpMeta {
     id: "getRuntimeBackup",
@@ -176,6 +197,7 @@ pub(crate) const GET_RUNTIME_BACKUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_RUNTIME_BACKUP: OpMeta = OpMeta {
     id: "deleteRuntimeBackup",
@@ -184,6 +206,7 @@ pub(crate) const DELETE_RUNTIME_BACKUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const TAKE_HISTORY_BACKUP: OpMeta = OpMeta {
     id: "takeHistoryBackup",
@@ -192,6 +215,7 @@ pub(crate) const TAKE_HISTORY_BACKUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const LIST_HISTORY_BACKUPS: OpMeta = OpMeta {
     id: "listHistoryBackups",
@@ -200,6 +224,7 @@ pub(crate) const LIST_HISTORY_BACKUPS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_HISTORY_BACKUP: OpMeta = OpMeta {
     id: "getHistoryBackup",
@@ -208,6 +233,7 @@ pub(crate) const GET_HISTORY_BACKUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_HISTORY_BACKUP: OpMeta = OpMeta {
     id: "deleteHistoryBackup",
@@ -216,6 +242,7 @@ pub(crate) const DELETE_HISTORY_BACKUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_BATCH_OPERATION_ITEMS: OpMeta = OpMeta {
     id: "searchBatchOperationItems",
@@ -224,6 +251,7 @@ pub(crate) const SEARCH_BATCH_OPERATION_ITEMS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_BATCH_OPERATIONS: OpMeta = OpMeta {
     id: "searchBatchOperations",
@@ -232,6 +260,7 @@ pub(crate) const SEARCH_BATCH_OPERATIONS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_BATCH_OPERATION: OpMeta = OpMeta {
     id: "getBatchOperation",
@@ -240,6 +269,7 @@ pub(crate) const GET_BATCH_OPERATION: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CANCEL_BATCH_OPERATION: OpMeta = OpMeta {
     id: "cancelBatchOperation",
@@ -248,6 +278,7 @@ pub(crate) const CANCEL_BATCH_OPERATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const RESUME_BATCH_OPERATION: OpMeta = OpMeta {
     id: "resumeBatchOperation",
@@ -256,6 +287,7 @@ pub(crate) const RESUME_BATCH_OPERATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SUSPEND_BATCH_OPERATION: OpMeta = OpMeta {
     id: "suspendBatchOperation",
@@ -264,6 +296,7 @@ pub(crate) const SUSPEND_BATCH_OPERATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const PIN_CLOCK: OpMeta = OpMeta {
     id: "pinClock",
@@ -272,6 +305,7 @@ pub(crate) const PIN_CLOCK: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const RESET_CLOCK: OpMeta = OpMeta {
     id: "resetClock",
@@ -280,6 +314,7 @@ pub(crate) const RESET_CLOCK: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_GLOBAL_CLUSTER_VARIABLE: OpMeta = OpMeta {
     id: "createGlobalClusterVariable",
@@ -288,6 +323,7 @@ pub(crate) const CREATE_GLOBAL_CLUSTER_VARIABLE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_GLOBAL_CLUSTER_VARIABLE: OpMeta = OpMeta {
     id: "getGlobalClusterVariable",
@@ -296,6 +332,7 @@ pub(crate) const GET_GLOBAL_CLUSTER_VARIABLE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UPDATE_GLOBAL_CLUSTER_VARIABLE: OpMeta = OpMeta {
     id: "updateGlobalClusterVariable",
@@ -304,6 +341,7 @@ pub(crate) const UPDATE_GLOBAL_CLUSTER_VARIABLE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_GLOBAL_CLUSTER_VARIABLE: OpMeta = OpMeta {
     id: "deleteGlobalClusterVariable",
@@ -312,6 +350,7 @@ pub(crate) const DELETE_GLOBAL_CLUSTER_VARIABLE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_CLUSTER_VARIABLES: OpMeta = OpMeta {
     id: "searchClusterVariables",
@@ -320,6 +359,7 @@ pub(crate) const SEARCH_CLUSTER_VARIABLES: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_TENANT_CLUSTER_VARIABLE: OpMeta = OpMeta {
     id: "createTenantClusterVariable",
@@ -328,6 +368,7 @@ pub(crate) const CREATE_TENANT_CLUSTER_VARIABLE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_TENANT_CLUSTER_VARIABLE: OpMeta = OpMeta {
     id: "getTenantClusterVariable",
@@ -336,6 +377,7 @@ pub(crate) const GET_TENANT_CLUSTER_VARIABLE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UPDATE_TENANT_CLUSTER_VARIABLE: OpMeta = OpMeta {
     id: "updateTenantClusterVariable",
@@ -344,6 +386,7 @@ pub(crate) const UPDATE_TENANT_CLUSTER_VARIABLE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_TENANT_CLUSTER_VARIABLE: OpMeta = OpMeta {
     id: "deleteTenantClusterVariable",
@@ -352,6 +395,7 @@ pub(crate) const DELETE_TENANT_CLUSTER_VARIABLE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const EVALUATE_CONDITIONALS: OpMeta = OpMeta {
     id: "evaluateConditionals",
@@ -360,6 +404,7 @@ pub(crate) const EVALUATE_CONDITIONALS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_CORRELATED_MESSAGE_SUBSCRIPTIONS: OpMeta = OpMeta {
     id: "searchCorrelatedMessageSubscriptions",
@@ -368,6 +413,7 @@ pub(crate) const SEARCH_CORRELATED_MESSAGE_SUBSCRIPTIONS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const EVALUATE_DECISION: OpMeta = OpMeta {
     id: "evaluateDecision",
@@ -376,6 +422,7 @@ pub(crate) const EVALUATE_DECISION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_DECISION_DEFINITIONS: OpMeta = OpMeta {
     id: "searchDecisionDefinitions",
@@ -384,6 +431,7 @@ pub(crate) const SEARCH_DECISION_DEFINITIONS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_DECISION_DEFINITION: OpMeta = OpMeta {
     id: "getDecisionDefinition",
@@ -392,6 +440,7 @@ pub(crate) const GET_DECISION_DEFINITION: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_DECISION_DEFINITION_XML: OpMeta = OpMeta {
     id: "getDecisionDefinitionXML",
@@ -400,6 +449,7 @@ pub(crate) const GET_DECISION_DEFINITION_XML: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "text/xml, application/problem+json",
 };
 pub(crate) const SEARCH_DECISION_INSTANCES: OpMeta = OpMeta {
     id: "searchDecisionInstances",
@@ -408,6 +458,7 @@ pub(crate) const SEARCH_DECISION_INSTANCES: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_DECISION_INSTANCE: OpMeta = OpMeta {
     id: "getDecisionInstance",
@@ -416,6 +467,7 @@ pub(crate) const GET_DECISION_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_DECISION_INSTANCE: OpMeta = OpMeta {
     id: "deleteDecisionInstance",
@@ -424,6 +476,7 @@ pub(crate) const DELETE_DECISION_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_DECISION_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     id: "deleteDecisionInstancesBatchOperation",
@@ -432,6 +485,7 @@ pub(crate) const DELETE_DECISION_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_DECISION_REQUIREMENTS: OpMeta = OpMeta {
     id: "searchDecisionRequirements",
@@ -440,6 +494,7 @@ pub(crate) const SEARCH_DECISION_REQUIREMENTS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_DECISION_REQUIREMENTS: OpMeta = OpMeta {
     id: "getDecisionRequirements",
@@ -448,6 +503,7 @@ pub(crate) const GET_DECISION_REQUIREMENTS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_DECISION_REQUIREMENTS_XML: OpMeta = OpMeta {
     id: "getDecisionRequirementsXML",
@@ -456,6 +512,7 @@ pub(crate) const GET_DECISION_REQUIREMENTS_XML: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "text/xml, application/problem+json",
 };
 pub(crate) const CREATE_DEPLOYMENT: OpMeta = OpMeta {
     id: "createDeployment",
@@ -464,6 +521,7 @@ pub(crate) const CREATE_DEPLOYMENT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_DOCUMENT: OpMeta = OpMeta {
     id: "createDocument",
@@ -472,6 +530,7 @@ pub(crate) const CREATE_DOCUMENT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_DOCUMENTS: OpMeta = OpMeta {
     id: "createDocuments",
@@ -480,6 +539,7 @@ pub(crate) const CREATE_DOCUMENTS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.7"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_DOCUMENT: OpMeta = OpMeta {
     id: "getDocument",
@@ -488,6 +548,7 @@ pub(crate) const GET_DOCUMENT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/octet-stream, application/problem+json",
 };
 pub(crate) const DELETE_DOCUMENT: OpMeta = OpMeta {
     id: "deleteDocument",
@@ -496,6 +557,7 @@ pub(crate) const DELETE_DOCUMENT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_DOCUMENT_LINK: OpMeta = OpMeta {
     id: "createDocumentLink",
@@ -504,6 +566,7 @@ pub(crate) const CREATE_DOCUMENT_LINK: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.7"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ACTIVATE_AD_HOC_SUB_PROCESS_ACTIVITIES: OpMeta = OpMeta {
     id: "activateAdHocSubProcessActivities",
@@ -512,6 +575,7 @@ pub(crate) const ACTIVATE_AD_HOC_SUB_PROCESS_ACTIVITIES: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_ELEMENT_INSTANCE_WAIT_STATES: OpMeta = OpMeta {
     id: "searchElementInstanceWaitStates",
@@ -520,6 +584,7 @@ pub(crate) const SEARCH_ELEMENT_INSTANCE_WAIT_STATES: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_ELEMENT_INSTANCES: OpMeta = OpMeta {
     id: "searchElementInstances",
@@ -528,6 +593,7 @@ pub(crate) const SEARCH_ELEMENT_INSTANCES: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_ELEMENT_INSTANCE: OpMeta = OpMeta {
     id: "getElementInstance",
@@ -536,6 +602,7 @@ pub(crate) const GET_ELEMENT_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_ELEMENT_INSTANCE_INCIDENTS: OpMeta = OpMeta {
     id: "searchElementInstanceIncidents",
@@ -544,6 +611,7 @@ pub(crate) const SEARCH_ELEMENT_INSTANCE_INCIDENTS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_ELEMENT_INSTANCE_VARIABLES: OpMeta = OpMeta {
     id: "createElementInstanceVariables",
@@ -552,6 +620,7 @@ pub(crate) const CREATE_ELEMENT_INSTANCE_VARIABLES: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_EXPORTING_STATUS: OpMeta = OpMeta {
     id: "getExportingStatus",
@@ -560,6 +629,7 @@ pub(crate) const GET_EXPORTING_STATUS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const PAUSE_EXPORTING: OpMeta = OpMeta {
     id: "pauseExporting",
@@ -568,6 +638,7 @@ pub(crate) const PAUSE_EXPORTING: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const RESUME_EXPORTING: OpMeta = OpMeta {
     id: "resumeExporting",
@@ -576,6 +647,7 @@ pub(crate) const RESUME_EXPORTING: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const EVALUATE_EXPRESSION: OpMeta = OpMeta {
     id: "evaluateExpression",
@@ -584,6 +656,7 @@ pub(crate) const EVALUATE_EXPRESSION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_FORM_BY_KEY: OpMeta = OpMeta {
     id: "getFormByKey",
@@ -592,6 +665,7 @@ pub(crate) const GET_FORM_BY_KEY: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_GLOBAL_TASK_LISTENER: OpMeta = OpMeta {
     id: "createGlobalTaskListener",
@@ -600,6 +674,7 @@ pub(crate) const CREATE_GLOBAL_TASK_LISTENER: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_GLOBAL_TASK_LISTENER: OpMeta = OpMeta {
     id: "getGlobalTaskListener",
@@ -608,6 +683,7 @@ pub(crate) const GET_GLOBAL_TASK_LISTENER: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UPDATE_GLOBAL_TASK_LISTENER: OpMeta = OpMeta {
     id: "updateGlobalTaskListener",
@@ -616,6 +692,7 @@ pub(crate) const UPDATE_GLOBAL_TASK_LISTENER: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_GLOBAL_TASK_LISTENER: OpMeta = OpMeta {
     id: "deleteGlobalTaskListener",
@@ -624,6 +701,7 @@ pub(crate) const DELETE_GLOBAL_TASK_LISTENER: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_GLOBAL_TASK_LISTENERS: OpMeta = OpMeta {
     id: "searchGlobalTaskListeners",
@@ -632,6 +710,7 @@ pub(crate) const SEARCH_GLOBAL_TASK_LISTENERS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_GROUP: OpMeta = OpMeta {
     id: "createGroup",
@@ -640,6 +719,7 @@ pub(crate) const CREATE_GROUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_GROUPS: OpMeta = OpMeta {
     id: "searchGroups",
@@ -648,6 +728,7 @@ pub(crate) const SEARCH_GROUPS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_GROUP: OpMeta = OpMeta {
     id: "getGroup",
@@ -656,6 +737,7 @@ pub(crate) const GET_GROUP: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UPDATE_GROUP: OpMeta = OpMeta {
     id: "updateGroup",
@@ -664,6 +746,7 @@ pub(crate) const UPDATE_GROUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_GROUP: OpMeta = OpMeta {
     id: "deleteGroup",
@@ -672,6 +755,7 @@ pub(crate) const DELETE_GROUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_CLIENTS_FOR_GROUP: OpMeta = OpMeta {
     id: "searchClientsForGroup",
@@ -680,6 +764,7 @@ pub(crate) const SEARCH_CLIENTS_FOR_GROUP: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_CLIENT_TO_GROUP: OpMeta = OpMeta {
     id: "assignClientToGroup",
@@ -688,6 +773,7 @@ pub(crate) const ASSIGN_CLIENT_TO_GROUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UNASSIGN_CLIENT_FROM_GROUP: OpMeta = OpMeta {
     id: "unassignClientFromGroup",
@@ -696,6 +782,7 @@ pub(crate) const UNASSIGN_CLIENT_FROM_GROUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_MAPPING_RULES_FOR_GROUP: OpMeta = OpMeta {
     id: "searchMappingRulesForGroup",
@@ -704,6 +791,7 @@ pub(crate) const SEARCH_MAPPING_RULES_FOR_GROUP: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_MAPPING_RULE_TO_GROUP: OpMeta = OpMeta {
     id: "assignMappingRuleToGroup",
@@ -712,6 +800,7 @@ pub(crate) const ASSIGN_MAPPING_RULE_TO_GROUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UNASSIGN_MAPPING_RULE_FROM_GROUP: OpMeta = OpMeta {
     id: "unassignMappingRuleFromGroup",
@@ -720,6 +809,7 @@ pub(crate) const UNASSIGN_MAPPING_RULE_FROM_GROUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_ROLES_FOR_GROUP: OpMeta = OpMeta {
     id: "searchRolesForGroup",
@@ -728,6 +818,7 @@ pub(crate) const SEARCH_ROLES_FOR_GROUP: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_USERS_FOR_GROUP: OpMeta = OpMeta {
     id: "searchUsersForGroup",
@@ -736,6 +827,7 @@ pub(crate) const SEARCH_USERS_FOR_GROUP: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_USER_TO_GROUP: OpMeta = OpMeta {
     id: "assignUserToGroup",
@@ -744,6 +836,7 @@ pub(crate) const ASSIGN_USER_TO_GROUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UNASSIGN_USER_FROM_GROUP: OpMeta = OpMeta {
     id: "unassignUserFromGroup",
@@ -752,6 +845,7 @@ pub(crate) const UNASSIGN_USER_FROM_GROUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_INCIDENTS: OpMeta = OpMeta {
     id: "searchIncidents",
@@ -760,6 +854,7 @@ pub(crate) const SEARCH_INCIDENTS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_INCIDENT: OpMeta = OpMeta {
     id: "getIncident",
@@ -768,6 +863,7 @@ pub(crate) const GET_INCIDENT: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const RESOLVE_INCIDENT: OpMeta = OpMeta {
     id: "resolveIncident",
@@ -776,6 +872,7 @@ pub(crate) const RESOLVE_INCIDENT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_PROCESS_INSTANCE_STATISTICS_BY_DEFINITION: OpMeta = OpMeta {
     id: "getProcessInstanceStatisticsByDefinition",
@@ -784,6 +881,7 @@ pub(crate) const GET_PROCESS_INSTANCE_STATISTICS_BY_DEFINITION: OpMeta = OpMeta 
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_PROCESS_INSTANCE_STATISTICS_BY_ERROR: OpMeta = OpMeta {
     id: "getProcessInstanceStatisticsByError",
@@ -792,6 +890,7 @@ pub(crate) const GET_PROCESS_INSTANCE_STATISTICS_BY_ERROR: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ACTIVATE_JOBS: OpMeta = OpMeta {
     id: "activateJobs",
@@ -800,6 +899,7 @@ pub(crate) const ACTIVATE_JOBS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: true,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_JOBS: OpMeta = OpMeta {
     id: "searchJobs",
@@ -808,6 +908,7 @@ pub(crate) const SEARCH_JOBS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UPDATE_JOB: OpMeta = OpMeta {
     id: "updateJob",
@@ -816,6 +917,7 @@ pub(crate) const UPDATE_JOB: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const COMPLETE_JOB: OpMeta = OpMeta {
     id: "completeJob",
@@ -824,6 +926,7 @@ pub(crate) const COMPLETE_JOB: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const THROW_JOB_ERROR: OpMeta = OpMeta {
     id: "throwJobError",
@@ -832,6 +935,7 @@ pub(crate) const THROW_JOB_ERROR: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const FAIL_JOB: OpMeta = OpMeta {
     id: "failJob",
@@ -840,6 +944,7 @@ pub(crate) const FAIL_JOB: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UPDATE_JOBS_BATCH_OPERATION: OpMeta = OpMeta {
     id: "updateJobsBatchOperation",
@@ -848,6 +953,7 @@ pub(crate) const UPDATE_JOBS_BATCH_OPERATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_GLOBAL_JOB_STATISTICS: OpMeta = OpMeta {
     id: "getGlobalJobStatistics",
@@ -856,6 +962,7 @@ pub(crate) const GET_GLOBAL_JOB_STATISTICS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_JOB_TYPE_STATISTICS: OpMeta = OpMeta {
     id: "getJobTypeStatistics",
@@ -864,6 +971,7 @@ pub(crate) const GET_JOB_TYPE_STATISTICS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_JOB_WORKER_STATISTICS: OpMeta = OpMeta {
     id: "getJobWorkerStatistics",
@@ -872,6 +980,7 @@ pub(crate) const GET_JOB_WORKER_STATISTICS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_JOB_TIME_SERIES_STATISTICS: OpMeta = OpMeta {
     id: "getJobTimeSeriesStatistics",
@@ -880,6 +989,7 @@ pub(crate) const GET_JOB_TIME_SERIES_STATISTICS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_JOB_ERROR_STATISTICS: OpMeta = OpMeta {
     id: "getJobErrorStatistics",
@@ -888,6 +998,7 @@ pub(crate) const GET_JOB_ERROR_STATISTICS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_LICENSE: OpMeta = OpMeta {
     id: "getLicense",
@@ -896,6 +1007,7 @@ pub(crate) const GET_LICENSE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_MAPPING_RULE: OpMeta = OpMeta {
     id: "createMappingRule",
@@ -904,6 +1016,7 @@ pub(crate) const CREATE_MAPPING_RULE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_MAPPING_RULE: OpMeta = OpMeta {
     id: "searchMappingRule",
@@ -912,6 +1025,7 @@ pub(crate) const SEARCH_MAPPING_RULE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UPDATE_MAPPING_RULE: OpMeta = OpMeta {
     id: "updateMappingRule",
@@ -920,6 +1034,7 @@ pub(crate) const UPDATE_MAPPING_RULE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_MAPPING_RULE: OpMeta = OpMeta {
     id: "deleteMappingRule",
@@ -928,6 +1043,7 @@ pub(crate) const DELETE_MAPPING_RULE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_MAPPING_RULE: OpMeta = OpMeta {
     id: "getMappingRule",
@@ -936,6 +1052,7 @@ pub(crate) const GET_MAPPING_RULE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_MESSAGE_SUBSCRIPTIONS: OpMeta = OpMeta {
     id: "searchMessageSubscriptions",
@@ -944,6 +1061,7 @@ pub(crate) const SEARCH_MESSAGE_SUBSCRIPTIONS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CORRELATE_MESSAGE: OpMeta = OpMeta {
     id: "correlateMessage",
@@ -952,6 +1070,7 @@ pub(crate) const CORRELATE_MESSAGE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const PUBLISH_MESSAGE: OpMeta = OpMeta {
     id: "publishMessage",
@@ -960,6 +1079,7 @@ pub(crate) const PUBLISH_MESSAGE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_PROCESS_DEFINITIONS: OpMeta = OpMeta {
     id: "searchProcessDefinitions",
@@ -968,6 +1088,7 @@ pub(crate) const SEARCH_PROCESS_DEFINITIONS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_PROCESS_DEFINITION_MESSAGE_SUBSCRIPTION_STATISTICS: OpMeta = OpMeta {
     id: "getProcessDefinitionMessageSubscriptionStatistics",
@@ -976,6 +1097,7 @@ pub(crate) const GET_PROCESS_DEFINITION_MESSAGE_SUBSCRIPTION_STATISTICS: OpMeta 
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_PROCESS_DEFINITION_INSTANCE_STATISTICS: OpMeta = OpMeta {
     id: "getProcessDefinitionInstanceStatistics",
@@ -984,6 +1106,7 @@ pub(crate) const GET_PROCESS_DEFINITION_INSTANCE_STATISTICS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_PROCESS_DEFINITION: OpMeta = OpMeta {
     id: "getProcessDefinition",
@@ -992,6 +1115,7 @@ pub(crate) const GET_PROCESS_DEFINITION: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_START_PROCESS_FORM: OpMeta = OpMeta {
     id: "getStartProcessForm",
@@ -1000,6 +1124,7 @@ pub(crate) const GET_START_PROCESS_FORM: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_PROCESS_DEFINITION_STATISTICS: OpMeta = OpMeta {
     id: "getProcessDefinitionStatistics",
@@ -1008,6 +1133,7 @@ pub(crate) const GET_PROCESS_DEFINITION_STATISTICS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_PROCESS_DEFINITION_VARIABLE_NAMES: OpMeta = OpMeta {
     id: "searchProcessDefinitionVariableNames",
@@ -1016,6 +1142,7 @@ pub(crate) const SEARCH_PROCESS_DEFINITION_VARIABLE_NAMES: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_PROCESS_DEFINITION_XML: OpMeta = OpMeta {
     id: "getProcessDefinitionXML",
@@ -1024,6 +1151,7 @@ pub(crate) const GET_PROCESS_DEFINITION_XML: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "text/xml, application/problem+json",
 };
 pub(crate) const GET_PROCESS_DEFINITION_INSTANCE_VERSION_STATISTICS: OpMeta = OpMeta {
     id: "getProcessDefinitionInstanceVersionStatistics",
@@ -1032,6 +1160,7 @@ pub(crate) const GET_PROCESS_DEFINITION_INSTANCE_VERSION_STATISTICS: OpMeta = Op
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_PROCESS_INSTANCE: OpMeta = OpMeta {
     id: "createProcessInstance",
@@ -1040,6 +1169,7 @@ pub(crate) const CREATE_PROCESS_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: true,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CANCEL_PROCESS_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     id: "cancelProcessInstancesBatchOperation",
@@ -1048,6 +1178,7 @@ pub(crate) const CANCEL_PROCESS_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_PROCESS_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     id: "deleteProcessInstancesBatchOperation",
@@ -1056,6 +1187,7 @@ pub(crate) const DELETE_PROCESS_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const RESOLVE_INCIDENTS_BATCH_OPERATION: OpMeta = OpMeta {
     id: "resolveIncidentsBatchOperation",
@@ -1064,6 +1196,7 @@ pub(crate) const RESOLVE_INCIDENTS_BATCH_OPERATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const MIGRATE_PROCESS_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     id: "migrateProcessInstancesBatchOperation",
@@ -1072,6 +1205,7 @@ pub(crate) const MIGRATE_PROCESS_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const MODIFY_PROCESS_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     id: "modifyProcessInstancesBatchOperation",
@@ -1080,6 +1214,7 @@ pub(crate) const MODIFY_PROCESS_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const RESUME_PROCESS_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     id: "resumeProcessInstancesBatchOperation",
@@ -1088,6 +1223,7 @@ pub(crate) const RESUME_PROCESS_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_PROCESS_INSTANCES: OpMeta = OpMeta {
     id: "searchProcessInstances",
@@ -1096,6 +1232,7 @@ pub(crate) const SEARCH_PROCESS_INSTANCES: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SUSPEND_PROCESS_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     id: "suspendProcessInstancesBatchOperation",
@@ -1104,6 +1241,7 @@ pub(crate) const SUSPEND_PROCESS_INSTANCES_BATCH_OPERATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_PROCESS_INSTANCE: OpMeta = OpMeta {
     id: "getProcessInstance",
@@ -1112,6 +1250,7 @@ pub(crate) const GET_PROCESS_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_PROCESS_INSTANCE_BUSINESS_ID: OpMeta = OpMeta {
     id: "assignProcessInstanceBusinessId",
@@ -1120,6 +1259,7 @@ pub(crate) const ASSIGN_PROCESS_INSTANCE_BUSINESS_ID: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_PROCESS_INSTANCE_CALL_HIERARCHY: OpMeta = OpMeta {
     id: "getProcessInstanceCallHierarchy",
@@ -1128,6 +1268,7 @@ pub(crate) const GET_PROCESS_INSTANCE_CALL_HIERARCHY: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CANCEL_PROCESS_INSTANCE: OpMeta = OpMeta {
     id: "cancelProcessInstance",
@@ -1136,6 +1277,7 @@ pub(crate) const CANCEL_PROCESS_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_PROCESS_INSTANCE: OpMeta = OpMeta {
     id: "deleteProcessInstance",
@@ -1144,6 +1286,7 @@ pub(crate) const DELETE_PROCESS_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const RESOLVE_PROCESS_INSTANCE_INCIDENTS: OpMeta = OpMeta {
     id: "resolveProcessInstanceIncidents",
@@ -1152,6 +1295,7 @@ pub(crate) const RESOLVE_PROCESS_INSTANCE_INCIDENTS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_PROCESS_INSTANCE_INCIDENTS: OpMeta = OpMeta {
     id: "searchProcessInstanceIncidents",
@@ -1160,6 +1304,7 @@ pub(crate) const SEARCH_PROCESS_INSTANCE_INCIDENTS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const MIGRATE_PROCESS_INSTANCE: OpMeta = OpMeta {
     id: "migrateProcessInstance",
@@ -1168,6 +1313,7 @@ pub(crate) const MIGRATE_PROCESS_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const MODIFY_PROCESS_INSTANCE: OpMeta = OpMeta {
     id: "modifyProcessInstance",
@@ -1176,6 +1322,7 @@ pub(crate) const MODIFY_PROCESS_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const RESUME_PROCESS_INSTANCE: OpMeta = OpMeta {
     id: "resumeProcessInstance",
@@ -1184,6 +1331,7 @@ pub(crate) const RESUME_PROCESS_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_PROCESS_INSTANCE_SEQUENCE_FLOWS: OpMeta = OpMeta {
     id: "getProcessInstanceSequenceFlows",
@@ -1192,6 +1340,7 @@ pub(crate) const GET_PROCESS_INSTANCE_SEQUENCE_FLOWS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_PROCESS_INSTANCE_STATISTICS: OpMeta = OpMeta {
     id: "getProcessInstanceStatistics",
@@ -1200,6 +1349,7 @@ pub(crate) const GET_PROCESS_INSTANCE_STATISTICS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_PROCESS_INSTANCE_WAIT_STATE_STATISTICS: OpMeta = OpMeta {
     id: "getProcessInstanceWaitStateStatistics",
@@ -1208,6 +1358,7 @@ pub(crate) const GET_PROCESS_INSTANCE_WAIT_STATE_STATISTICS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SUSPEND_PROCESS_INSTANCE: OpMeta = OpMeta {
     id: "suspendProcessInstance",
@@ -1216,6 +1367,7 @@ pub(crate) const SUSPEND_PROCESS_INSTANCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_RESOURCES: OpMeta = OpMeta {
     id: "searchResources",
@@ -1224,6 +1376,7 @@ pub(crate) const SEARCH_RESOURCES: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_RESOURCE: OpMeta = OpMeta {
     id: "getResource",
@@ -1232,6 +1385,7 @@ pub(crate) const GET_RESOURCE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.7"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_RESOURCE_CONTENT: OpMeta = OpMeta {
     id: "getResourceContent",
@@ -1240,6 +1394,7 @@ pub(crate) const GET_RESOURCE_CONTENT: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.7"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_RESOURCE_CONTENT_BINARY: OpMeta = OpMeta {
     id: "getResourceContentBinary",
@@ -1248,6 +1403,7 @@ pub(crate) const GET_RESOURCE_CONTENT_BINARY: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/octet-stream, application/problem+json",
 };
 pub(crate) const DELETE_RESOURCE: OpMeta = OpMeta {
     id: "deleteResource",
@@ -1256,6 +1412,7 @@ pub(crate) const DELETE_RESOURCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_ROLE: OpMeta = OpMeta {
     id: "createRole",
@@ -1264,6 +1421,7 @@ pub(crate) const CREATE_ROLE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_ROLES: OpMeta = OpMeta {
     id: "searchRoles",
@@ -1272,6 +1430,7 @@ pub(crate) const SEARCH_ROLES: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_ROLE: OpMeta = OpMeta {
     id: "getRole",
@@ -1280,6 +1439,7 @@ pub(crate) const GET_ROLE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UPDATE_ROLE: OpMeta = OpMeta {
     id: "updateRole",
@@ -1288,6 +1448,7 @@ pub(crate) const UPDATE_ROLE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_ROLE: OpMeta = OpMeta {
     id: "deleteRole",
@@ -1296,6 +1457,7 @@ pub(crate) const DELETE_ROLE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_CLIENTS_FOR_ROLE: OpMeta = OpMeta {
     id: "searchClientsForRole",
@@ -1304,6 +1466,7 @@ pub(crate) const SEARCH_CLIENTS_FOR_ROLE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_ROLE_TO_CLIENT: OpMeta = OpMeta {
     id: "assignRoleToClient",
@@ -1312,6 +1475,7 @@ pub(crate) const ASSIGN_ROLE_TO_CLIENT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UNASSIGN_ROLE_FROM_CLIENT: OpMeta = OpMeta {
     id: "unassignRoleFromClient",
@@ -1320,6 +1484,7 @@ pub(crate) const UNASSIGN_ROLE_FROM_CLIENT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_GROUPS_FOR_ROLE: OpMeta = OpMeta {
     id: "searchGroupsForRole",
@@ -1328,6 +1493,7 @@ pub(crate) const SEARCH_GROUPS_FOR_ROLE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_ROLE_TO_GROUP: OpMeta = OpMeta {
     id: "assignRoleToGroup",
@@ -1336,6 +1502,7 @@ pub(crate) const ASSIGN_ROLE_TO_GROUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UNASSIGN_ROLE_FROM_GROUP: OpMeta = OpMeta {
     id: "unassignRoleFromGroup",
@@ -1344,6 +1511,7 @@ pub(crate) const UNASSIGN_ROLE_FROM_GROUP: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_MAPPING_RULES_FOR_ROLE: OpMeta = OpMeta {
     id: "searchMappingRulesForRole",
@@ -1352,6 +1520,7 @@ pub(crate) const SEARCH_MAPPING_RULES_FOR_ROLE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_ROLE_TO_MAPPING_RULE: OpMeta = OpMeta {
     id: "assignRoleToMappingRule",
@@ -1360,6 +1529,7 @@ pub(crate) const ASSIGN_ROLE_TO_MAPPING_RULE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UNASSIGN_ROLE_FROM_MAPPING_RULE: OpMeta = OpMeta {
     id: "unassignRoleFromMappingRule",
@@ -1368,6 +1538,7 @@ pub(crate) const UNASSIGN_ROLE_FROM_MAPPING_RULE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_USERS_FOR_ROLE: OpMeta = OpMeta {
     id: "searchUsersForRole",
@@ -1376,6 +1547,7 @@ pub(crate) const SEARCH_USERS_FOR_ROLE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_ROLE_TO_USER: OpMeta = OpMeta {
     id: "assignRoleToUser",
@@ -1384,6 +1556,7 @@ pub(crate) const ASSIGN_ROLE_TO_USER: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UNASSIGN_ROLE_FROM_USER: OpMeta = OpMeta {
     id: "unassignRoleFromUser",
@@ -1392,6 +1565,7 @@ pub(crate) const UNASSIGN_ROLE_FROM_USER: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const RESOLVE_SECRETS: OpMeta = OpMeta {
     id: "resolveSecrets",
@@ -1400,6 +1574,7 @@ pub(crate) const RESOLVE_SECRETS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const LIST_SECRETS: OpMeta = OpMeta {
     id: "listSecrets",
@@ -1408,6 +1583,7 @@ pub(crate) const LIST_SECRETS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_ADMIN_USER: OpMeta = OpMeta {
     id: "createAdminUser",
@@ -1416,6 +1592,7 @@ pub(crate) const CREATE_ADMIN_USER: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const BROADCAST_SIGNAL: OpMeta = OpMeta {
     id: "broadcastSignal",
@@ -1424,6 +1601,7 @@ pub(crate) const BROADCAST_SIGNAL: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_STATUS: OpMeta = OpMeta {
     id: "getStatus",
@@ -1432,6 +1610,7 @@ pub(crate) const GET_STATUS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_USAGE_METRICS: OpMeta = OpMeta {
     id: "getUsageMetrics",
@@ -1440,6 +1619,7 @@ pub(crate) const GET_USAGE_METRICS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_SYSTEM_CONFIGURATION: OpMeta = OpMeta {
     id: "getSystemConfiguration",
@@ -1448,6 +1628,7 @@ pub(crate) const GET_SYSTEM_CONFIGURATION: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_TENANT: OpMeta = OpMeta {
     id: "createTenant",
@@ -1456,6 +1637,7 @@ pub(crate) const CREATE_TENANT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_TENANTS: OpMeta = OpMeta {
     id: "searchTenants",
@@ -1464,6 +1646,7 @@ pub(crate) const SEARCH_TENANTS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_TENANT: OpMeta = OpMeta {
     id: "getTenant",
@@ -1472,6 +1655,7 @@ pub(crate) const GET_TENANT: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UPDATE_TENANT: OpMeta = OpMeta {
     id: "updateTenant",
@@ -1480,6 +1664,7 @@ pub(crate) const UPDATE_TENANT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_TENANT: OpMeta = OpMeta {
     id: "deleteTenant",
@@ -1488,6 +1673,7 @@ pub(crate) const DELETE_TENANT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_CLIENTS_FOR_TENANT: OpMeta = OpMeta {
     id: "searchClientsForTenant",
@@ -1496,6 +1682,7 @@ pub(crate) const SEARCH_CLIENTS_FOR_TENANT: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_CLIENT_TO_TENANT: OpMeta = OpMeta {
     id: "assignClientToTenant",
@@ -1504,6 +1691,7 @@ pub(crate) const ASSIGN_CLIENT_TO_TENANT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UNASSIGN_CLIENT_FROM_TENANT: OpMeta = OpMeta {
     id: "unassignClientFromTenant",
@@ -1512,6 +1700,7 @@ pub(crate) const UNASSIGN_CLIENT_FROM_TENANT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_GROUP_IDS_FOR_TENANT: OpMeta = OpMeta {
     id: "searchGroupIdsForTenant",
@@ -1520,6 +1709,7 @@ pub(crate) const SEARCH_GROUP_IDS_FOR_TENANT: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_GROUP_TO_TENANT: OpMeta = OpMeta {
     id: "assignGroupToTenant",
@@ -1528,6 +1718,7 @@ pub(crate) const ASSIGN_GROUP_TO_TENANT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UNASSIGN_GROUP_FROM_TENANT: OpMeta = OpMeta {
     id: "unassignGroupFromTenant",
@@ -1536,6 +1727,7 @@ pub(crate) const UNASSIGN_GROUP_FROM_TENANT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_MAPPING_RULES_FOR_TENANT: OpMeta = OpMeta {
     id: "searchMappingRulesForTenant",
@@ -1544,6 +1736,7 @@ pub(crate) const SEARCH_MAPPING_RULES_FOR_TENANT: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_MAPPING_RULE_TO_TENANT: OpMeta = OpMeta {
     id: "assignMappingRuleToTenant",
@@ -1552,6 +1745,7 @@ pub(crate) const ASSIGN_MAPPING_RULE_TO_TENANT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UNASSIGN_MAPPING_RULE_FROM_TENANT: OpMeta = OpMeta {
     id: "unassignMappingRuleFromTenant",
@@ -1560,6 +1754,7 @@ pub(crate) const UNASSIGN_MAPPING_RULE_FROM_TENANT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_ROLES_FOR_TENANT: OpMeta = OpMeta {
     id: "searchRolesForTenant",
@@ -1568,6 +1763,7 @@ pub(crate) const SEARCH_ROLES_FOR_TENANT: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_ROLE_TO_TENANT: OpMeta = OpMeta {
     id: "assignRoleToTenant",
@@ -1576,6 +1772,7 @@ pub(crate) const ASSIGN_ROLE_TO_TENANT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UNASSIGN_ROLE_FROM_TENANT: OpMeta = OpMeta {
     id: "unassignRoleFromTenant",
@@ -1584,6 +1781,7 @@ pub(crate) const UNASSIGN_ROLE_FROM_TENANT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_USERS_FOR_TENANT: OpMeta = OpMeta {
     id: "searchUsersForTenant",
@@ -1592,6 +1790,7 @@ pub(crate) const SEARCH_USERS_FOR_TENANT: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_USER_TO_TENANT: OpMeta = OpMeta {
     id: "assignUserToTenant",
@@ -1600,6 +1799,7 @@ pub(crate) const ASSIGN_USER_TO_TENANT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UNASSIGN_USER_FROM_TENANT: OpMeta = OpMeta {
     id: "unassignUserFromTenant",
@@ -1608,6 +1808,7 @@ pub(crate) const UNASSIGN_USER_FROM_TENANT: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_TOPOLOGY: OpMeta = OpMeta {
     id: "getTopology",
@@ -1616,6 +1817,7 @@ pub(crate) const GET_TOPOLOGY: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.5"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CHANGE_CLUSTER_MODE: OpMeta = OpMeta {
     id: "changeClusterMode",
@@ -1624,6 +1826,7 @@ pub(crate) const CHANGE_CLUSTER_MODE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const RESTORE: OpMeta = OpMeta {
     id: "restore",
@@ -1632,6 +1835,7 @@ pub(crate) const RESTORE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_RESTORE_STATUS: OpMeta = OpMeta {
     id: "getRestoreStatus",
@@ -1640,6 +1844,7 @@ pub(crate) const GET_RESTORE_STATUS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_CLUSTER_EXPORTING_STATUS: OpMeta = OpMeta {
     id: "getClusterExportingStatus",
@@ -1648,6 +1853,7 @@ pub(crate) const GET_CLUSTER_EXPORTING_STATUS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const PAUSE_CLUSTER_EXPORTING: OpMeta = OpMeta {
     id: "pauseClusterExporting",
@@ -1656,6 +1862,7 @@ pub(crate) const PAUSE_CLUSTER_EXPORTING: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const RESUME_CLUSTER_EXPORTING: OpMeta = OpMeta {
     id: "resumeClusterExporting",
@@ -1664,6 +1871,7 @@ pub(crate) const RESUME_CLUSTER_EXPORTING: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const TAKE_RUNTIME_BACKUP_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     id: "takeRuntimeBackupAsClusterAdmin",
@@ -1672,6 +1880,7 @@ pub(crate) const TAKE_RUNTIME_BACKUP_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const LIST_RUNTIME_BACKUPS_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     id: "listRuntimeBackupsAsClusterAdmin",
@@ -1680,6 +1889,7 @@ pub(crate) const LIST_RUNTIME_BACKUPS_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     id: "getRuntimeBackupStateAsClusterAdmin",
@@ -1688,6 +1898,7 @@ pub(crate) const GET_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     id: "deleteRuntimeBackupStateAsClusterAdmin",
@@ -1696,6 +1907,7 @@ pub(crate) const DELETE_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SYNC_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     id: "syncRuntimeBackupStateAsClusterAdmin",
@@ -1704,6 +1916,7 @@ pub(crate) const SYNC_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_RUNTIME_BACKUP_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     id: "getRuntimeBackupAsClusterAdmin",
@@ -1712,6 +1925,7 @@ pub(crate) const GET_RUNTIME_BACKUP_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_RUNTIME_BACKUP_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     id: "deleteRuntimeBackupAsClusterAdmin",
@@ -1720,6 +1934,7 @@ pub(crate) const DELETE_RUNTIME_BACKUP_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const TAKE_HISTORY_BACKUP_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     id: "takeHistoryBackupAsClusterAdmin",
@@ -1728,6 +1943,7 @@ pub(crate) const TAKE_HISTORY_BACKUP_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const LIST_HISTORY_BACKUPS_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     id: "listHistoryBackupsAsClusterAdmin",
@@ -1736,6 +1952,7 @@ pub(crate) const LIST_HISTORY_BACKUPS_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_HISTORY_BACKUP_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     id: "getHistoryBackupAsClusterAdmin",
@@ -1744,6 +1961,7 @@ pub(crate) const GET_HISTORY_BACKUP_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_HISTORY_BACKUP_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     id: "deleteHistoryBackupAsClusterAdmin",
@@ -1752,6 +1970,7 @@ pub(crate) const DELETE_HISTORY_BACKUP_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CHANGE_CLUSTER_MODE_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     id: "changeClusterModeAsClusterAdmin",
@@ -1760,6 +1979,7 @@ pub(crate) const CHANGE_CLUSTER_MODE_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const TRIGGER_CLUSTER_REBALANCE: OpMeta = OpMeta {
     id: "triggerClusterRebalance",
@@ -1768,6 +1988,7 @@ pub(crate) const TRIGGER_CLUSTER_REBALANCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_CLUSTER_REBALANCE: OpMeta = OpMeta {
     id: "getClusterRebalance",
@@ -1776,6 +1997,7 @@ pub(crate) const GET_CLUSTER_REBALANCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CANCEL_CLUSTER_REBALANCE: OpMeta = OpMeta {
     id: "cancelClusterRebalance",
@@ -1784,6 +2006,7 @@ pub(crate) const CANCEL_CLUSTER_REBALANCE: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const RESTORE_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     id: "restoreAsClusterAdmin",
@@ -1792,6 +2015,7 @@ pub(crate) const RESTORE_AS_CLUSTER_ADMIN: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_CLUSTER_STATUS: OpMeta = OpMeta {
     id: "getClusterStatus",
@@ -1800,6 +2024,7 @@ pub(crate) const GET_CLUSTER_STATUS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_CLUSTER_UPGRADE_STATUS: OpMeta = OpMeta {
     id: "getClusterUpgradeStatus",
@@ -1808,6 +2033,7 @@ pub(crate) const GET_CLUSTER_UPGRADE_STATUS: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_CLUSTER_TOPOLOGY: OpMeta = OpMeta {
     id: "getClusterTopology",
@@ -1816,6 +2042,7 @@ pub(crate) const GET_CLUSTER_TOPOLOGY: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.10"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const CREATE_USER: OpMeta = OpMeta {
     id: "createUser",
@@ -1824,6 +2051,7 @@ pub(crate) const CREATE_USER: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_USERS: OpMeta = OpMeta {
     id: "searchUsers",
@@ -1832,6 +2060,7 @@ pub(crate) const SEARCH_USERS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_USER: OpMeta = OpMeta {
     id: "getUser",
@@ -1840,6 +2069,7 @@ pub(crate) const GET_USER: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UPDATE_USER: OpMeta = OpMeta {
     id: "updateUser",
@@ -1848,6 +2078,7 @@ pub(crate) const UPDATE_USER: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const DELETE_USER: OpMeta = OpMeta {
     id: "deleteUser",
@@ -1856,6 +2087,7 @@ pub(crate) const DELETE_USER: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_USER_TASKS: OpMeta = OpMeta {
     id: "searchUserTasks",
@@ -1864,6 +2096,7 @@ pub(crate) const SEARCH_USER_TASKS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.6"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_USER_TASK: OpMeta = OpMeta {
     id: "getUserTask",
@@ -1872,6 +2105,7 @@ pub(crate) const GET_USER_TASK: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UPDATE_USER_TASK: OpMeta = OpMeta {
     id: "updateUserTask",
@@ -1880,6 +2114,7 @@ pub(crate) const UPDATE_USER_TASK: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.5"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const UNASSIGN_USER_TASK: OpMeta = OpMeta {
     id: "unassignUserTask",
@@ -1888,6 +2123,7 @@ pub(crate) const UNASSIGN_USER_TASK: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.5"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const ASSIGN_USER_TASK: OpMeta = OpMeta {
     id: "assignUserTask",
@@ -1896,6 +2132,7 @@ pub(crate) const ASSIGN_USER_TASK: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.5"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_USER_TASK_AUDIT_LOGS: OpMeta = OpMeta {
     id: "searchUserTaskAuditLogs",
@@ -1904,6 +2141,7 @@ pub(crate) const SEARCH_USER_TASK_AUDIT_LOGS: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.9"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const COMPLETE_USER_TASK: OpMeta = OpMeta {
     id: "completeUserTask",
@@ -1912,6 +2150,7 @@ pub(crate) const COMPLETE_USER_TASK: OpMeta = OpMeta {
     eventually_consistent: false,
     added_in: Some("8.5"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_USER_TASK_EFFECTIVE_VARIABLES: OpMeta = OpMeta {
     id: "searchUserTaskEffectiveVariables",
@@ -1920,6 +2159,7 @@ pub(crate) const SEARCH_USER_TASK_EFFECTIVE_VARIABLES: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_USER_TASK_FORM: OpMeta = OpMeta {
     id: "getUserTaskForm",
@@ -1928,6 +2168,7 @@ pub(crate) const GET_USER_TASK_FORM: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_USER_TASK_VARIABLES: OpMeta = OpMeta {
     id: "searchUserTaskVariables",
@@ -1936,6 +2177,7 @@ pub(crate) const SEARCH_USER_TASK_VARIABLES: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const SEARCH_VARIABLES: OpMeta = OpMeta {
     id: "searchVariables",
@@ -1944,6 +2186,7 @@ pub(crate) const SEARCH_VARIABLES: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
 pub(crate) const GET_VARIABLE: OpMeta = OpMeta {
     id: "getVariable",
@@ -1952,4 +2195,5 @@ pub(crate) const GET_VARIABLE: OpMeta = OpMeta {
     eventually_consistent: true,
     added_in: Some("8.8"),
     long_poll: false,
+    accept: "application/json, application/problem+json",
 };
