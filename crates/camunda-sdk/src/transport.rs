@@ -55,7 +55,8 @@ pub(crate) fn encode_path(segment: &str) -> String {
 /// The body of a request, serialised once so retries resend the same bytes.
 pub(crate) enum Body {
     None,
-    Json(Vec<u8>),
+    /// Shared, so a retry resends it without a copy.
+    Json(bytes::Bytes),
     /// A multipart form is rebuilt for each attempt (forms are not cloneable).
     Multipart(Arc<dyn Fn() -> reqwest::multipart::Form + Send + Sync>),
 }
@@ -107,13 +108,18 @@ impl Call {
         })?;
         if self.op.long_poll {
             // The body's `requestTimeout` (job activation, or creating an instance that awaits
-            // completion) is how long the server may hold the request.
-            let timeout = serde_json::from_slice::<serde_json::Value>(&bytes)
+            // completion) is how long the server may hold the request. Only that field is read.
+            #[derive(serde::Deserialize)]
+            struct Hold {
+                #[serde(rename = "requestTimeout")]
+                request_timeout: Option<i64>,
+            }
+            let timeout = serde_json::from_slice::<Hold>(&bytes)
                 .ok()
-                .and_then(|v| v.get("requestTimeout").and_then(serde_json::Value::as_i64));
+                .and_then(|h| h.request_timeout);
             self = self.long_poll(timeout);
         }
-        self.body = Body::Json(bytes);
+        self.body = Body::Json(bytes.into());
         Ok(self)
     }
 
@@ -246,7 +252,7 @@ impl Transport {
         if obj.get("tenantId").is_none_or(serde_json::Value::is_null) {
             obj.insert("tenantId".into(), tenant.as_str().into());
             if let Ok(new) = serde_json::to_vec(&obj) {
-                *bytes = new;
+                *bytes = new.into();
             }
         }
     }
@@ -280,15 +286,21 @@ impl Transport {
             req = req.header(header::AUTHORIZATION, value);
         }
         let op = call.op.id;
-        // Bounds the wait for the answer to start, also for streamed answers.
-        let resp = match tokio::time::timeout(timeout, req.send()).await {
-            Ok(sent) => sent.map_err(|e| transport_error(op, e, timeout))?,
-            Err(_) => {
-                return Err(Error::Timeout {
-                    operation: op,
-                    after: timeout,
-                });
+        let resp = if call.streamed {
+            // reqwest's timeout would cover the whole body; bound only the answer's start.
+            match tokio::time::timeout(timeout, req.send()).await {
+                Ok(sent) => sent.map_err(|e| transport_error(op, e, timeout))?,
+                Err(_) => {
+                    return Err(Error::Timeout {
+                        operation: op,
+                        after: timeout,
+                    });
+                }
             }
+        } else {
+            req.send()
+                .await
+                .map_err(|e| transport_error(op, e, timeout))?
         };
         let status = resp.status();
         if status.is_success() {
@@ -333,7 +345,7 @@ impl Transport {
     pub async fn text(&self, call: Call, policy: &RetryPolicy) -> Result<String> {
         let op = call.op.id;
         let bytes = self.body_bytes(call, policy).await?;
-        String::from_utf8(bytes).map_err(|e| Error::Decode {
+        String::from_utf8(bytes.to_vec()).map_err(|e| Error::Decode {
             operation: op,
             message: format!("the answer is not UTF-8: {e}"),
             body: String::new(),
@@ -348,7 +360,7 @@ impl Transport {
             return Ok(None);
         }
         let bytes = read_body(op, resp, self.request_timeout).await?;
-        String::from_utf8(bytes)
+        String::from_utf8(bytes.to_vec())
             .map(Some)
             .map_err(|e| Error::Decode {
                 operation: op,
@@ -359,24 +371,24 @@ impl Transport {
 
     /// A binary answer.
     pub async fn bytes(&self, call: Call, policy: &RetryPolicy) -> Result<Vec<u8>> {
-        self.body_bytes(call, policy).await
+        Ok(self.body_bytes(call, policy).await?.to_vec())
     }
 
-    async fn body_bytes(&self, call: Call, policy: &RetryPolicy) -> Result<Vec<u8>> {
+    async fn body_bytes(&self, call: Call, policy: &RetryPolicy) -> Result<bytes::Bytes> {
         let op = call.op.id;
         let resp = self.execute(call, policy).await?;
         read_body(op, resp, self.request_timeout).await
     }
 }
 
+/// The whole body, in reqwest's own buffer (decoded from there, not copied).
 async fn read_body(
     op: &'static str,
     resp: reqwest::Response,
     timeout: Duration,
-) -> Result<Vec<u8>> {
+) -> Result<bytes::Bytes> {
     resp.bytes()
         .await
-        .map(|b| b.to_vec())
         .map_err(|e| transport_error(op, e, timeout))
 }
 
