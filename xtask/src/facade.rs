@@ -26,7 +26,8 @@ struct Builder {
     response: String,
 }
 
-fn type_string(ty: &syn::Type) -> String {
+/// A type as source text, spaced the way rustfmt would (`::std::option::Option<T>`, `&'a T`).
+pub(crate) fn type_string(ty: &syn::Type) -> String {
     ty.to_token_stream()
         .to_string()
         .replace(" :: ", "::")
@@ -35,7 +36,7 @@ fn type_string(ty: &syn::Type) -> String {
         .replace(" >", ">")
         .replace("< ", "<")
         .replace(" ,", ",")
-        .replace("& '", "&'")
+        .replace("& ", "&")
 }
 
 /// Reads every `builder::X` of the generated raw client.
