@@ -323,12 +323,11 @@ pub fn render(inventory: &[Operation], ops: &[FacadeOp]) -> Vec<(String, String)
         let name = o.method_name().to_uppercase();
         let _ = writeln!(
             meta,
-            "pub(crate) const {}: OpMeta = OpMeta {{ id: {:?}, idempotent: {}, tenant_in_body: {}, eventually_consistent: {}, added_in: {:?}, long_poll: {}, accept: {:?} }};",
+            "pub(crate) const {}: OpMeta = OpMeta {{ id: {:?}, idempotent: {}, tenant_in_body: {}, added_in: {:?}, long_poll: {}, accept: {:?} }};",
             name,
             o.id,
             o.idempotent,
             o.tenant_in_body,
-            o.eventually_consistent,
             o.added_in,
             o.long_poll,
             accept(o.response)

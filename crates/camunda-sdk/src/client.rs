@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::retry::RetryPolicy;
 use crate::transport::{Call, Transport};
-use crate::{Error, Result};
+use crate::Result;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -183,12 +183,12 @@ impl CamundaClient {
     }
 }
 
-#[allow(dead_code)]
-fn assert_send_sync() {
-    fn is<T: Send + Sync + Clone>() {}
-    is::<CamundaClient>();
-    let _ = Error::Runtime(String::new());
-}
+/// Both clients can be shared across tasks and threads (checked at compile time).
+const _: () = {
+    const fn shareable<T: Send + Sync + Clone + 'static>() {}
+    shareable::<CamundaClient>();
+    shareable::<crate::blocking::CamundaClient>();
+};
 
 /// The client is the workers' job source: activation, completion, failure, BPMN errors and
 /// timeout updates go through the same pipeline (auth, retries, tracing) as every other call.

@@ -247,7 +247,6 @@ impl Error {
         }
     }
 
-    #[allow(dead_code)] // used by config and deploy, which land next
     pub(crate) fn config(variable: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Config {
             variable: variable.into(),
@@ -255,7 +254,6 @@ impl Error {
         }
     }
 
-    #[allow(dead_code)]
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: Some(path.into()),

@@ -24,8 +24,6 @@ pub(crate) struct OpMeta {
     pub idempotent: bool,
     /// The body has an optional top-level `tenantId` the default tenant may fill.
     pub tenant_in_body: bool,
-    #[allow(dead_code)] // read by the consistency helpers
-    pub eventually_consistent: bool,
     /// Read by the version guard (`version.rs`).
     pub added_in: Option<&'static str>,
     /// The server may hold the request for the body's `requestTimeout`.
@@ -123,7 +121,6 @@ impl Call {
         Ok(self)
     }
 
-    #[allow(dead_code)] // used by the multipart operations
     pub fn multipart(
         mut self,
         form: Arc<dyn Fn() -> reqwest::multipart::Form + Send + Sync>,
@@ -484,7 +481,6 @@ mod tests {
             id: "activateJobs",
             idempotent: false,
             tenant_in_body: false,
-            eventually_consistent: false,
             added_in: None,
             long_poll: true,
             accept: "application/json",
