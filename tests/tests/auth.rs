@@ -226,13 +226,19 @@ async fn invalidate_makes_the_next_call_fetch() {
     let mock = token_mock(&server, "tok", json!(3600)).await;
     let provider = provider(&server);
 
-    header(&provider).await;
+    let first = header(&provider).await;
     header(&provider).await;
     assert_eq!(mock.calls_async().await, 1);
-    provider.invalidate();
-    header(&provider).await;
+    provider.invalidate(&reqwest::header::HeaderValue::from_str(&first).unwrap());
+    let second = header(&provider).await;
     assert_eq!(mock.calls_async().await, 2);
     header(&provider).await;
+    assert_eq!(mock.calls_async().await, 2);
+    // A 401 for a credential that has been replaced since does not drop the new one.
+    provider.invalidate(&reqwest::header::HeaderValue::from_static(
+        "Bearer replaced-earlier",
+    ));
+    assert_eq!(header(&provider).await, second);
     assert_eq!(mock.calls_async().await, 2);
 }
 

@@ -535,3 +535,65 @@ async fn a_wrong_secret_fails_fast_without_a_retry_storm() {
         "20 concurrent callers share one failed token request; no retries"
     );
 }
+
+/// Hands out `Bearer v{n}`; a rejection of the current credential moves to the next one.
+#[derive(Debug, Default)]
+struct RotatingToken {
+    generation: std::sync::atomic::AtomicU32,
+}
+
+impl camunda_sdk::auth::AuthProvider for RotatingToken {
+    fn authorization(
+        &self,
+    ) -> futures::future::BoxFuture<'_, Result<Option<reqwest::header::HeaderValue>, Error>> {
+        let n = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        let value = reqwest::header::HeaderValue::from_str(&format!("Bearer v{n}")).unwrap();
+        Box::pin(async move { Ok(Some(value)) })
+    }
+
+    fn invalidate(&self, rejected: &reqwest::header::HeaderValue) {
+        let n = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        if rejected.as_bytes() == format!("Bearer v{n}").as_bytes() {
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_burst_of_401s_refreshes_the_credential_once() {
+    let server = MockServer::start_async().await;
+    let rejected = server
+        .mock_async(|when, then| {
+            when.path("/v2/topology")
+                .header("authorization", "Bearer v0");
+            then.status(401);
+        })
+        .await;
+    let accepted = server
+        .mock_async(|when, then| {
+            when.path("/v2/topology").header("authorization", "Bearer v1");
+            then.status(200).header("content-type", "application/json").body(
+                r#"{"brokers":[],"clusterSize":1,"partitionsCount":1,"replicationFactor":1,"gatewayVersion":"8.10.0","lastCompletedChangeId":"-1"}"#,
+            );
+        })
+        .await;
+    let provider = std::sync::Arc::new(RotatingToken::default());
+    let config = Config::builder()
+        .rest_address(server.base_url())
+        .auth_provider(provider.clone())
+        .build()
+        .unwrap();
+    let client = CamundaClient::new(config).unwrap();
+    let results = futures::future::join_all((0..20).map(|_| client.get_topology())).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(
+        provider
+            .generation
+            .load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "20 rejections of the same credential cause one refresh"
+    );
+    assert_eq!(rejected.calls_async().await, 20);
+    assert_eq!(accepted.calls_async().await, 20);
+}

@@ -210,7 +210,8 @@ impl Transport {
             let mut attempt = 1;
             let mut refreshed = false;
             loop {
-                let result = self.attempt(&call).await;
+                let mut sent_auth = None;
+                let result = self.attempt(&call, &mut sent_auth).await;
                 let err = match result {
                     Ok(resp) => return Ok(resp),
                     Err(e) => e,
@@ -219,7 +220,9 @@ impl Transport {
                 // (A 401 from the token endpoint is an `Error::Auth`: refetching would not help.)
                 if matches!(err, Error::Http { status: 401, .. }) && !refreshed {
                     refreshed = true;
-                    self.auth.invalidate();
+                    if let Some(rejected) = &sent_auth {
+                        self.auth.invalidate(rejected);
+                    }
                     tracing::debug!("401: refreshing credentials and retrying once");
                     continue;
                 }
@@ -254,7 +257,12 @@ impl Transport {
         }
     }
 
-    async fn attempt(&self, call: &Call) -> Result<reqwest::Response> {
+    /// One exchange. `sent_auth` receives the `Authorization` value sent, for a 401.
+    async fn attempt(
+        &self,
+        call: &Call,
+        sent_auth: &mut Option<HeaderValue>,
+    ) -> Result<reqwest::Response> {
         let url = format!("{}{}", self.address, call.path);
         let timeout = self.request_timeout + call.hold;
         let mut req = self
@@ -280,7 +288,8 @@ impl Transport {
             Body::Multipart(form) => req = req.multipart(form()),
         }
         if let Some(value) = self.auth.authorization().await? {
-            req = req.header(header::AUTHORIZATION, value);
+            req = req.header(header::AUTHORIZATION, value.clone());
+            *sent_auth = Some(value);
         }
         let op = call.op.id;
         let resp = if call.streamed {

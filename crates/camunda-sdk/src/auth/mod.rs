@@ -50,9 +50,14 @@ pub trait AuthProvider: Send + Sync + std::fmt::Debug {
     /// ([`HeaderValue::set_sensitive`]) so that it is never logged.
     fn authorization(&self) -> BoxFuture<'_, Result<Option<HeaderValue>, Error>>;
 
-    /// Forgets cached credentials. The client calls this when the API answers 401, before it
-    /// retries the request once with a fresh [`authorization`](AuthProvider::authorization).
-    fn invalidate(&self) {}
+    /// The API answered 401 to a request sent with `rejected`. The client calls this before it
+    /// resends the request once with a fresh [`authorization`](AuthProvider::authorization).
+    /// Forget `rejected` if it is still the cached credential; a credential fetched since (by
+    /// another request that got its 401 earlier) must be kept, or a burst of 401s would cause a
+    /// burst of token requests.
+    fn invalidate(&self, rejected: &HeaderValue) {
+        let _ = rejected;
+    }
 }
 
 /// The provider a configuration asks for, using `http` for token requests (OAuth).

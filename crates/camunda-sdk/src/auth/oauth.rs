@@ -381,9 +381,11 @@ impl AuthProvider for OAuthProvider {
         Box::pin(async move { self.token().await.map(Some) })
     }
 
-    fn invalidate(&self) {
+    fn invalidate(&self, rejected: &HeaderValue) {
         let mut state = self.state();
-        state.token = None;
-        state.last_error = None;
+        if state.token.as_ref().is_some_and(|t| t.header == *rejected) {
+            state.token = None;
+            state.last_error = None;
+        }
     }
 }
