@@ -183,7 +183,7 @@ async fn three_files_go_out_as_resources_parts_and_the_answer_is_sorted() {
     assert_eq!(deployment.processes.len(), 1);
     let process = deployment.process("order-process").expect("the process");
     assert_eq!(process.process_definition_key.as_str(), "2251799813685201");
-    assert_eq!(process.version, 3);
+    assert_eq!(process.process_definition_version, 3);
     assert_eq!(process.resource_name, "order.bpmn");
     let decision = deployment.decision("discount").expect("the decision");
     assert_eq!(

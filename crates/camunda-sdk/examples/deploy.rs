@@ -28,7 +28,7 @@ async fn main() -> Result<(), camunda_sdk::Error> {
     for p in &deployment.processes {
         println!(
             "  process {} v{} key {}",
-            p.process_definition_id, p.version, p.process_definition_key
+            p.process_definition_id, p.process_definition_version, p.process_definition_key
         );
     }
     for d in &deployment.decisions {

@@ -52,7 +52,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             for p in &deployment.processes {
                 println!(
                     "[2/6] deployed: {} version {} (key {})",
-                    p.process_definition_id, p.version, p.process_definition_key
+                    p.process_definition_id, p.process_definition_version, p.process_definition_key
                 );
             }
         }

@@ -11,18 +11,14 @@
 //!     .deploy_resources_from_files(["order.bpmn", "discount.dmn"], None)
 //!     .await?;
 //! for process in &deployment.processes {
-//!     println!("{} v{} -> {}", process.process_definition_id, process.version, process.process_definition_key);
+//!     println!("{} v{} -> {}", process.process_definition_id, process.process_definition_version, process.process_definition_key);
 //! }
 //! # Ok(()) }
 //! ```
 
-use crate::keys::{
-    DecisionDefinitionId, DecisionDefinitionKey, DecisionRequirementsKey, DeploymentKey, FormId,
-    FormKey, ProcessDefinitionId, ProcessDefinitionKey, ResourceKey, TenantId,
-};
+use crate::keys::{DeploymentKey, TenantId};
 use crate::transport::{Call, Method};
 use crate::{CamundaClient, Error, Result};
-use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -134,134 +130,21 @@ pub fn content_type_for(name: &str) -> &'static str {
     }
 }
 
-/// The server's answer to a deployment, as sent (`DeploymentResult`).
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DeploymentResult {
-    /// The deployment's key.
-    pub deployment_key: DeploymentKey,
-    /// The tenant the resources were deployed to.
-    pub tenant_id: TenantId,
-    /// One entry per deployed item; each has exactly one of its fields set.
-    #[serde(default)]
-    pub deployments: Vec<DeploymentItem>,
-}
+/// One entry of a [`DeploymentResult`]: exactly one of its fields is set (generated).
+pub use crate::types::DeploymentMetadataResult as DeploymentItem;
+/// The server's answer to a deployment, as sent (generated from the spec).
+pub use crate::types::DeploymentResult;
 
-/// One deployed item of a [`DeploymentResult`]: a process, a decision, a decision requirements
-/// graph, a form or another resource (the field that is set says which).
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DeploymentItem {
-    /// Set for a BPMN process.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub process_definition: Option<DeployedProcess>,
-    /// Set for a DMN decision.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decision_definition: Option<DeployedDecision>,
-    /// Set for a DMN decision requirements graph (one per DMN file).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decision_requirements: Option<DeployedDecisionRequirements>,
-    /// Set for a form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub form: Option<DeployedForm>,
-    /// Set for a generic resource (and, on some versions, alongside the others).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<DeployedResource>,
-}
-
-/// A deployed BPMN process.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DeployedProcess {
-    /// The BPMN process id.
-    pub process_definition_id: ProcessDefinitionId,
-    /// The key of this version of the process.
-    pub process_definition_key: ProcessDefinitionKey,
-    /// The version the server assigned.
-    #[serde(rename = "processDefinitionVersion")]
-    pub version: i32,
-    /// The file it came from.
-    pub resource_name: String,
-    /// Its tenant.
-    pub tenant_id: TenantId,
-}
-
-/// A deployed DMN decision.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DeployedDecision {
-    /// The DMN decision id.
-    pub decision_definition_id: DecisionDefinitionId,
-    /// The key of this version of the decision.
-    pub decision_definition_key: DecisionDefinitionKey,
-    /// The decision's name.
-    pub name: String,
-    /// The version the server assigned.
-    pub version: i32,
-    /// The id of the decision requirements graph it belongs to.
-    pub decision_requirements_id: String,
-    /// The key of that graph.
-    pub decision_requirements_key: DecisionRequirementsKey,
-    /// Its tenant.
-    pub tenant_id: TenantId,
-}
-
-/// A deployed DMN decision requirements graph (one DMN file).
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DeployedDecisionRequirements {
-    /// The graph's id (the DMN `definitions` id).
-    pub decision_requirements_id: String,
-    /// The graph's key.
-    pub decision_requirements_key: DecisionRequirementsKey,
-    /// The graph's name.
-    pub decision_requirements_name: String,
-    /// The version the server assigned.
-    pub version: i32,
-    /// The file it came from.
-    pub resource_name: String,
-    /// Its tenant.
-    pub tenant_id: TenantId,
-}
-
-/// A deployed form.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DeployedForm {
-    /// The form id (its `id` field).
-    pub form_id: FormId,
-    /// The key of this version of the form.
-    pub form_key: FormKey,
-    /// The version the server assigned.
-    pub version: i32,
-    /// The file it came from.
-    pub resource_name: String,
-    /// Its tenant.
-    pub tenant_id: TenantId,
-}
-
-/// A deployed resource that is not a process, decision or form (an RPA script, a generic file).
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct DeployedResource {
-    /// The resource id.
-    pub resource_id: String,
-    /// The resource's key.
-    pub resource_key: ResourceKey,
-    /// The version the server assigned.
-    pub version: i32,
-    /// The file it came from.
-    pub resource_name: String,
-    /// Its tenant.
-    pub tenant_id: TenantId,
-}
+/// A deployed BPMN process (generated from the spec).
+pub type DeployedProcess = crate::types::DeploymentMetadataResultProcessDefinition;
+/// A deployed DMN decision (generated from the spec).
+pub type DeployedDecision = crate::types::DeploymentMetadataResultDecisionDefinition;
+/// A deployed DMN decision requirements graph, one per DMN file (generated from the spec).
+pub type DeployedDecisionRequirements = crate::types::DeploymentMetadataResultDecisionRequirements;
+/// A deployed form (generated from the spec).
+pub type DeployedForm = crate::types::DeploymentMetadataResultForm;
+/// Another deployed resource (generated from the spec).
+pub type DeployedResource = crate::types::DeploymentMetadataResultResource;
 
 /// A completed deployment: the server's answer sorted into one typed list per kind of item.
 ///

@@ -15,7 +15,7 @@ mod error_responses;
 mod free_patterns;
 mod inline_copies;
 mod inline_enums;
-mod multipart;
+pub(crate) mod multipart;
 mod nullable_components;
 mod problem_detail;
 mod prune;

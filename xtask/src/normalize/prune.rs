@@ -9,6 +9,13 @@ pub fn run(doc: &mut Value) -> usize {
     let mut reachable: HashSet<String> = HashSet::new();
     let mut queue = Vec::new();
     collect_refs(&doc["paths"], &mut queue);
+    // The models the hand-written (multipart) operations return stay too.
+    if let Some(kept) = doc
+        .as_object_mut()
+        .and_then(|d| d.remove(super::multipart::KEEP))
+    {
+        collect_refs(&kept, &mut queue);
+    }
     let components = schemas(doc);
     while let Some(name) = queue.pop() {
         if reachable.insert(name.clone())
