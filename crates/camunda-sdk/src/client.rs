@@ -1,10 +1,10 @@
 //! The async client. Its operation methods are generated (`generated/client.rs`); this file
 //! holds construction and what those methods share.
 
+use crate::Result;
 use crate::config::Config;
 use crate::retry::RetryPolicy;
 use crate::transport::{Call, Transport};
-use crate::Result;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
