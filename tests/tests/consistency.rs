@@ -4,7 +4,7 @@
 mod support;
 
 use camunda_sdk::consistency::{self, Consistency};
-use camunda_sdk::{CamundaClient, Config, Error, RetryPolicy, keys};
+use camunda_sdk::{Config, Error, keys};
 use std::time::Duration;
 use support::{Reply, Scripted};
 
@@ -13,16 +13,7 @@ const INSTANCE: &str = r#"{"processInstanceKey":"2251799813685250","processDefin
   "state":"ACTIVE","hasIncident":false,"tags":[],"tenantId":"<default>"}"#;
 const NOT_FOUND: &str = r#"{"title":"NOT_FOUND","status":404,"detail":"no such instance"}"#;
 
-fn client(url: &str) -> CamundaClient {
-    let config = Config::builder()
-        .rest_address(url)
-        .no_auth()
-        .build()
-        .unwrap();
-    CamundaClient::new(config)
-        .unwrap()
-        .with_retry_policy(RetryPolicy::none())
-}
+use support::client_without_retries as client;
 
 fn quick(timeout_ms: u64) -> Consistency {
     Consistency::wait(Duration::from_millis(timeout_ms))

@@ -4,7 +4,7 @@
 mod support;
 
 use camunda_sdk::paging::Paging;
-use camunda_sdk::{CamundaClient, Config, RetryPolicy, types};
+use camunda_sdk::{RetryPolicy, types};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
 use support::{Received, Reply, Scripted};
@@ -12,19 +12,9 @@ use support::{Received, Reply, Scripted};
 const TOTAL: usize = 2_350;
 const PAGE: usize = 100;
 
-fn config(url: &str) -> Config {
-    Config::builder()
-        .rest_address(url)
-        .no_auth()
-        .build()
-        .unwrap()
-}
+use support::config;
 
-fn client(url: &str) -> CamundaClient {
-    CamundaClient::new(config(url))
-        .unwrap()
-        .with_retry_policy(RetryPolicy::none())
-}
+use support::client_without_retries as client;
 
 fn instance(n: usize) -> Value {
     json!({

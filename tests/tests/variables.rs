@@ -3,7 +3,7 @@
 
 mod support;
 
-use camunda_sdk::{CamundaClient, Config, Error, RetryPolicy, types, variables};
+use camunda_sdk::{Error, types, variables};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use support::{Reply, Scripted};
@@ -37,16 +37,7 @@ fn order() -> Order {
     }
 }
 
-fn client(url: &str) -> CamundaClient {
-    let config = Config::builder()
-        .rest_address(url)
-        .no_auth()
-        .build()
-        .unwrap();
-    CamundaClient::new(config)
-        .unwrap()
-        .with_retry_policy(RetryPolicy::none())
-}
+use support::client_without_retries as client;
 
 fn variable(name: &str, value: &Value, truncated: bool) -> Value {
     let text = value.to_string();

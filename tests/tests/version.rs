@@ -1,7 +1,9 @@
 //! The opt-in version guard: learns the server version from the topology once and refuses
 //! operations the server is too old for, without sending them.
 
-use camunda_sdk::{CamundaClient, Config, Error, RetryPolicy};
+mod support;
+
+use camunda_sdk::{Config, Error};
 use httpmock::prelude::*;
 
 fn topology(version: &str) -> String {
@@ -12,16 +14,7 @@ fn topology(version: &str) -> String {
 
 const EMPTY_PAGE: &str = r#"{"items":[],"page":{"totalItems":0,"hasMoreTotalItems":false}}"#;
 
-fn client(url: &str) -> CamundaClient {
-    let config = Config::builder()
-        .rest_address(url)
-        .no_auth()
-        .build()
-        .unwrap();
-    CamundaClient::new(config)
-        .unwrap()
-        .with_retry_policy(RetryPolicy::none())
-}
+use support::client_without_retries as client;
 
 #[tokio::test]
 async fn refuses_an_8_10_operation_on_an_8_8_server_without_calling_it() {

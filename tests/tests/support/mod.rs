@@ -133,3 +133,20 @@ pub async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<Received> 
         body,
     })
 }
+
+/// Configuration for a client of the test server at `url`, without auth.
+pub fn config(url: &str) -> camunda_sdk::Config {
+    camunda_sdk::Config::builder()
+        .rest_address(url)
+        .no_auth()
+        .build()
+        .unwrap()
+}
+
+/// An async client of the test server at `url`, without auth or retries, so a test sees every
+/// answer as the server sent it.
+pub fn client_without_retries(url: &str) -> camunda_sdk::CamundaClient {
+    camunda_sdk::CamundaClient::new(config(url))
+        .unwrap()
+        .with_retry_policy(camunda_sdk::RetryPolicy::none())
+}
