@@ -6,6 +6,7 @@ pub mod facade;
 pub mod fetch;
 pub mod inventory;
 pub mod mock;
+pub mod model;
 pub mod normalize;
 pub mod paging;
 pub mod spec;
