@@ -9,7 +9,6 @@ use camunda_sdk::{CamundaClient, Config, RetryPolicy};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 /// What the job server has seen.
@@ -32,13 +31,7 @@ fn job_json(key: u64) -> String {
         .unwrap()
         .as_millis()
         + 600_000;
-    format!(
-        r#"{{"jobKey":"{key}","type":"charge","processInstanceKey":"7","processDefinitionKey":"8",
-        "processDefinitionId":"order","processDefinitionVersion":1,"elementId":"charge",
-        "elementInstanceKey":"9","customHeaders":{{}},"worker":"w","retries":3,"deadline":{deadline},
-        "variables":{{"n":{key}}},"tenantId":"<default>","kind":"BPMN_ELEMENT",
-        "listenerEventType":"UNSPECIFIED","tags":[],"priority":0,"physicalTenantId":"default"}}"#
-    )
+    support::job_json(key, deadline)
 }
 
 /// Serves `/v2/jobs/activation` from the ledger's pool and records `/v2/jobs/{key}/completion`.
@@ -92,13 +85,7 @@ async fn job_server(ledger: Arc<Mutex<Ledger>>) -> String {
                         (404, String::new())
                     }
                 };
-                let head = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = sock.write_all(head.as_bytes()).await;
-                let _ = sock.write_all(body.as_bytes()).await;
-                let _ = sock.shutdown().await;
+                support::respond(&mut sock, status, &body).await;
             });
         }
     });

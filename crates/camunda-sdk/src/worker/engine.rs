@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
@@ -66,26 +66,83 @@ pub struct WorkerStats {
     /// Jobs that came without a lease token although the worker asked for leases: the server
     /// does not honour `withLease`.
     pub jobs_without_lease: u64,
+    /// Jobs handed back to the server at a shutdown deadline.
+    pub handed_back: u64,
     /// Jobs being handled now.
     pub in_flight: usize,
 }
 
-/// What a graceful shutdown achieved.
+/// What a graceful shutdown achieved, and what became of every job it did not finish.
+///
+/// A shutdown stops activating, then waits until the deadline:
+///
+/// - for an activation request still in flight: its answer is awaited and its jobs are
+///   handled like any other (an answer still missing at the deadline is given up on, see
+///   [`activation_abandoned`](Self::activation_abandoned));
+/// - for every job in flight to finish: its handler returns and its result is delivered (or
+///   given up on); those count as [`drained`](Self::drained).
+///
+/// At the deadline every job still in flight is taken away from its handler: the task is
+/// aborted, so **no result is ever sent for a job listed in [`unfinished`](Self::unfinished)
+/// after the report is returned**, and the job is handed back to the server at once (a
+/// failure with its retries unchanged and no retry back-off), so that another worker can
+/// activate it now instead of after the job timeout. [`jobs`](Self::jobs) says, per job,
+/// whether the hand-back was accepted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ShutdownReport {
     /// Jobs that finished between the shutdown request and the deadline.
     pub drained: usize,
-    /// Jobs whose handlers were still running at the deadline. Their tasks are not cancelled;
-    /// if the process exits, the jobs time out on the server and are activated again.
+    /// The keys of the jobs still in flight at the deadline (the keys of [`Self::jobs`]).
     pub unfinished: Vec<keys::JobKey>,
+    /// What happened to each job still in flight at the deadline.
+    pub jobs: Vec<UnfinishedJob>,
+    /// An activation request was still unanswered at the deadline and was dropped. If the
+    /// server handed out jobs in that answer, they stay locked until their timeout.
+    pub activation_abandoned: bool,
 }
 
 impl ShutdownReport {
     fn merge(&mut self, other: ShutdownReport) {
         self.drained += other.drained;
         self.unfinished.extend(other.unfinished);
+        self.jobs.extend(other.jobs);
+        self.activation_abandoned |= other.activation_abandoned;
     }
 }
+
+/// A job still in flight at the shutdown deadline: its task was aborted and it was handed back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnfinishedJob {
+    /// The job.
+    pub key: keys::JobKey,
+    /// The handler had already returned and its result (complete, fail or BPMN error) was
+    /// being sent when the deadline came; the server may have applied it before the abort.
+    /// Otherwise the handler was still running and no result was ever sent.
+    pub result_sent: bool,
+    /// Whether the server took the job back.
+    pub fate: HandBack,
+}
+
+/// How handing a job back to the server at the shutdown deadline went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HandBack {
+    /// The server accepted the failure (retries unchanged, no back-off): the job can be
+    /// activated again at once.
+    HandedBack,
+    /// The server did not take the job back: it stays locked until its timeout, then is
+    /// activated again. A 404 after [`UnfinishedJob::result_sent`] most likely means the
+    /// result sent before the deadline was applied.
+    Refused {
+        /// The error of the hand-back request.
+        error: String,
+    },
+}
+
+/// How long the hand-backs after a shutdown deadline may take together.
+const HAND_BACK_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Default)]
 struct Counters {
@@ -101,6 +158,7 @@ struct Counters {
     result_failures: AtomicU64,
     heartbeats: AtomicU64,
     jobs_without_lease: AtomicU64,
+    handed_back: AtomicU64,
     finished: AtomicU64,
 }
 
@@ -116,12 +174,31 @@ struct Worker {
     semaphore: Arc<Semaphore>,
     state: Mutex<WorkerState>,
     counters: Counters,
-    in_flight: Mutex<HashMap<keys::JobKey, usize>>,
+    /// The jobs in flight, by a slot number of their own (the server may hand out a job
+    /// again while an earlier activation of it is still being handled).
+    in_flight: Mutex<HashMap<u64, Slot>>,
+    next_slot: AtomicU64,
     idle: Notify,
     stop: watch::Sender<bool>,
     poller: Mutex<Option<JoinHandle<()>>>,
+    /// An activation request is on its way (for the shutdown report).
+    activating: AtomicBool,
     lease_warned: AtomicBool,
 }
+
+/// One job in flight.
+struct Slot {
+    job: Job,
+    stage: Arc<AtomicU8>,
+    abort: Option<tokio::task::AbortHandle>,
+}
+
+/// The handler runs; no result has been sent.
+const HANDLING: u8 = 0;
+/// The result is being delivered.
+const SENDING: u8 = 1;
+/// Taken away at the shutdown deadline: no result may be sent any more.
+const REVOKED: u8 = 2;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -135,21 +212,14 @@ impl Worker {
         }
     }
 
-    fn track(&self, key: &keys::JobKey) {
-        *lock(&self.in_flight).entry(key.clone()).or_default() += 1;
-    }
-
-    fn untrack(&self, key: &keys::JobKey) {
+    fn untrack(&self, slot: u64) {
         {
             let mut map = lock(&self.in_flight);
-            if let Some(n) = map.get_mut(key) {
-                *n -= 1;
-                if *n == 0 {
-                    map.remove(key);
-                }
+            // A slot taken at the shutdown deadline is not a finished job.
+            if map.remove(&slot).is_some() {
+                bump(&self.counters.finished);
             }
         }
-        bump(&self.counters.finished);
         self.idle.notify_waiters();
     }
 
@@ -161,12 +231,12 @@ impl Worker {
 /// Untracks a job when its task ends, however it ends.
 struct Tracked {
     worker: Arc<Worker>,
-    key: keys::JobKey,
+    slot: u64,
 }
 
 impl Drop for Tracked {
     fn drop(&mut self) {
-        self.worker.untrack(&self.key);
+        self.worker.untrack(self.slot);
     }
 }
 
@@ -213,7 +283,8 @@ impl WorkerHandle {
             result_failures: get(&c.result_failures),
             heartbeats: get(&c.heartbeats),
             jobs_without_lease: get(&c.jobs_without_lease),
-            in_flight: lock(&self.inner.in_flight).values().sum(),
+            handed_back: get(&c.handed_back),
+            in_flight: lock(&self.inner.in_flight).len(),
         }
     }
 
@@ -228,7 +299,10 @@ impl WorkerHandle {
 
     /// The keys of the jobs being handled now.
     pub fn in_flight(&self) -> Vec<keys::JobKey> {
-        lock(&self.inner.in_flight).keys().cloned().collect()
+        lock(&self.inner.in_flight)
+            .values()
+            .map(|s| s.job.key().clone())
+            .collect()
     }
 
     /// Stops activating jobs; jobs in flight go on. Use [`Self::shutdown`] to wait for them.
@@ -237,8 +311,9 @@ impl WorkerHandle {
         *lock(&self.inner.state) = WorkerState::Stopping;
     }
 
-    /// Stops activating, waits up to `deadline` for the jobs in flight to finish, and reports
-    /// those that did not.
+    /// Stops activating, waits up to `deadline` for an activation in flight and for the jobs in
+    /// flight to finish, then aborts and hands back the jobs that did not (see
+    /// [`ShutdownReport`] for the exact semantics).
     pub async fn shutdown(&self, deadline: Duration) -> ShutdownReport {
         let finished_before = self.inner.counters.finished.load(Ordering::Relaxed);
         self.stop();
@@ -248,8 +323,17 @@ impl WorkerHandle {
     async fn drain(&self, until: Instant, finished_before: u64) -> ShutdownReport {
         let until = tokio::time::Instant::from_std(until);
         let poller = lock(&self.inner.poller).take();
-        if let Some(poller) = poller {
-            let _ = tokio::time::timeout_at(until, poller).await;
+        let mut activation_abandoned = false;
+        if let Some(mut poller) = poller
+            && tokio::time::timeout_at(until, &mut poller).await.is_err()
+        {
+            poller.abort();
+            activation_abandoned = self.inner.activating.load(Ordering::SeqCst);
+            if activation_abandoned {
+                tracing::warn!(
+                    "an activation request was still unanswered at the shutdown deadline; jobs it may have activated stay locked until their timeout"
+                );
+            }
         }
         loop {
             let notified = self.inner.idle.notified();
@@ -262,11 +346,31 @@ impl WorkerHandle {
                 break;
             }
         }
+        // Take every job still in flight in one step, so that each counts either as drained
+        // or as unfinished.
+        let (finished, slots) = {
+            let mut map = lock(&self.inner.in_flight);
+            let finished = self.inner.counters.finished.load(Ordering::Relaxed);
+            (finished, map.drain().map(|(_, s)| s).collect::<Vec<_>>())
+        };
+        let revoked: Vec<(Job, bool)> = slots
+            .into_iter()
+            .map(|slot| {
+                // Whoever moves the stage first wins: the task cannot start sending now.
+                let result_sent = slot.stage.swap(REVOKED, Ordering::SeqCst) == SENDING;
+                if let Some(abort) = &slot.abort {
+                    abort.abort();
+                }
+                (slot.job, result_sent)
+            })
+            .collect();
+        let jobs = hand_back(&self.inner, revoked).await;
         *lock(&self.inner.state) = WorkerState::Stopped;
-        let finished = self.inner.counters.finished.load(Ordering::Relaxed);
         ShutdownReport {
             drained: usize::try_from(finished - finished_before).unwrap_or(usize::MAX),
-            unfinished: self.in_flight(),
+            unfinished: jobs.iter().map(|j| j.key.clone()).collect(),
+            jobs,
+            activation_abandoned,
         }
     }
 }
@@ -347,9 +451,11 @@ impl JobWorkers {
             state: Mutex::new(WorkerState::Polling),
             counters: Counters::default(),
             in_flight: Mutex::new(HashMap::new()),
+            next_slot: AtomicU64::new(0),
             idle: Notify::new(),
             stop,
             poller: Mutex::new(None),
+            activating: AtomicBool::new(false),
             lease_warned: AtomicBool::new(false),
         });
         let span = tracing::info_span!(
@@ -384,8 +490,9 @@ impl JobWorkers {
         lock(&self.workers).clone()
     }
 
-    /// Stops every worker from activating, waits up to `deadline` for their jobs in flight,
-    /// and reports those that did not finish.
+    /// Stops every worker from activating, waits up to `deadline` for their activations and
+    /// jobs in flight, and aborts and hands back those that did not finish (see
+    /// [`ShutdownReport`]).
     pub async fn shutdown(&self, deadline: Duration) -> ShutdownReport {
         let until = Instant::now() + deadline;
         let workers = self.workers();
@@ -488,12 +595,13 @@ async fn poll_loop(w: Arc<Worker>) {
             worker: Some(cfg.worker_name.clone()),
         };
         bump(&w.counters.activation_requests);
-        let activation = AssertUnwindSafe(w.api.activate_jobs(req)).catch_unwind();
-        let result = tokio::select! {
-            biased;
-            _ = stop.wait_for(|s| *s) => break,
-            r = activation => r,
-        };
+        // Not raced against `stop`: the server may already have handed out jobs in the answer,
+        // and dropping it would leave them locked. The shutdown deadline bounds this wait.
+        w.activating.store(true, Ordering::SeqCst);
+        let result = AssertUnwindSafe(w.api.activate_jobs(req))
+            .catch_unwind()
+            .await;
+        w.activating.store(false, Ordering::SeqCst);
         // A panicking `JobApi` is a bug, but it must not end the worker: report and back off.
         let result = result.unwrap_or_else(|payload| {
             Err(crate::Error::InvalidArgument {
@@ -574,34 +682,45 @@ fn spawn_job(w: &Arc<Worker>, raw: types::ActivatedJobResult, permit: OwnedSemap
             );
         }
     }
-    let key = raw.job_key.clone();
     let span = tracing::info_span!(
         "job",
-        job_key = %key,
+        job_key = %raw.job_key,
         job_type = %raw.type_,
         process_instance_key = %raw.process_instance_key,
     );
     let ctx = JobContext::new(
         Arc::clone(&w.api),
-        key.clone(),
+        raw.job_key.clone(),
         raw.job_lease_token.clone(),
         w.runtime.clone(),
     );
     let job = Job::new(raw, ctx);
-    w.track(&key);
+    let slot = w.next_slot.fetch_add(1, Ordering::Relaxed);
+    let stage = Arc::new(AtomicU8::new(HANDLING));
+    lock(&w.in_flight).insert(
+        slot,
+        Slot {
+            job: job.clone(),
+            stage: Arc::clone(&stage),
+            abort: None,
+        },
+    );
     let tracked = Tracked {
         worker: Arc::clone(w),
-        key,
+        slot,
     };
-    w.runtime.spawn(
+    let task = w.runtime.spawn(
         async move {
-            run_job(&tracked.worker, job).await;
+            run_job(&tracked.worker, job, &stage).await;
             // The permit goes back only after the result was delivered (or given up on).
             drop(permit);
             drop(tracked);
         }
         .instrument(span),
     );
+    if let Some(s) = lock(&w.in_flight).get_mut(&slot) {
+        s.abort = Some(task.abort_handle());
+    }
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -614,7 +733,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-async fn run_job(w: &Worker, job: Job) {
+async fn run_job(w: &Worker, job: Job, stage: &AtomicU8) {
     let handler = Arc::clone(&w.handler);
     let j = job.clone();
     let handled = AssertUnwindSafe(async move { handler.handle(j).await }).catch_unwind();
@@ -649,7 +768,65 @@ async fn run_job(w: &Worker, job: Job) {
             }
         }
     };
+    if stage
+        .compare_exchange(HANDLING, SENDING, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        // Taken away at the shutdown deadline and handed back: the result must not be sent.
+        return;
+    }
     deliver(w, &job, outcome).await;
+}
+
+/// Fails each job back to the server with its retries unchanged and no back-off, all at once.
+async fn hand_back(w: &Worker, revoked: Vec<(Job, bool)>) -> Vec<UnfinishedJob> {
+    if revoked.is_empty() {
+        return Vec::new();
+    }
+    let sends = revoked.iter().map(|(job, _)| {
+        let req = types::JobFailRequest {
+            error_message: Some(
+                "the job worker shut down before the job was finished; handed back".to_owned(),
+            ),
+            job_lease_token: job.lease_token().cloned(),
+            retries: Some(job.retries()),
+            retry_back_off: Some(0),
+            variables: None,
+        };
+        tokio::time::timeout(HAND_BACK_TIMEOUT, w.api.fail_job(job.key(), req))
+    });
+    let results = futures::future::join_all(sends).await;
+    revoked
+        .into_iter()
+        .zip(results)
+        .map(|((job, result_sent), result)| {
+            let fate = match result {
+                Ok(Ok(())) => {
+                    bump(&w.counters.handed_back);
+                    HandBack::HandedBack
+                }
+                Ok(Err(e)) => HandBack::Refused {
+                    error: e.to_string(),
+                },
+                Err(_) => HandBack::Refused {
+                    error: format!("no answer within {HAND_BACK_TIMEOUT:?}"),
+                },
+            };
+            match &fate {
+                HandBack::HandedBack => {
+                    tracing::info!(job_key = %job.key(), result_sent, "job handed back at the shutdown deadline");
+                }
+                HandBack::Refused { error } => {
+                    tracing::warn!(job_key = %job.key(), result_sent, %error, "could not hand the job back at the shutdown deadline; it stays locked until its timeout");
+                }
+            }
+            UnfinishedJob {
+                key: job.key().clone(),
+                result_sent,
+                fate,
+            }
+        })
+        .collect()
 }
 
 /// Extends the job's timeout at two thirds of the lock, forever (the caller drops it).
