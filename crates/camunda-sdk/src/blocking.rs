@@ -6,7 +6,7 @@
 //! runtime thread (which could deadlock) or panicking.
 
 use crate::config::Config;
-use crate::retry::RetryPolicy;
+use crate::resilience::RetryPolicy;
 use crate::{Error, Result};
 use std::future::Future;
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 
 use crate::Result;
 use crate::config::Config;
-use crate::retry::RetryPolicy;
+use crate::resilience::RetryPolicy;
 use crate::transport::{Call, Transport};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;

@@ -44,6 +44,9 @@ pub enum Error {
         status: Option<u16>,
         /// Whether asking again later may succeed (token endpoint down, not a wrong secret).
         retryable: bool,
+        /// The underlying failure (the token request's transport error), when there was one.
+        #[source]
+        source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
     },
 
     /// A key or identifier is not valid for its type.
@@ -75,8 +78,9 @@ pub enum Error {
     },
 
     /// The request could not be sent or its answer not received (connection refused or reset,
-    /// DNS, TLS).
-    #[error("{operation}: transport error: {source}")]
+    /// DNS, TLS, a body that broke off). `Display` says whether the server may have acted on
+    /// the request and names the root cause.
+    #[error("{operation}: {}: {source}{}", transport_phase(*not_sent), root_cause(source))]
     Transport {
         /// The operation id.
         operation: &'static str,
@@ -147,6 +151,26 @@ pub enum Error {
     /// The blocking client was used where it cannot work (inside an async runtime).
     #[error("{0}")]
     Runtime(String),
+}
+
+fn transport_phase(not_sent: bool) -> &'static str {
+    if not_sent {
+        "could not connect (the request was not sent)"
+    } else {
+        "the exchange failed after the request was sent (ambiguous: the server may have acted on it)"
+    }
+}
+
+/// ` (root cause: …)`: the innermost error of `e`'s source chain, when it says more than `e`.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut root = e;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    if std::ptr::addr_eq(root, e) {
+        return String::new();
+    }
+    format!(" (root cause: {root})")
 }
 
 fn describe_problem(problem: Option<&ProblemDetail>, body: Option<&str>) -> String {
