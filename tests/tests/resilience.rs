@@ -4,6 +4,7 @@
 
 mod support;
 
+use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
 use camunda_sdk::{CamundaClient, Error, RetryPolicy};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -122,5 +123,136 @@ async fn a_dropped_connection_names_its_root_cause() {
     assert!(
         std::error::Error::source(&err).is_some(),
         "the source is kept"
+    );
+}
+
+/// A job server whose job commands all answer 503 (a storm), with one job to hand out and a
+/// job lock of `lock` from now (`None`: no deadline). Counts requests per path kind.
+#[derive(Default)]
+struct Storm {
+    activations: u32,
+    completions: u32,
+    /// Activations to answer 503 before handing out the job.
+    activation_503s: u32,
+}
+
+async fn storm_server(storm: Arc<Mutex<Storm>>, lock: Option<Duration>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let deadline = lock.map_or(0, |l| {
+        (std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            + l)
+            .as_millis()
+    });
+    tokio::spawn(async move {
+        let mut handed_out = false;
+        for _ in 0..1_000 {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let Some(req) = support::read_request(&mut sock).await else {
+                continue;
+            };
+            let (status, body) = {
+                let mut s = storm.lock().unwrap();
+                if req.path == "/v2/jobs/activation" {
+                    s.activations += 1;
+                    if s.activation_503s > 0 {
+                        s.activation_503s -= 1;
+                        (503, String::new())
+                    } else if handed_out {
+                        (200, r#"{"jobs":[]}"#.to_owned())
+                    } else {
+                        handed_out = true;
+                        (
+                            200,
+                            format!(r#"{{"jobs":[{}]}}"#, support::job_json(1, deadline)),
+                        )
+                    }
+                } else {
+                    s.completions += 1;
+                    (503, String::new())
+                }
+            };
+            support::respond(&mut sock, status, &body).await;
+        }
+    });
+    url
+}
+
+fn storm_worker(url: &str) -> camunda_sdk::worker::WorkerHandle {
+    // The client's default retry policy (4 attempts) and the worker's default 10 result attempts.
+    let client = CamundaClient::new(support::config(url)).unwrap();
+    client.create_job_worker(
+        JobWorkerConfig::new("charge").request_timeout(Duration::from_millis(50)),
+        |_job: Job| async move { Ok::<_, Error>(Outcome::complete()) },
+    )
+}
+
+async fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..100_000 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{what}: not reached within 1000 s of virtual time");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_job_result_has_one_retry_budget_under_a_503_storm() {
+    let storm = Arc::new(Mutex::new(Storm::default()));
+    let url = storm_server(storm.clone(), None).await;
+    let worker = storm_worker(&url);
+    wait_for("the result given up on", || {
+        worker.stats().result_failures == 1
+    })
+    .await;
+    let sends = storm.lock().unwrap().completions;
+    println!("sends per job result under a 503 storm: {sends}");
+    assert_eq!(
+        sends,
+        worker.config().max_result_attempts,
+        "one budget, no nested retries"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_result_budget_ends_at_the_job_deadline() {
+    let storm = Arc::new(Mutex::new(Storm::default()));
+    // The job lock runs out 1 s after activation: with backoffs from 100 ms, only a few sends fit.
+    let url = storm_server(storm.clone(), Some(Duration::from_secs(1))).await;
+    let worker = storm_worker(&url);
+    let started = tokio::time::Instant::now();
+    wait_for("the result given up on", || {
+        worker.stats().result_failures == 1
+    })
+    .await;
+    let sends = storm.lock().unwrap().completions;
+    assert!(sends >= 2 && sends < 10, "{sends} sends");
+    assert!(
+        started.elapsed() <= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_activation_attempt_is_one_send() {
+    let storm = Arc::new(Mutex::new(Storm {
+        activation_503s: 5,
+        ..Default::default()
+    }));
+    let url = storm_server(storm.clone(), None).await;
+    let worker = storm_worker(&url);
+    wait_for("the storm survived", || worker.stats().activated == 1).await;
+    let stats = worker.stats();
+    assert_eq!(stats.activation_errors, 5);
+    assert_eq!(
+        u64::from(storm.lock().unwrap().activations),
+        stats.activation_requests,
+        "each activation the worker counts is one request"
     );
 }

@@ -65,7 +65,8 @@ impl Consistency {
         }
     }
 
-    /// The delay after the first read, doubling after each read up to `max`.
+    /// The delay after the first read, doubling after each read up to `max` (with jitter, the
+    /// SDK's one backoff: each wait lies between `initial` and the doubled value).
     pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
         self.initial_delay = initial;
         self.max_delay = max.max(initial);
@@ -75,6 +76,13 @@ impl Consistency {
     /// How long it waits at most.
     pub fn timeout(&self) -> Duration {
         self.timeout
+    }
+}
+
+impl Consistency {
+    /// The wait after read number `attempt`.
+    fn delay(&self, attempt: u32) -> Duration {
+        crate::resilience::backoff(self.initial_delay, self.max_delay, attempt)
     }
 }
 
@@ -139,8 +147,8 @@ where
 {
     OPERATION
         .scope(Cell::new(None), async move {
-            let started = Instant::now();
-            let mut delay = wait.initial_delay;
+            // The runtime's clock, so that waits can be tested on paused time.
+            let started = tokio::time::Instant::now();
             let mut attempts = 0u32;
             loop {
                 attempts += 1;
@@ -161,8 +169,7 @@ where
                         last,
                     });
                 }
-                tokio::time::sleep(delay.min(wait.timeout - waited)).await;
-                delay = (delay * 2).min(wait.max_delay);
+                tokio::time::sleep(wait.delay(attempts).min(wait.timeout - waited)).await;
             }
         })
         .await
@@ -216,7 +223,6 @@ where
     P: FnMut(&T) -> bool,
 {
     let started = Instant::now();
-    let mut delay = wait.initial_delay;
     let mut attempts = 0u32;
     loop {
         attempts += 1;
@@ -237,8 +243,7 @@ where
                 last,
             });
         }
-        std::thread::sleep(delay.min(wait.timeout - waited));
-        delay = (delay * 2).min(wait.max_delay);
+        std::thread::sleep(wait.delay(attempts).min(wait.timeout - waited));
     }
 }
 

@@ -4,12 +4,12 @@ use super::api::JobApi;
 use super::config::JobWorkerConfig;
 use super::handler::{JobHandler, blocking};
 use super::job::{Job, JobContext, Outcome, duration_ms};
+use crate::resilience::{self, Next};
 use crate::{keys, types};
 use futures::FutureExt;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::future::Future;
-use std::hash::{BuildHasher, Hasher};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -526,25 +526,6 @@ impl JobWorkers {
     }
 }
 
-/// A pseudo-random `u64` without a dependency: `RandomState` is seeded per instance.
-fn random_u64() -> u64 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    h.finish()
-}
-
-/// Exponential backoff with full jitter: uniform in `[min, min(max, min * 2^(attempt-1))]`.
-pub(crate) fn backoff(min: Duration, max: Duration, attempt: u32) -> Duration {
-    let exp = attempt.saturating_sub(1).min(30);
-    let cap = min.saturating_mul(1u32 << exp).min(max).max(min);
-    let span = u64::try_from((cap - min).as_micros()).unwrap_or(u64::MAX);
-    if span == 0 {
-        return min;
-    }
-    min + Duration::from_micros(random_u64() % (span + 1))
-}
-
 async fn sleep_or_stop(stop: &mut watch::Receiver<bool>, d: Duration) -> bool {
     tokio::select! {
         biased;
@@ -642,14 +623,12 @@ async fn poll_loop(w: Arc<Worker>) {
                 drop(permits);
                 failures = failures.saturating_add(1);
                 bump(&w.counters.activation_errors);
-                let mut delay = if e.is_retryable() {
-                    backoff(cfg.backoff_min, cfg.backoff_max, failures)
+                let delay = if e.is_retryable() {
+                    resilience::backoff(cfg.backoff_min, cfg.backoff_max, failures)
                 } else {
                     cfg.backoff_max
                 };
-                if let Some(after) = e.retry_after() {
-                    delay = delay.max(after.min(cfg.backoff_max));
-                }
+                let delay = resilience::honour_retry_after(delay, e.retry_after(), cfg.backoff_max);
                 if e.is_retryable() {
                     tracing::warn!(error = %e, attempt = failures, ?delay, "job activation failed; backing off");
                 } else {
@@ -734,6 +713,12 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 async fn run_job(w: &Worker, job: Job, stage: &AtomicU8) {
+    // The lock's end on the runtime's clock (the server gives it in epoch ms), so that the
+    // result's retry budget is measured on the same clock as its backoff.
+    let lock_until = (job.deadline() > 0).then(|| {
+        let left = u64::try_from(job.deadline() - now_ms()).unwrap_or(0);
+        tokio::time::Instant::now() + Duration::from_millis(left)
+    });
     let handler = Arc::clone(&w.handler);
     let j = job.clone();
     let handled = AssertUnwindSafe(async move { handler.handle(j).await }).catch_unwind();
@@ -775,7 +760,7 @@ async fn run_job(w: &Worker, job: Job, stage: &AtomicU8) {
         // Taken away at the shutdown deadline and handed back: the result must not be sent.
         return;
     }
-    deliver(w, &job, outcome).await;
+    deliver(w, &job, outcome, lock_until).await;
 }
 
 /// Fails each job back to the server with its retries unchanged and no back-off, all at once.
@@ -911,9 +896,16 @@ fn now_ms() -> i64 {
         .map_or(0, duration_ms)
 }
 
-/// Sends the handler's result, retrying transient failures with backoff (independently of the
-/// activation backoff) until it is accepted, the attempts run out, or the job's lock expires.
-async fn deliver(w: &Worker, job: &Job, outcome: Outcome) {
+/// Sends the handler's result under one retry budget (the worker's own: the calls go through
+/// the client without the transport's retries): transient failures are retried with backoff
+/// until the result is accepted, [`JobWorkerConfig::max_result_attempts`] are used up, or the
+/// next attempt would come after the job's lock expires.
+async fn deliver(
+    w: &Worker,
+    job: &Job,
+    outcome: Outcome,
+    lock_until: Option<tokio::time::Instant>,
+) {
     let Some(cmd) = command(job, outcome) else {
         bump(&w.counters.ignored);
         tracing::debug!("job left to time out");
@@ -925,56 +917,47 @@ async fn deliver(w: &Worker, job: &Job, outcome: Outcome) {
         Command::Error(_) => ("throw an error for", &w.counters.errored),
     };
     let key = job.key();
-    let mut ambiguous = false;
-    let mut attempt: u32 = 0;
-    loop {
-        attempt += 1;
-        let result = match &cmd {
+    let cfg = &w.config;
+    // An earlier attempt failed in a way that may have reached the server.
+    let ambiguous = AtomicBool::new(false);
+    let (cmd, amb) = (&cmd, &ambiguous);
+    let send = move |_| async move {
+        let result = match cmd {
             Command::Complete(r) => w.api.complete_job(key, r.clone()).await,
             Command::Fail(r) => w.api.fail_job(key, r.clone()).await,
             Command::Error(r) => w.api.throw_job_error(key, r.clone()).await,
         };
-        let e = match result {
-            Ok(()) => {
-                bump(counter);
-                return;
+        match result {
+            Err(e) if e.status() == Some(404) && amb.load(Ordering::Relaxed) => {
+                tracing::debug!(job_key = %key, "job already gone after an ambiguous attempt; assuming it was applied");
+                Ok(())
             }
-            Err(e) => e,
-        };
-        if ambiguous && e.status() == Some(404) {
-            // An earlier attempt that failed ambiguously most likely went through.
-            tracing::debug!(job_key = %key, "job already gone after an ambiguous attempt; assuming it was applied");
-            bump(counter);
-            return;
+            other => other,
         }
-        let delay = backoff(w.config.backoff_min, w.config.backoff_max, attempt);
-        let delay = e.retry_after().map_or(delay, |a| delay.max(a));
-        let within_deadline = job.deadline() <= 0 || now_ms() + duration_ms(delay) < job.deadline();
-        if e.is_retryable() && attempt < w.config.max_result_attempts && within_deadline {
-            ambiguous |= e.is_ambiguous();
-            tracing::warn!(job_key = %key, error = %e, attempt, ?delay, "could not {what} the job; retrying");
-            tokio::time::sleep(delay).await;
-            continue;
+    };
+    let next = |e: &crate::Error, attempt: u32| {
+        let delay = resilience::honour_retry_after(
+            resilience::backoff(cfg.backoff_min, cfg.backoff_max, attempt),
+            e.retry_after(),
+            RETRY_AFTER_CAP,
+        );
+        let within_lock =
+            lock_until.is_none_or(|until| tokio::time::Instant::now() + delay < until);
+        if !(e.is_retryable() && attempt < cfg.max_result_attempts && within_lock) {
+            return Next::Stop;
         }
-        bump(&w.counters.result_failures);
-        tracing::error!(job_key = %key, error = %e, attempt, "could not {what} the job; giving up (it will time out and be activated again)");
-        return;
+        amb.fetch_or(e.is_ambiguous(), Ordering::Relaxed);
+        tracing::warn!(job_key = %key, error = %e, attempt, ?delay, "could not {what} the job; retrying");
+        Next::Wait(delay)
+    };
+    match resilience::retry(what, send, next).await {
+        Ok(()) => bump(counter),
+        Err(e) => {
+            bump(&w.counters.result_failures);
+            tracing::error!(job_key = %key, error = %e, "could not {what} the job; giving up (it will time out and be activated again)");
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_stays_within_bounds() {
-        let (min, max) = (Duration::from_millis(10), Duration::from_millis(200));
-        for attempt in 1..40 {
-            let d = backoff(min, max, attempt);
-            assert!(d >= min && d <= max, "{d:?}");
-        }
-        assert_eq!(backoff(min, max, 1), min);
-        let spread: std::collections::HashSet<_> = (0..20).map(|_| backoff(min, max, 10)).collect();
-        assert!(spread.len() > 1, "jitter");
-    }
-}
+/// The longest `Retry-After` a result delivery honours (the job's lock bounds it anyway).
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(300);
