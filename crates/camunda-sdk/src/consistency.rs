@@ -101,6 +101,17 @@ pub(crate) fn note_operation(op: &'static str) {
     THREAD_OPERATION.with(|c| c.set(Some(op)));
 }
 
+/// Runs `fut` and reports the operation it last called through the transport (for errors
+/// about a sequence of calls, such as a paging loop).
+pub(crate) async fn observe_operation<F: Future>(fut: F) -> (F::Output, Option<&'static str>) {
+    OPERATION
+        .scope(Cell::new(None), async move {
+            let out = fut.await;
+            (out, OPERATION.with(Cell::get))
+        })
+        .await
+}
+
 /// What one read produced.
 enum Outcome<T> {
     Done(Result<T>),

@@ -148,6 +148,23 @@ pub enum Error {
         server: String,
     },
 
+    /// A paged search's server answered a cursor it had already answered earlier in the same
+    /// walk: following it would loop forever or yield items twice. The items so far are
+    /// incomplete; the page that repeated the cursor was not yielded.
+    #[error(
+        "{operation}: the server repeated page cursor {cursor:?} after {pages} pages of this walk; \
+         the results so far are incomplete (the server's paging is broken, or the data changed \
+         under the walk: start it again)"
+    )]
+    PagingLoop {
+        /// The operation id.
+        operation: &'static str,
+        /// The cursor seen twice.
+        cursor: String,
+        /// The pages fetched in this walk, the repeating one included.
+        pages: u64,
+    },
+
     /// The blocking client was used where it cannot work (inside an async runtime).
     #[error("{0}")]
     Runtime(String),
@@ -218,6 +235,7 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
             | Error::ConsistencyTimeout { operation, .. }
+            | Error::PagingLoop { operation, .. }
             | Error::NotSupported { operation, .. } => Some(operation),
             _ => None,
         }
