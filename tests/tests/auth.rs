@@ -59,6 +59,7 @@ fn auth_error(
             message,
             status,
             retryable,
+            ..
         }) => (message, status, retryable),
         other => panic!("expected Error::Auth, got {other:?}"),
     }

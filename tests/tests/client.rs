@@ -517,6 +517,7 @@ async fn a_wrong_secret_fails_fast_without_a_retry_storm() {
                 retryable: false,
                 status: Some(401),
                 message,
+                ..
             }) => {
                 assert!(message.contains("Invalid client secret"));
                 assert!(!message.contains("wr0ng-s3cret"));

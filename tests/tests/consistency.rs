@@ -41,12 +41,14 @@ async fn two_404s_then_found() {
     assert_eq!(server.requests().len(), 3);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn constant_404_times_out_with_the_attempt_count() {
     let server = Scripted::start(vec![Reply::json(404, NOT_FOUND)]).await;
     let c = client(&server.url);
     let key = key();
-    let err = consistency::eventually(&quick(150), || c.get_process_instance(&key))
+    let wait = Consistency::wait(Duration::from_secs(10))
+        .backoff(Duration::from_millis(50), Duration::from_secs(1));
+    let err = consistency::eventually(&wait, || c.get_process_instance(&key))
         .await
         .unwrap_err();
     let Error::ConsistencyTimeout {
@@ -59,8 +61,10 @@ async fn constant_404_times_out_with_the_attempt_count() {
         panic!("expected ConsistencyTimeout, got {err:?}");
     };
     assert_eq!(*operation, "getProcessInstance");
-    assert!(*waited >= Duration::from_millis(150), "{waited:?}");
-    assert!(*attempts >= 3, "{attempts}");
+    // On paused time the reads take no time: the wait is the timeout, to the millisecond.
+    assert_eq!(waited.as_millis(), 10_000, "{waited:?}");
+    // Waits between 50 ms and 1 s: at least one read per second, at most one per 50 ms.
+    assert!((11..=201).contains(attempts), "{attempts}");
     assert_eq!(*attempts as usize, server.requests().len());
     assert_eq!(last, "HTTP 404");
 }

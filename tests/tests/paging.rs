@@ -188,3 +188,79 @@ fn blocking_iterator_pages_too() {
         .collect();
     assert_eq!(first_two.len(), 2);
 }
+
+/// A page of two items whose end cursor is `end`.
+fn page_ending(first: usize, end: &str) -> Reply {
+    let body = json!({
+        "items": [instance(first), instance(first + 1)],
+        "page": { "totalItems": 1000, "hasMoreTotalItems": true, "endCursor": end }
+    });
+    Reply::json(200, &body.to_string())
+}
+
+/// Collects the stream's items up to its first error, bounded in time and count.
+async fn walk(url: &str) -> (Vec<u64>, camunda_sdk::Error) {
+    let query = types::ProcessInstanceSearchQuery::default();
+    let mut stream = client(url)
+        .search_process_instances_stream(&query, Paging::new())
+        .take(100);
+    let mut keys = Vec::new();
+    let run = async {
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(i) => keys.push(key_number(&i)),
+                Err(e) => return Some(e),
+            }
+        }
+        None
+    };
+    let err = tokio::time::timeout(std::time::Duration::from_secs(5), run)
+        .await
+        .expect("the stream ends")
+        .expect("the stream ends with an error");
+    (keys, err)
+}
+
+fn assert_cursor_loop(err: &camunda_sdk::Error, cursor: &str) {
+    match err {
+        camunda_sdk::Error::PagingLoop {
+            operation,
+            cursor: c,
+            ..
+        } => {
+            assert_eq!(*operation, "searchProcessInstances");
+            assert_eq!(c, cursor);
+        }
+        other => panic!("expected Error::PagingLoop, got {other:?}"),
+    }
+    let shown = err.to_string();
+    assert!(
+        shown.contains("searchProcessInstances") && shown.contains(cursor),
+        "{shown}"
+    );
+}
+
+#[tokio::test]
+async fn a_server_cycling_cursors_ends_the_stream_with_an_error() {
+    // A, B, A, B, … (the last reply repeats).
+    let server = Scripted::start(vec![
+        page_ending(0, "cAAA"),
+        page_ending(2, "cBBB"),
+        page_ending(4, "cAAA"),
+    ])
+    .await;
+    let (keys, err) = walk(&server.url).await;
+    assert_cursor_loop(&err, "cAAA");
+    // The pages before the loop, not the page that closed it.
+    assert_eq!(keys.len(), 4, "{keys:?}");
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_repeated_cursor_ends_the_stream_with_an_error_not_silently() {
+    let server = Scripted::start(vec![page_ending(0, "cAAA"), page_ending(0, "cAAA")]).await;
+    let (keys, err) = walk(&server.url).await;
+    assert_cursor_loop(&err, "cAAA");
+    assert_eq!(keys.len(), 2, "no duplicates: {keys:?}");
+    assert_eq!(server.requests().len(), 2);
+}

@@ -318,6 +318,7 @@ async fn recovers_from_an_outage_and_completes_every_job_once() {
                     message: "token endpoint down".into(),
                     status: Some(503),
                     retryable: true,
+                    source: None,
                 },
             });
         }
@@ -340,6 +341,7 @@ async fn a_non_retryable_activation_error_is_reported_and_backed_off() {
         message: "bad secret".into(),
         status: Some(401),
         retryable: false,
+        source: None,
     });
     let workers = JobWorkers::new(fake.clone());
     let w = workers.create_job_worker(

@@ -2,11 +2,13 @@
 //! argument types, for code that has no async runtime.
 //!
 //! It owns a small tokio runtime (as `postgres` does over `tokio-postgres`), so callers never see
-//! one. Called from inside an async runtime it returns [`Error::Runtime`] instead of blocking a
-//! runtime thread (which could deadlock) or panicking.
+//! one. It works on any thread that may block: plain threads, and the blocking pool of an
+//! application's own runtime (`tokio::task::spawn_blocking`). Called on a thread that drives
+//! async tasks (inside `async` code) it returns [`Error::Runtime`] instead of stalling that
+//! thread or panicking.
 
 use crate::config::Config;
-use crate::retry::RetryPolicy;
+use crate::resilience::RetryPolicy;
 use crate::{Error, Result};
 use std::future::Future;
 use std::sync::Arc;
@@ -167,11 +169,12 @@ impl CamundaClient {
 
     /// Runs `future` to completion on the owned runtime.
     pub(crate) fn block_on<T>(&self, future: impl Future<Output = Result<T>>) -> Result<T> {
-        if tokio::runtime::Handle::try_current().is_ok() {
+        if on_async_thread() {
             return Err(Error::Runtime(
-                "camunda_sdk::blocking::CamundaClient was called from inside an async runtime, \
-                 where blocking would stall it; use camunda_sdk::CamundaClient (async) there, or \
-                 call the blocking client from tokio::task::spawn_blocking"
+                "camunda_sdk::blocking::CamundaClient was called from async code (a thread that \
+                 drives an async runtime's tasks), where blocking would stall the runtime; use \
+                 camunda_sdk::CamundaClient (async) there, or move the blocking call onto the \
+                 blocking pool: tokio::task::spawn_blocking(move || client.…()).await"
                     .to_owned(),
             ));
         }
@@ -180,4 +183,34 @@ impl CamundaClient {
             None => Err(Error::Runtime("the client's runtime has shut down".into())),
         }
     }
+}
+
+/// Whether this thread is driving async tasks right now (a runtime's worker thread polling a
+/// task, or `block_on`), where blocking is wrong and `Runtime::block_on` would panic.
+///
+/// Tokio has no public query for this, and [`tokio::runtime::Handle::try_current`] cannot
+/// tell: it also succeeds on the blocking pool (`spawn_blocking`), where blocking is fine. What
+/// differs is the cooperative-scheduling budget: the scheduler gives every task poll (and
+/// `block_on`) a finite budget, while the blocking pool and plain threads run unconstrained.
+/// The probe spends the budget until Tokio would make the caller yield (at most 128 units),
+/// then gives it all back by dropping the guards newest first.
+fn on_async_thread() -> bool {
+    use std::task::{Context, Poll, Waker};
+    if tokio::runtime::Handle::try_current().is_err() {
+        return false;
+    }
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut spent = Vec::new();
+    let constrained = loop {
+        match tokio::task::coop::poll_proceed(&mut cx) {
+            Poll::Pending => break true,
+            // An unconstrained budget never runs out; a constrained one does within 128.
+            Poll::Ready(_) if spent.len() > 256 => break false,
+            Poll::Ready(restore) => spent.push(restore),
+        }
+    };
+    while let Some(restore) = spent.pop() {
+        drop(restore);
+    }
+    constrained
 }

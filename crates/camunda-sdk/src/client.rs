@@ -3,7 +3,7 @@
 
 use crate::Result;
 use crate::config::Config;
-use crate::retry::RetryPolicy;
+use crate::resilience::RetryPolicy;
 use crate::transport::{Call, Transport};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -192,6 +192,8 @@ const _: () = {
 
 /// The client is the workers' job source: activation, completion, failure, BPMN errors and
 /// timeout updates go through the same pipeline (auth, retries, tracing) as every other call.
+/// The workers' own client ([`CamundaClient::job_workers`]) has no transport retries: the
+/// worker retries activations and results under its own budget.
 impl crate::worker::JobApi for CamundaClient {
     fn activate_jobs(
         &self,
@@ -243,9 +245,11 @@ impl CamundaClient {
     /// [`create_job_worker`](Self::create_job_worker)).
     pub fn job_workers(&self) -> crate::worker::JobWorkers {
         // The workers hold a client without a registry of its own, so no reference cycle.
+        // It sends each job command once: the worker owns the one retry budget of an
+        // activation and of a job result, so retries never nest.
         let api = CamundaClient {
             transport: self.transport.clone(),
-            retry: self.retry.clone(),
+            retry: RetryPolicy::none(),
             workers: Arc::default(),
             version_guard: self.version_guard.clone(),
         };

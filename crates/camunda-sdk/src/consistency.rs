@@ -65,7 +65,8 @@ impl Consistency {
         }
     }
 
-    /// The delay after the first read, doubling after each read up to `max`.
+    /// The delay after the first read, doubling after each read up to `max` (with jitter, the
+    /// SDK's one backoff: each wait lies between `initial` and the doubled value).
     pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
         self.initial_delay = initial;
         self.max_delay = max.max(initial);
@@ -75,6 +76,13 @@ impl Consistency {
     /// How long it waits at most.
     pub fn timeout(&self) -> Duration {
         self.timeout
+    }
+}
+
+impl Consistency {
+    /// The wait after read number `attempt`.
+    fn delay(&self, attempt: u32) -> Duration {
+        crate::resilience::backoff(self.initial_delay, self.max_delay, attempt)
     }
 }
 
@@ -91,6 +99,17 @@ thread_local! {
 pub(crate) fn note_operation(op: &'static str) {
     let _ = OPERATION.try_with(|c| c.set(Some(op)));
     THREAD_OPERATION.with(|c| c.set(Some(op)));
+}
+
+/// Runs `fut` and reports the operation it last called through the transport (for errors
+/// about a sequence of calls, such as a paging loop).
+pub(crate) async fn observe_operation<F: Future>(fut: F) -> (F::Output, Option<&'static str>) {
+    OPERATION
+        .scope(Cell::new(None), async move {
+            let out = fut.await;
+            (out, OPERATION.with(Cell::get))
+        })
+        .await
 }
 
 /// What one read produced.
@@ -139,8 +158,8 @@ where
 {
     OPERATION
         .scope(Cell::new(None), async move {
-            let started = Instant::now();
-            let mut delay = wait.initial_delay;
+            // The runtime's clock, so that waits can be tested on paused time.
+            let started = tokio::time::Instant::now();
             let mut attempts = 0u32;
             loop {
                 attempts += 1;
@@ -161,8 +180,7 @@ where
                         last,
                     });
                 }
-                tokio::time::sleep(delay.min(wait.timeout - waited)).await;
-                delay = (delay * 2).min(wait.max_delay);
+                tokio::time::sleep(wait.delay(attempts).min(wait.timeout - waited)).await;
             }
         })
         .await
@@ -216,7 +234,6 @@ where
     P: FnMut(&T) -> bool,
 {
     let started = Instant::now();
-    let mut delay = wait.initial_delay;
     let mut attempts = 0u32;
     loop {
         attempts += 1;
@@ -237,8 +254,7 @@ where
                 last,
             });
         }
-        std::thread::sleep(delay.min(wait.timeout - waited));
-        delay = (delay * 2).min(wait.max_delay);
+        std::thread::sleep(wait.delay(attempts).min(wait.timeout - waited));
     }
 }
 

@@ -44,6 +44,9 @@ pub enum Error {
         status: Option<u16>,
         /// Whether asking again later may succeed (token endpoint down, not a wrong secret).
         retryable: bool,
+        /// The underlying failure (the token request's transport error), when there was one.
+        #[source]
+        source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
     },
 
     /// A key or identifier is not valid for its type.
@@ -75,8 +78,9 @@ pub enum Error {
     },
 
     /// The request could not be sent or its answer not received (connection refused or reset,
-    /// DNS, TLS).
-    #[error("{operation}: transport error: {source}")]
+    /// DNS, TLS, a body that broke off). `Display` says whether the server may have acted on
+    /// the request and names the root cause.
+    #[error("{operation}: {}: {source}{}", transport_phase(*not_sent), root_cause(source))]
     Transport {
         /// The operation id.
         operation: &'static str,
@@ -144,9 +148,46 @@ pub enum Error {
         server: String,
     },
 
+    /// A paged search's server answered a cursor it had already answered earlier in the same
+    /// walk: following it would loop forever or yield items twice. The items so far are
+    /// incomplete; the page that repeated the cursor was not yielded.
+    #[error(
+        "{operation}: the server repeated page cursor {cursor:?} after {pages} pages of this walk; \
+         the results so far are incomplete (the server's paging is broken, or the data changed \
+         under the walk: start it again)"
+    )]
+    PagingLoop {
+        /// The operation id.
+        operation: &'static str,
+        /// The cursor seen twice.
+        cursor: String,
+        /// The pages fetched in this walk, the repeating one included.
+        pages: u64,
+    },
+
     /// The blocking client was used where it cannot work (inside an async runtime).
     #[error("{0}")]
     Runtime(String),
+}
+
+fn transport_phase(not_sent: bool) -> &'static str {
+    if not_sent {
+        "could not connect (the request was not sent)"
+    } else {
+        "the exchange failed after the request was sent (ambiguous: the server may have acted on it)"
+    }
+}
+
+/// ` (root cause: …)`: the innermost error of `e`'s source chain, when it says more than `e`.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut root = e;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    if std::ptr::addr_eq(root, e) {
+        return String::new();
+    }
+    format!(" (root cause: {root})")
 }
 
 fn describe_problem(problem: Option<&ProblemDetail>, body: Option<&str>) -> String {
@@ -194,6 +235,7 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
             | Error::ConsistencyTimeout { operation, .. }
+            | Error::PagingLoop { operation, .. }
             | Error::NotSupported { operation, .. } => Some(operation),
             _ => None,
         }

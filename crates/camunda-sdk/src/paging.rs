@@ -39,6 +39,7 @@ use crate::types::{
 use crate::{Error, Result};
 use futures::StreamExt;
 use futures::stream::BoxStream;
+use std::collections::HashSet;
 use std::future::Future;
 
 /// How to page: page size and an optional cap on the number of items.
@@ -209,6 +210,10 @@ struct State<Q, F, T> {
     received: u64,
     cap: Option<u64>,
     done: bool,
+    /// Every cursor of this walk so far (the starting one included): one seen again means
+    /// the server is looping.
+    seen: HashSet<EndCursor>,
+    pages: u64,
 }
 
 /// Server default page size, used to shrink the last request under a cap.
@@ -219,7 +224,9 @@ const SERVER_DEFAULT_LIMIT: i32 = 100;
 /// The query's own `page` is the starting point (its cursor or offset and limit);
 /// [`Paging::page_size`] overrides the limit. Paging stops at an empty page, a page without an
 /// `endCursor` (cursor paging), once `totalItems` items have arrived (when the total is exact),
-/// or at the cap.
+/// or at the cap. A server that answers a cursor already seen in this walk (a cycle, or a
+/// cursor that does not move) would make the walk endless or repeat items: the stream then ends
+/// with [`Error::PagingLoop`] naming the operation and the cursor, instead of that page.
 ///
 /// ```no_run
 /// # async fn run(client: camunda_sdk::CamundaClient) {
@@ -265,6 +272,8 @@ where
         received: 0,
         cap: paging.max_items,
         done: false,
+        seen: HashSet::new(),
+        pages: 0,
     };
     futures::stream::unfold(state, |mut s| async move {
         loop {
@@ -288,19 +297,33 @@ where
             }
             let mut query = s.query.clone();
             *query.page_mut() = Some(Q::Page::from_request(request));
-            let page = match (s.fetch)(query).await {
+            let (page, operation) = crate::consistency::observe_operation((s.fetch)(query)).await;
+            let page = match page {
                 Ok(page) => page,
                 Err(e) => {
                     s.done = true;
                     return Some((Err(e), s));
                 }
             };
+            s.pages += 1;
             let (items, info) = page.into_parts();
-            s.received += items.len() as u64;
             let exact_total = !info.has_more_total_items && info.total_items >= 0;
-            s.done = items.is_empty()
-                || (exact_total && s.received >= info.total_items as u64)
-                || s.advance(&info, items.len());
+            let last = items.is_empty()
+                || (exact_total && s.received + items.len() as u64 >= info.total_items as u64);
+            let done = match s.advance(&info, items.len(), last) {
+                Ok(done) => done,
+                Err(cursor) => {
+                    s.done = true;
+                    let e = Error::PagingLoop {
+                        operation: operation.unwrap_or("search"),
+                        cursor: cursor.to_string(),
+                        pages: s.pages,
+                    };
+                    return Some((Err(e), s));
+                }
+            };
+            s.received += items.len() as u64;
+            s.done = last || done;
             s.buffer = items.into_iter();
         }
     })
@@ -308,20 +331,35 @@ where
 }
 
 impl<Q, F, T> State<Q, F, T> {
-    /// Moves `next` past a page of `count` items; `true` when there is nothing after it.
-    fn advance(&mut self, info: &SearchQueryPageResponse, count: usize) -> bool {
+    /// Moves `next` past a page of `count` items; `Ok(true)` when there is nothing after it,
+    /// `Err(cursor)` when the page's cursor was seen before in this walk. The last page
+    /// (`last`) may repeat a cursor: it is not followed.
+    fn advance(
+        &mut self,
+        info: &SearchQueryPageResponse,
+        count: usize,
+        last: bool,
+    ) -> std::result::Result<bool, EndCursor> {
         match &mut self.next {
-            PageRequest::Cursor { after, .. } => match &info.end_cursor {
-                // A cursor that does not move would loop forever.
-                Some(end) if after.as_ref() != Some(end) => {
-                    *after = Some(end.clone());
-                    false
+            PageRequest::Cursor { after, .. } => {
+                let Some(end) = &info.end_cursor else {
+                    return Ok(true);
+                };
+                if last {
+                    return Ok(true);
                 }
-                _ => true,
-            },
+                if let Some(from) = after.take() {
+                    self.seen.insert(from);
+                }
+                if self.seen.contains(end) {
+                    return Err(end.clone());
+                }
+                *after = Some(end.clone());
+                Ok(false)
+            }
             PageRequest::Offset { from, .. } => {
                 *from = from.saturating_add(i32::try_from(count).unwrap_or(i32::MAX));
-                false
+                Ok(false)
             }
         }
     }

@@ -4,9 +4,11 @@
 
 use crate::auth::AuthProvider;
 use crate::keys::TenantId;
-use crate::retry::RetryPolicy;
+use crate::resilience::{self, Next, RetryPolicy};
 use crate::types::ProblemDetail;
 use crate::{Error, Result};
+use bytes::Bytes;
+use reqwest::StatusCode;
 use reqwest::header::{self, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -195,8 +197,25 @@ impl Transport {
         self.default_tenant.as_ref()
     }
 
-    /// Sends `call` under `policy` and returns the successful response.
-    pub async fn execute(&self, mut call: Call, policy: &RetryPolicy) -> Result<reqwest::Response> {
+    /// Sends `call` under `policy` and returns the successful response with its body unread,
+    /// for answers the caller reads as a stream. Retries cover the exchange up to the headers.
+    pub async fn execute(&self, call: Call, policy: &RetryPolicy) -> Result<reqwest::Response> {
+        match self.exchange(call.streamed(), policy).await? {
+            Answer::Streamed(resp) => Ok(resp),
+            Answer::Whole { .. } => unreachable!("a streamed call yields the response"),
+        }
+    }
+
+    /// Sends `call` under `policy` and reads the whole successful answer. The retry unit is the
+    /// whole exchange: an answer whose body breaks off counts like a dropped connection.
+    async fn whole(&self, call: Call, policy: &RetryPolicy) -> Result<(StatusCode, Bytes)> {
+        match self.exchange(call, policy).await? {
+            Answer::Whole { status, body } => Ok((status, body)),
+            Answer::Streamed(_) => unreachable!("only a streamed call yields the response"),
+        }
+    }
+
+    async fn exchange(&self, mut call: Call, policy: &RetryPolicy) -> Result<Answer> {
         // Hook for `consistency`: a surrounding wait names this operation in its timeout error.
         crate::consistency::note_operation(call.op.id);
         self.inject_tenant(&mut call);
@@ -206,35 +225,27 @@ impl Transport {
             method = %call.method,
             path = %call.path,
         );
-        async {
-            let mut attempt = 1;
-            let mut refreshed = false;
-            loop {
-                let mut sent_auth = None;
-                let result = self.attempt(&call, &mut sent_auth).await;
-                let err = match result {
-                    Ok(resp) => return Ok(resp),
-                    Err(e) => e,
-                };
+        // The `Authorization` value of the latest attempt, for a 401.
+        let sent_auth = std::sync::Mutex::new(None);
+        let mut refreshed = false;
+        let call = &call;
+        resilience::retry(
+            call.op.id,
+            |_| self.attempt(call, &sent_auth),
+            |err, attempt| {
                 // An API 401 means the credentials went stale: refresh once and resend at once.
                 // (A 401 from the token endpoint is an `Error::Auth`: refetching would not help.)
                 if matches!(err, Error::Http { status: 401, .. }) && !refreshed {
                     refreshed = true;
-                    if let Some(rejected) = &sent_auth {
-                        self.auth.invalidate(rejected);
+                    let rejected = sent_auth.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    if let Some(rejected) = rejected {
+                        self.auth.invalidate(&rejected);
                     }
-                    tracing::debug!("401: refreshing credentials and retrying once");
-                    continue;
+                    return Next::Now;
                 }
-                if !policy.should_retry(&err, call.op.idempotent, attempt) {
-                    return Err(err);
-                }
-                let wait = policy.delay(attempt, err.retry_after());
-                tracing::debug!(attempt, ?wait, error = %err, "retrying");
-                tokio::time::sleep(wait).await;
-                attempt += 1;
-            }
-        }
+                policy.next(err, call.op.idempotent, attempt)
+            },
+        )
         .instrument(span)
         .await
     }
@@ -257,12 +268,13 @@ impl Transport {
         }
     }
 
-    /// One exchange. `sent_auth` receives the `Authorization` value sent, for a 401.
+    /// One exchange: the request, and the whole answer unless the call is streamed.
+    /// `sent_auth` receives the `Authorization` value sent, for a 401.
     async fn attempt(
         &self,
         call: &Call,
-        sent_auth: &mut Option<HeaderValue>,
-    ) -> Result<reqwest::Response> {
+        sent_auth: &std::sync::Mutex<Option<HeaderValue>>,
+    ) -> Result<Answer> {
         let url = format!("{}{}", self.address, call.path);
         let timeout = self.request_timeout + call.hold;
         let mut req = self
@@ -289,7 +301,7 @@ impl Transport {
         }
         if let Some(value) = self.auth.authorization().await? {
             req = req.header(header::AUTHORIZATION, value.clone());
-            *sent_auth = Some(value);
+            *sent_auth.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
         }
         let op = call.op.id;
         let resp = if call.streamed {
@@ -309,16 +321,20 @@ impl Transport {
                 .map_err(|e| transport_error(op, e, timeout))?
         };
         let status = resp.status();
-        if status.is_success() {
-            return Ok(resp);
+        if !status.is_success() {
+            return Err(http_error(op, resp, timeout).await);
         }
-        Err(http_error(op, resp, timeout).await)
+        if call.streamed {
+            return Ok(Answer::Streamed(resp));
+        }
+        let body = read_body(op, resp, timeout).await?;
+        Ok(Answer::Whole { status, body })
     }
 
     /// A JSON answer decoded into `T`.
     pub async fn json<T: DeserializeOwned>(&self, call: Call, policy: &RetryPolicy) -> Result<T> {
         let op = call.op.id;
-        let bytes = self.body_bytes(call, policy).await?;
+        let (_, bytes) = self.whole(call, policy).await?;
         decode(op, &bytes)
     }
 
@@ -329,12 +345,8 @@ impl Transport {
         policy: &RetryPolicy,
     ) -> Result<Option<T>> {
         let op = call.op.id;
-        let resp = self.execute(call, policy).await?;
-        if resp.status() == reqwest::StatusCode::NO_CONTENT {
-            return Ok(None);
-        }
-        let bytes = read_body(op, resp, self.request_timeout).await?;
-        if bytes.is_empty() {
+        let (status, bytes) = self.whole(call, policy).await?;
+        if status == StatusCode::NO_CONTENT || bytes.is_empty() {
             return Ok(None);
         }
         decode(op, &bytes).map(Some)
@@ -342,49 +354,46 @@ impl Transport {
 
     /// An answer with no body the caller needs.
     pub async fn unit(&self, call: Call, policy: &RetryPolicy) -> Result<()> {
-        let op = call.op.id;
-        let resp = self.execute(call, policy).await?;
-        read_body(op, resp, self.request_timeout).await.map(drop)
+        self.whole(call, policy).await.map(drop)
     }
 
     /// A text answer (XML, plain text).
     pub async fn text(&self, call: Call, policy: &RetryPolicy) -> Result<String> {
         let op = call.op.id;
-        let bytes = self.body_bytes(call, policy).await?;
-        String::from_utf8(bytes.to_vec()).map_err(|e| Error::Decode {
-            operation: op,
-            message: format!("the answer is not UTF-8: {e}"),
-            body: String::new(),
-        })
+        let (_, bytes) = self.whole(call, policy).await?;
+        utf8(op, bytes)
     }
 
     /// A text answer, or `None` for 204 No Content.
     pub async fn text_or_none(&self, call: Call, policy: &RetryPolicy) -> Result<Option<String>> {
         let op = call.op.id;
-        let resp = self.execute(call, policy).await?;
-        if resp.status() == reqwest::StatusCode::NO_CONTENT {
+        let (status, bytes) = self.whole(call, policy).await?;
+        if status == StatusCode::NO_CONTENT {
             return Ok(None);
         }
-        let bytes = read_body(op, resp, self.request_timeout).await?;
-        String::from_utf8(bytes.to_vec())
-            .map(Some)
-            .map_err(|e| Error::Decode {
-                operation: op,
-                message: format!("the answer is not UTF-8: {e}"),
-                body: String::new(),
-            })
+        utf8(op, bytes).map(Some)
     }
 
     /// A binary answer.
     pub async fn bytes(&self, call: Call, policy: &RetryPolicy) -> Result<Vec<u8>> {
-        Ok(self.body_bytes(call, policy).await?.to_vec())
+        Ok(self.whole(call, policy).await?.1.to_vec())
     }
+}
 
-    async fn body_bytes(&self, call: Call, policy: &RetryPolicy) -> Result<bytes::Bytes> {
-        let op = call.op.id;
-        let resp = self.execute(call, policy).await?;
-        read_body(op, resp, self.request_timeout).await
-    }
+/// What one exchange yields.
+enum Answer {
+    /// The status and the whole body.
+    Whole { status: StatusCode, body: Bytes },
+    /// The response of a streamed call, its body unread.
+    Streamed(reqwest::Response),
+}
+
+fn utf8(op: &'static str, bytes: Bytes) -> Result<String> {
+    String::from_utf8(bytes.to_vec()).map_err(|e| Error::Decode {
+        operation: op,
+        message: format!("the answer is not UTF-8: {e}"),
+        body: String::new(),
+    })
 }
 
 /// The whole body, in reqwest's own buffer (decoded from there, not copied).

@@ -6,7 +6,7 @@
 //! not report a version, or reports one that does not parse, lets every call through.
 
 use crate::generated::ops::GET_TOPOLOGY;
-use crate::retry::RetryPolicy;
+use crate::resilience::RetryPolicy;
 use crate::transport::{Call, Method, OpMeta, Transport};
 use crate::types::TopologyResponse;
 use crate::{Error, Result};

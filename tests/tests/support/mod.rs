@@ -150,3 +150,26 @@ pub fn client_without_retries(url: &str) -> camunda_sdk::CamundaClient {
         .unwrap()
         .with_retry_policy(camunda_sdk::RetryPolicy::none())
 }
+
+/// An activated job as the server sends it, with `n` as its only variable and the job lock
+/// running out at `deadline` (epoch ms; 0 for none).
+pub fn job_json(key: u64, deadline: u128) -> String {
+    format!(
+        r#"{{"jobKey":"{key}","type":"charge","processInstanceKey":"7","processDefinitionKey":"8",
+        "processDefinitionId":"order","processDefinitionVersion":1,"elementId":"charge",
+        "elementInstanceKey":"9","customHeaders":{{}},"worker":"w","retries":3,"deadline":{deadline},
+        "variables":{{"n":{key}}},"tenantId":"<default>","kind":"BPMN_ELEMENT",
+        "listenerEventType":"UNSPECIFIED","tags":[],"priority":0,"physicalTenantId":"default"}}"#
+    )
+}
+
+/// Writes a JSON answer and closes the connection.
+pub async fn respond(sock: &mut tokio::net::TcpStream, status: u16, body: &str) {
+    let head = format!(
+        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = sock.write_all(head.as_bytes()).await;
+    let _ = sock.write_all(body.as_bytes()).await;
+    let _ = sock.shutdown().await;
+}

@@ -114,6 +114,7 @@ fn static_header(header: &Result<HeaderValue, String>) -> Result<Option<HeaderVa
             message: message.clone(),
             status: None,
             retryable: false,
+            source: None,
         }),
     }
 }

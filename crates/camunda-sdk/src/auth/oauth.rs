@@ -66,6 +66,15 @@ struct Failure {
     message: String,
     status: Option<u16>,
     retryable: bool,
+    /// Shared, since every caller waiting on one token request gets the same failure.
+    source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Failure {
+    fn caused_by(mut self, e: reqwest::Error) -> Self {
+        self.source = Some(std::sync::Arc::new(e));
+        self
+    }
 }
 
 impl From<Failure> for Error {
@@ -74,6 +83,7 @@ impl From<Failure> for Error {
             message: f.message,
             status: f.status,
             retryable: f.retryable,
+            source: f.source,
         }
     }
 }
@@ -194,7 +204,7 @@ impl OAuthProvider {
             .timeout(self.request_timeout)
             .send()
             .await
-            .map_err(|e| self.failure(None, true, describe_reqwest(&e)))?;
+            .map_err(|e| self.failure(None, true, describe_reqwest(&e)).caused_by(e))?;
         let status = response.status();
         let body = response.text().await.map_err(|e| {
             self.failure(
@@ -202,6 +212,7 @@ impl OAuthProvider {
                 true,
                 format!("reading the answer failed: {}", describe_reqwest(&e)),
             )
+            .caused_by(e)
         })?;
 
         if !status.is_success() {
@@ -284,6 +295,7 @@ impl OAuthProvider {
             message,
             status,
             retryable,
+            source: None,
         }
     }
 }

@@ -4,14 +4,14 @@ use super::api::JobApi;
 use super::config::JobWorkerConfig;
 use super::handler::{JobHandler, blocking};
 use super::job::{Job, JobContext, Outcome, duration_ms};
+use crate::resilience::{self, Next};
 use crate::{keys, types};
 use futures::FutureExt;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::future::Future;
-use std::hash::{BuildHasher, Hasher};
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
@@ -66,26 +66,83 @@ pub struct WorkerStats {
     /// Jobs that came without a lease token although the worker asked for leases: the server
     /// does not honour `withLease`.
     pub jobs_without_lease: u64,
+    /// Jobs handed back to the server at a shutdown deadline.
+    pub handed_back: u64,
     /// Jobs being handled now.
     pub in_flight: usize,
 }
 
-/// What a graceful shutdown achieved.
+/// What a graceful shutdown achieved, and what became of every job it did not finish.
+///
+/// A shutdown stops activating, then waits until the deadline:
+///
+/// - for an activation request still in flight: its answer is awaited and its jobs are
+///   handled like any other (an answer still missing at the deadline is given up on, see
+///   [`activation_abandoned`](Self::activation_abandoned));
+/// - for every job in flight to finish: its handler returns and its result is delivered (or
+///   given up on); those count as [`drained`](Self::drained).
+///
+/// At the deadline every job still in flight is taken away from its handler: the task is
+/// aborted, so **no result is ever sent for a job listed in [`unfinished`](Self::unfinished)
+/// after the report is returned**, and the job is handed back to the server at once (a
+/// failure with its retries unchanged and no retry back-off), so that another worker can
+/// activate it now instead of after the job timeout. [`jobs`](Self::jobs) says, per job,
+/// whether the hand-back was accepted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ShutdownReport {
     /// Jobs that finished between the shutdown request and the deadline.
     pub drained: usize,
-    /// Jobs whose handlers were still running at the deadline. Their tasks are not cancelled;
-    /// if the process exits, the jobs time out on the server and are activated again.
+    /// The keys of the jobs still in flight at the deadline (the keys of [`Self::jobs`]).
     pub unfinished: Vec<keys::JobKey>,
+    /// What happened to each job still in flight at the deadline.
+    pub jobs: Vec<UnfinishedJob>,
+    /// An activation request was still unanswered at the deadline and was dropped. If the
+    /// server handed out jobs in that answer, they stay locked until their timeout.
+    pub activation_abandoned: bool,
 }
 
 impl ShutdownReport {
     fn merge(&mut self, other: ShutdownReport) {
         self.drained += other.drained;
         self.unfinished.extend(other.unfinished);
+        self.jobs.extend(other.jobs);
+        self.activation_abandoned |= other.activation_abandoned;
     }
 }
+
+/// A job still in flight at the shutdown deadline: its task was aborted and it was handed back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnfinishedJob {
+    /// The job.
+    pub key: keys::JobKey,
+    /// The handler had already returned and its result (complete, fail or BPMN error) was
+    /// being sent when the deadline came; the server may have applied it before the abort.
+    /// Otherwise the handler was still running and no result was ever sent.
+    pub result_sent: bool,
+    /// Whether the server took the job back.
+    pub fate: HandBack,
+}
+
+/// How handing a job back to the server at the shutdown deadline went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HandBack {
+    /// The server accepted the failure (retries unchanged, no back-off): the job can be
+    /// activated again at once.
+    HandedBack,
+    /// The server did not take the job back: it stays locked until its timeout, then is
+    /// activated again. A 404 after [`UnfinishedJob::result_sent`] most likely means the
+    /// result sent before the deadline was applied.
+    Refused {
+        /// The error of the hand-back request.
+        error: String,
+    },
+}
+
+/// How long the hand-backs after a shutdown deadline may take together.
+const HAND_BACK_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Default)]
 struct Counters {
@@ -101,6 +158,7 @@ struct Counters {
     result_failures: AtomicU64,
     heartbeats: AtomicU64,
     jobs_without_lease: AtomicU64,
+    handed_back: AtomicU64,
     finished: AtomicU64,
 }
 
@@ -116,12 +174,31 @@ struct Worker {
     semaphore: Arc<Semaphore>,
     state: Mutex<WorkerState>,
     counters: Counters,
-    in_flight: Mutex<HashMap<keys::JobKey, usize>>,
+    /// The jobs in flight, by a slot number of their own (the server may hand out a job
+    /// again while an earlier activation of it is still being handled).
+    in_flight: Mutex<HashMap<u64, Slot>>,
+    next_slot: AtomicU64,
     idle: Notify,
     stop: watch::Sender<bool>,
     poller: Mutex<Option<JoinHandle<()>>>,
+    /// An activation request is on its way (for the shutdown report).
+    activating: AtomicBool,
     lease_warned: AtomicBool,
 }
+
+/// One job in flight.
+struct Slot {
+    job: Job,
+    stage: Arc<AtomicU8>,
+    abort: Option<tokio::task::AbortHandle>,
+}
+
+/// The handler runs; no result has been sent.
+const HANDLING: u8 = 0;
+/// The result is being delivered.
+const SENDING: u8 = 1;
+/// Taken away at the shutdown deadline: no result may be sent any more.
+const REVOKED: u8 = 2;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -135,21 +212,14 @@ impl Worker {
         }
     }
 
-    fn track(&self, key: &keys::JobKey) {
-        *lock(&self.in_flight).entry(key.clone()).or_default() += 1;
-    }
-
-    fn untrack(&self, key: &keys::JobKey) {
+    fn untrack(&self, slot: u64) {
         {
             let mut map = lock(&self.in_flight);
-            if let Some(n) = map.get_mut(key) {
-                *n -= 1;
-                if *n == 0 {
-                    map.remove(key);
-                }
+            // A slot taken at the shutdown deadline is not a finished job.
+            if map.remove(&slot).is_some() {
+                bump(&self.counters.finished);
             }
         }
-        bump(&self.counters.finished);
         self.idle.notify_waiters();
     }
 
@@ -161,12 +231,12 @@ impl Worker {
 /// Untracks a job when its task ends, however it ends.
 struct Tracked {
     worker: Arc<Worker>,
-    key: keys::JobKey,
+    slot: u64,
 }
 
 impl Drop for Tracked {
     fn drop(&mut self) {
-        self.worker.untrack(&self.key);
+        self.worker.untrack(self.slot);
     }
 }
 
@@ -213,7 +283,8 @@ impl WorkerHandle {
             result_failures: get(&c.result_failures),
             heartbeats: get(&c.heartbeats),
             jobs_without_lease: get(&c.jobs_without_lease),
-            in_flight: lock(&self.inner.in_flight).values().sum(),
+            handed_back: get(&c.handed_back),
+            in_flight: lock(&self.inner.in_flight).len(),
         }
     }
 
@@ -228,7 +299,10 @@ impl WorkerHandle {
 
     /// The keys of the jobs being handled now.
     pub fn in_flight(&self) -> Vec<keys::JobKey> {
-        lock(&self.inner.in_flight).keys().cloned().collect()
+        lock(&self.inner.in_flight)
+            .values()
+            .map(|s| s.job.key().clone())
+            .collect()
     }
 
     /// Stops activating jobs; jobs in flight go on. Use [`Self::shutdown`] to wait for them.
@@ -237,8 +311,9 @@ impl WorkerHandle {
         *lock(&self.inner.state) = WorkerState::Stopping;
     }
 
-    /// Stops activating, waits up to `deadline` for the jobs in flight to finish, and reports
-    /// those that did not.
+    /// Stops activating, waits up to `deadline` for an activation in flight and for the jobs in
+    /// flight to finish, then aborts and hands back the jobs that did not (see
+    /// [`ShutdownReport`] for the exact semantics).
     pub async fn shutdown(&self, deadline: Duration) -> ShutdownReport {
         let finished_before = self.inner.counters.finished.load(Ordering::Relaxed);
         self.stop();
@@ -248,8 +323,17 @@ impl WorkerHandle {
     async fn drain(&self, until: Instant, finished_before: u64) -> ShutdownReport {
         let until = tokio::time::Instant::from_std(until);
         let poller = lock(&self.inner.poller).take();
-        if let Some(poller) = poller {
-            let _ = tokio::time::timeout_at(until, poller).await;
+        let mut activation_abandoned = false;
+        if let Some(mut poller) = poller
+            && tokio::time::timeout_at(until, &mut poller).await.is_err()
+        {
+            poller.abort();
+            activation_abandoned = self.inner.activating.load(Ordering::SeqCst);
+            if activation_abandoned {
+                tracing::warn!(
+                    "an activation request was still unanswered at the shutdown deadline; jobs it may have activated stay locked until their timeout"
+                );
+            }
         }
         loop {
             let notified = self.inner.idle.notified();
@@ -262,11 +346,31 @@ impl WorkerHandle {
                 break;
             }
         }
+        // Take every job still in flight in one step, so that each counts either as drained
+        // or as unfinished.
+        let (finished, slots) = {
+            let mut map = lock(&self.inner.in_flight);
+            let finished = self.inner.counters.finished.load(Ordering::Relaxed);
+            (finished, map.drain().map(|(_, s)| s).collect::<Vec<_>>())
+        };
+        let revoked: Vec<(Job, bool)> = slots
+            .into_iter()
+            .map(|slot| {
+                // Whoever moves the stage first wins: the task cannot start sending now.
+                let result_sent = slot.stage.swap(REVOKED, Ordering::SeqCst) == SENDING;
+                if let Some(abort) = &slot.abort {
+                    abort.abort();
+                }
+                (slot.job, result_sent)
+            })
+            .collect();
+        let jobs = hand_back(&self.inner, revoked).await;
         *lock(&self.inner.state) = WorkerState::Stopped;
-        let finished = self.inner.counters.finished.load(Ordering::Relaxed);
         ShutdownReport {
             drained: usize::try_from(finished - finished_before).unwrap_or(usize::MAX),
-            unfinished: self.in_flight(),
+            unfinished: jobs.iter().map(|j| j.key.clone()).collect(),
+            jobs,
+            activation_abandoned,
         }
     }
 }
@@ -347,9 +451,11 @@ impl JobWorkers {
             state: Mutex::new(WorkerState::Polling),
             counters: Counters::default(),
             in_flight: Mutex::new(HashMap::new()),
+            next_slot: AtomicU64::new(0),
             idle: Notify::new(),
             stop,
             poller: Mutex::new(None),
+            activating: AtomicBool::new(false),
             lease_warned: AtomicBool::new(false),
         });
         let span = tracing::info_span!(
@@ -384,8 +490,9 @@ impl JobWorkers {
         lock(&self.workers).clone()
     }
 
-    /// Stops every worker from activating, waits up to `deadline` for their jobs in flight,
-    /// and reports those that did not finish.
+    /// Stops every worker from activating, waits up to `deadline` for their activations and
+    /// jobs in flight, and aborts and hands back those that did not finish (see
+    /// [`ShutdownReport`]).
     pub async fn shutdown(&self, deadline: Duration) -> ShutdownReport {
         let until = Instant::now() + deadline;
         let workers = self.workers();
@@ -417,25 +524,6 @@ impl JobWorkers {
         tracing::info!("shutting down job workers");
         self.shutdown(deadline).await
     }
-}
-
-/// A pseudo-random `u64` without a dependency: `RandomState` is seeded per instance.
-fn random_u64() -> u64 {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    h.finish()
-}
-
-/// Exponential backoff with full jitter: uniform in `[min, min(max, min * 2^(attempt-1))]`.
-pub(crate) fn backoff(min: Duration, max: Duration, attempt: u32) -> Duration {
-    let exp = attempt.saturating_sub(1).min(30);
-    let cap = min.saturating_mul(1u32 << exp).min(max).max(min);
-    let span = u64::try_from((cap - min).as_micros()).unwrap_or(u64::MAX);
-    if span == 0 {
-        return min;
-    }
-    min + Duration::from_micros(random_u64() % (span + 1))
 }
 
 async fn sleep_or_stop(stop: &mut watch::Receiver<bool>, d: Duration) -> bool {
@@ -488,12 +576,13 @@ async fn poll_loop(w: Arc<Worker>) {
             worker: Some(cfg.worker_name.clone()),
         };
         bump(&w.counters.activation_requests);
-        let activation = AssertUnwindSafe(w.api.activate_jobs(req)).catch_unwind();
-        let result = tokio::select! {
-            biased;
-            _ = stop.wait_for(|s| *s) => break,
-            r = activation => r,
-        };
+        // Not raced against `stop`: the server may already have handed out jobs in the answer,
+        // and dropping it would leave them locked. The shutdown deadline bounds this wait.
+        w.activating.store(true, Ordering::SeqCst);
+        let result = AssertUnwindSafe(w.api.activate_jobs(req))
+            .catch_unwind()
+            .await;
+        w.activating.store(false, Ordering::SeqCst);
         // A panicking `JobApi` is a bug, but it must not end the worker: report and back off.
         let result = result.unwrap_or_else(|payload| {
             Err(crate::Error::InvalidArgument {
@@ -534,14 +623,12 @@ async fn poll_loop(w: Arc<Worker>) {
                 drop(permits);
                 failures = failures.saturating_add(1);
                 bump(&w.counters.activation_errors);
-                let mut delay = if e.is_retryable() {
-                    backoff(cfg.backoff_min, cfg.backoff_max, failures)
+                let delay = if e.is_retryable() {
+                    resilience::backoff(cfg.backoff_min, cfg.backoff_max, failures)
                 } else {
                     cfg.backoff_max
                 };
-                if let Some(after) = e.retry_after() {
-                    delay = delay.max(after.min(cfg.backoff_max));
-                }
+                let delay = resilience::honour_retry_after(delay, e.retry_after(), cfg.backoff_max);
                 if e.is_retryable() {
                     tracing::warn!(error = %e, attempt = failures, ?delay, "job activation failed; backing off");
                 } else {
@@ -574,34 +661,45 @@ fn spawn_job(w: &Arc<Worker>, raw: types::ActivatedJobResult, permit: OwnedSemap
             );
         }
     }
-    let key = raw.job_key.clone();
     let span = tracing::info_span!(
         "job",
-        job_key = %key,
+        job_key = %raw.job_key,
         job_type = %raw.type_,
         process_instance_key = %raw.process_instance_key,
     );
     let ctx = JobContext::new(
         Arc::clone(&w.api),
-        key.clone(),
+        raw.job_key.clone(),
         raw.job_lease_token.clone(),
         w.runtime.clone(),
     );
     let job = Job::new(raw, ctx);
-    w.track(&key);
+    let slot = w.next_slot.fetch_add(1, Ordering::Relaxed);
+    let stage = Arc::new(AtomicU8::new(HANDLING));
+    lock(&w.in_flight).insert(
+        slot,
+        Slot {
+            job: job.clone(),
+            stage: Arc::clone(&stage),
+            abort: None,
+        },
+    );
     let tracked = Tracked {
         worker: Arc::clone(w),
-        key,
+        slot,
     };
-    w.runtime.spawn(
+    let task = w.runtime.spawn(
         async move {
-            run_job(&tracked.worker, job).await;
+            run_job(&tracked.worker, job, &stage).await;
             // The permit goes back only after the result was delivered (or given up on).
             drop(permit);
             drop(tracked);
         }
         .instrument(span),
     );
+    if let Some(s) = lock(&w.in_flight).get_mut(&slot) {
+        s.abort = Some(task.abort_handle());
+    }
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -614,7 +712,13 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-async fn run_job(w: &Worker, job: Job) {
+async fn run_job(w: &Worker, job: Job, stage: &AtomicU8) {
+    // The lock's end on the runtime's clock (the server gives it in epoch ms), so that the
+    // result's retry budget is measured on the same clock as its backoff.
+    let lock_until = (job.deadline() > 0).then(|| {
+        let left = u64::try_from(job.deadline() - now_ms()).unwrap_or(0);
+        tokio::time::Instant::now() + Duration::from_millis(left)
+    });
     let handler = Arc::clone(&w.handler);
     let j = job.clone();
     let handled = AssertUnwindSafe(async move { handler.handle(j).await }).catch_unwind();
@@ -649,7 +753,65 @@ async fn run_job(w: &Worker, job: Job) {
             }
         }
     };
-    deliver(w, &job, outcome).await;
+    if stage
+        .compare_exchange(HANDLING, SENDING, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        // Taken away at the shutdown deadline and handed back: the result must not be sent.
+        return;
+    }
+    deliver(w, &job, outcome, lock_until).await;
+}
+
+/// Fails each job back to the server with its retries unchanged and no back-off, all at once.
+async fn hand_back(w: &Worker, revoked: Vec<(Job, bool)>) -> Vec<UnfinishedJob> {
+    if revoked.is_empty() {
+        return Vec::new();
+    }
+    let sends = revoked.iter().map(|(job, _)| {
+        let req = types::JobFailRequest {
+            error_message: Some(
+                "the job worker shut down before the job was finished; handed back".to_owned(),
+            ),
+            job_lease_token: job.lease_token().cloned(),
+            retries: Some(job.retries()),
+            retry_back_off: Some(0),
+            variables: None,
+        };
+        tokio::time::timeout(HAND_BACK_TIMEOUT, w.api.fail_job(job.key(), req))
+    });
+    let results = futures::future::join_all(sends).await;
+    revoked
+        .into_iter()
+        .zip(results)
+        .map(|((job, result_sent), result)| {
+            let fate = match result {
+                Ok(Ok(())) => {
+                    bump(&w.counters.handed_back);
+                    HandBack::HandedBack
+                }
+                Ok(Err(e)) => HandBack::Refused {
+                    error: e.to_string(),
+                },
+                Err(_) => HandBack::Refused {
+                    error: format!("no answer within {HAND_BACK_TIMEOUT:?}"),
+                },
+            };
+            match &fate {
+                HandBack::HandedBack => {
+                    tracing::info!(job_key = %job.key(), result_sent, "job handed back at the shutdown deadline");
+                }
+                HandBack::Refused { error } => {
+                    tracing::warn!(job_key = %job.key(), result_sent, %error, "could not hand the job back at the shutdown deadline; it stays locked until its timeout");
+                }
+            }
+            UnfinishedJob {
+                key: job.key().clone(),
+                result_sent,
+                fate,
+            }
+        })
+        .collect()
 }
 
 /// Extends the job's timeout at two thirds of the lock, forever (the caller drops it).
@@ -734,9 +896,16 @@ fn now_ms() -> i64 {
         .map_or(0, duration_ms)
 }
 
-/// Sends the handler's result, retrying transient failures with backoff (independently of the
-/// activation backoff) until it is accepted, the attempts run out, or the job's lock expires.
-async fn deliver(w: &Worker, job: &Job, outcome: Outcome) {
+/// Sends the handler's result under one retry budget (the worker's own: the calls go through
+/// the client without the transport's retries): transient failures are retried with backoff
+/// until the result is accepted, [`JobWorkerConfig::max_result_attempts`] are used up, or the
+/// next attempt would come after the job's lock expires.
+async fn deliver(
+    w: &Worker,
+    job: &Job,
+    outcome: Outcome,
+    lock_until: Option<tokio::time::Instant>,
+) {
     let Some(cmd) = command(job, outcome) else {
         bump(&w.counters.ignored);
         tracing::debug!("job left to time out");
@@ -748,56 +917,47 @@ async fn deliver(w: &Worker, job: &Job, outcome: Outcome) {
         Command::Error(_) => ("throw an error for", &w.counters.errored),
     };
     let key = job.key();
-    let mut ambiguous = false;
-    let mut attempt: u32 = 0;
-    loop {
-        attempt += 1;
-        let result = match &cmd {
+    let cfg = &w.config;
+    // An earlier attempt failed in a way that may have reached the server.
+    let ambiguous = AtomicBool::new(false);
+    let (cmd, amb) = (&cmd, &ambiguous);
+    let send = move |_| async move {
+        let result = match cmd {
             Command::Complete(r) => w.api.complete_job(key, r.clone()).await,
             Command::Fail(r) => w.api.fail_job(key, r.clone()).await,
             Command::Error(r) => w.api.throw_job_error(key, r.clone()).await,
         };
-        let e = match result {
-            Ok(()) => {
-                bump(counter);
-                return;
+        match result {
+            Err(e) if e.status() == Some(404) && amb.load(Ordering::Relaxed) => {
+                tracing::debug!(job_key = %key, "job already gone after an ambiguous attempt; assuming it was applied");
+                Ok(())
             }
-            Err(e) => e,
-        };
-        if ambiguous && e.status() == Some(404) {
-            // An earlier attempt that failed ambiguously most likely went through.
-            tracing::debug!(job_key = %key, "job already gone after an ambiguous attempt; assuming it was applied");
-            bump(counter);
-            return;
+            other => other,
         }
-        let delay = backoff(w.config.backoff_min, w.config.backoff_max, attempt);
-        let delay = e.retry_after().map_or(delay, |a| delay.max(a));
-        let within_deadline = job.deadline() <= 0 || now_ms() + duration_ms(delay) < job.deadline();
-        if e.is_retryable() && attempt < w.config.max_result_attempts && within_deadline {
-            ambiguous |= e.is_ambiguous();
-            tracing::warn!(job_key = %key, error = %e, attempt, ?delay, "could not {what} the job; retrying");
-            tokio::time::sleep(delay).await;
-            continue;
+    };
+    let next = |e: &crate::Error, attempt: u32| {
+        let delay = resilience::honour_retry_after(
+            resilience::backoff(cfg.backoff_min, cfg.backoff_max, attempt),
+            e.retry_after(),
+            RETRY_AFTER_CAP,
+        );
+        let within_lock =
+            lock_until.is_none_or(|until| tokio::time::Instant::now() + delay < until);
+        if !(e.is_retryable() && attempt < cfg.max_result_attempts && within_lock) {
+            return Next::Stop;
         }
-        bump(&w.counters.result_failures);
-        tracing::error!(job_key = %key, error = %e, attempt, "could not {what} the job; giving up (it will time out and be activated again)");
-        return;
+        amb.fetch_or(e.is_ambiguous(), Ordering::Relaxed);
+        tracing::warn!(job_key = %key, error = %e, attempt, ?delay, "could not {what} the job; retrying");
+        Next::Wait(delay)
+    };
+    match resilience::retry(what, send, next).await {
+        Ok(()) => bump(counter),
+        Err(e) => {
+            bump(&w.counters.result_failures);
+            tracing::error!(job_key = %key, error = %e, "could not {what} the job; giving up (it will time out and be activated again)");
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_stays_within_bounds() {
-        let (min, max) = (Duration::from_millis(10), Duration::from_millis(200));
-        for attempt in 1..40 {
-            let d = backoff(min, max, attempt);
-            assert!(d >= min && d <= max, "{d:?}");
-        }
-        assert_eq!(backoff(min, max, 1), min);
-        let spread: std::collections::HashSet<_> = (0..20).map(|_| backoff(min, max, 10)).collect();
-        assert!(spread.len() > 1, "jitter");
-    }
-}
+/// The longest `Retry-After` a result delivery honours (the job's lock bounds it anyway).
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(300);

@@ -25,6 +25,8 @@ mod job;
 
 pub use api::JobApi;
 pub use config::JobWorkerConfig;
-pub use engine::{JobWorkers, ShutdownReport, WorkerHandle, WorkerState, WorkerStats};
+pub use engine::{
+    HandBack, JobWorkers, ShutdownReport, UnfinishedJob, WorkerHandle, WorkerState, WorkerStats,
+};
 pub use handler::{Blocking, HandlerError, JobHandler, Typed, blocking, typed};
 pub use job::{Job, JobContext, Outcome};
