@@ -1,6 +1,10 @@
 //! The floor: the same requests as the SDK, hand-written with bare `reqwest` + `serde_json`,
-//! decoding into the same generated types. What the SDK costs is its time over this.
+//! decoding into plain structs ([`crate::plain`]). What the SDK costs is its time over this.
+//!
+//! For attribution, a floor can decode into the SDK's generated types instead
+//! ([`Floor::decoding_sdk_types`]), add a per-request timeout or copy the body before decoding.
 
+use crate::plain;
 use camunda_sdk::types;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -18,17 +22,16 @@ pub struct Floor {
     base: Arc<str>,
     timeout: Option<Duration>,
     copy_body: bool,
+    sdk_types: bool,
 }
 
 impl Floor {
     /// A floor client for `base` (e.g. `http://127.0.0.1:1234`) with reqwest's defaults.
     pub fn new(base: &str) -> Result<Floor, Error> {
-        Ok(Floor {
-            http: reqwest::Client::builder().build()?,
-            base: base.into(),
-            timeout: None,
-            copy_body: false,
-        })
+        Ok(Floor::with_client(
+            base,
+            reqwest::Client::builder().build()?,
+        ))
     }
 
     /// A floor client for `base` over an HTTP client of the caller's (attribution: e.g. the
@@ -39,6 +42,7 @@ impl Floor {
             base: base.into(),
             timeout: None,
             copy_body: false,
+            sdk_types: false,
         }
     }
 
@@ -48,11 +52,22 @@ impl Floor {
         self
     }
 
-    /// Attribution: copy the response body into a `Vec` before decoding, as the SDK's
-    /// transport does.
+    /// Attribution: copy the response body into a `Vec` before decoding.
     pub fn with_body_copy(mut self) -> Floor {
         self.copy_body = true;
         self
+    }
+
+    /// Attribution: callers decode into the SDK's generated types (validated keys, open enums,
+    /// parsed date-times) instead of the plain ones (see [`Floor::sdk_types`]).
+    pub fn decoding_sdk_types(mut self) -> Floor {
+        self.sdk_types = true;
+        self
+    }
+
+    /// Whether this floor is meant to decode into the SDK's types (the `typed_*` calls).
+    pub fn sdk_types(&self) -> bool {
+        self.sdk_types
     }
 
     /// Sends `req`, checks the status and decodes the whole body into `T`.
@@ -72,7 +87,6 @@ impl Floor {
             return Ok(serde_json::from_slice(b"null")?);
         }
         if self.copy_body {
-            // What the SDK's `read_body` does: `resp.bytes()` then `.to_vec()`.
             let copy: Vec<u8> = std::hint::black_box(bytes.to_vec());
             return Ok(serde_json::from_slice(&copy)?);
         }
@@ -107,70 +121,93 @@ impl Floor {
     }
 
     /// `GET /v2/topology`.
-    pub async fn get_topology(&self) -> Result<types::TopologyResponse, Error> {
+    pub async fn get_topology(&self) -> Result<plain::Topology, Error> {
         self.get("/v2/topology").await
     }
 
     /// `POST /v2/process-instances`.
     pub async fn create_process_instance(
         &self,
-        body: &types::ProcessInstanceCreationInstruction,
-    ) -> Result<types::CreateProcessInstanceResult, Error> {
+        body: &plain::CreateInstance,
+    ) -> Result<plain::CreatedInstance, Error> {
         self.post("/v2/process-instances", body).await
     }
 
     /// `POST /v2/process-instances/search`.
     pub async fn search_process_instances(
         &self,
-        body: &types::ProcessInstanceSearchQuery,
-    ) -> Result<types::ProcessInstanceSearchQueryResult, Error> {
+        body: &plain::Search,
+    ) -> Result<plain::SearchResult, Error> {
         self.post("/v2/process-instances/search", body).await
     }
 
     /// `POST /v2/jobs/activation`.
-    pub async fn activate_jobs(
+    pub async fn activate_jobs(&self, body: &plain::Activate) -> Result<plain::Activated, Error> {
+        self.post("/v2/jobs/activation", body).await
+    }
+
+    /// `GET /v2/topology` into the SDK's type.
+    pub async fn typed_get_topology(&self) -> Result<types::TopologyResponse, Error> {
+        self.get("/v2/topology").await
+    }
+
+    /// `POST /v2/process-instances` into the SDK's type.
+    pub async fn typed_create_process_instance(
         &self,
-        body: &types::JobActivationRequest,
+        body: &plain::CreateInstance,
+    ) -> Result<types::CreateProcessInstanceResult, Error> {
+        self.post("/v2/process-instances", body).await
+    }
+
+    /// `POST /v2/process-instances/search` into the SDK's type.
+    pub async fn typed_search_process_instances(
+        &self,
+        body: &plain::Search,
+    ) -> Result<types::ProcessInstanceSearchQueryResult, Error> {
+        self.post("/v2/process-instances/search", body).await
+    }
+
+    /// `POST /v2/jobs/activation` into the SDK's type.
+    pub async fn typed_activate_jobs(
+        &self,
+        body: &plain::Activate,
     ) -> Result<types::JobActivationResult, Error> {
         self.post("/v2/jobs/activation", body).await
     }
 
     /// `POST /v2/jobs/{key}/completion`.
-    pub async fn complete_job(
-        &self,
-        key: &camunda_sdk::keys::JobKey,
-        body: &types::JobCompletionRequest,
-    ) -> Result<(), Error> {
-        self.post(&format!("/v2/jobs/{key}/completion"), body).await
+    pub async fn complete_job(&self, key: &str) -> Result<(), Error> {
+        self.post(
+            &format!("/v2/jobs/{key}/completion"),
+            &plain::Complete::default(),
+        )
+        .await
     }
 
-    /// A minimal worker loop on the floor: the same fill-in-batches policy as the SDK's engine
-    /// (activate when `min(batch, max / 2)` slots are free, asking for up to `batch`), one task
-    /// per job that completes it. Returns when an activation comes back empty and every job
-    /// has been completed.
+    /// A minimal worker loop on the floor that keeps its slots full: whenever a slot is free
+    /// and no activation is outstanding, ask for every free slot (up to `batch`); one task per
+    /// job that completes it. Returns when an activation comes back empty and every job has
+    /// been completed.
     pub async fn run_worker(
         &self,
-        activation: &types::JobActivationRequest,
+        activation: &plain::Activate,
         max: usize,
         batch: usize,
     ) -> Result<(), Error> {
         let max = max.max(1);
         let batch = batch.clamp(1, max);
-        let threshold = batch.min((max / 2).max(1));
         let slots = Arc::new(Semaphore::new(max));
         let total = u32::try_from(max)?;
         let mut req = activation.clone();
         loop {
-            let mut permits = Arc::clone(&slots)
-                .acquire_many_owned(u32::try_from(threshold)?)
-                .await?;
-            let extra = (batch - threshold).min(slots.available_permits());
+            let mut permits = Arc::clone(&slots).acquire_owned().await?;
+            let extra = (batch - 1).min(slots.available_permits());
             if extra > 0
                 && let Ok(p) = Arc::clone(&slots).try_acquire_many_owned(u32::try_from(extra)?)
             {
                 permits.merge(p);
             }
-            req.max_jobs_to_activate = i32::try_from(permits.num_permits())?;
+            req.max_jobs_to_activate = i64::try_from(permits.num_permits())?;
             let jobs = self.activate_jobs(&req).await?.jobs;
             if jobs.is_empty() {
                 break;
@@ -181,8 +218,7 @@ impl Floor {
                     .ok_or("the server sent more jobs than asked for")?;
                 let floor = self.clone();
                 tokio::spawn(async move {
-                    let done = types::JobCompletionRequest::default();
-                    if let Err(e) = floor.complete_job(&job.job_key, &done).await {
+                    if let Err(e) = floor.complete_job(&job.job_key).await {
                         eprintln!("floor: complete failed: {e}");
                     }
                     drop(permit);

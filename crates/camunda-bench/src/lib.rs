@@ -1,9 +1,10 @@
 //! Benchmark harness for `camunda-sdk`: an in-process HTTP/1.1 server with canned responses,
-//! a hand-written `reqwest` + `serde_json` floor client, and CPU time from `/proc`.
+//! a hand-written `reqwest` + `serde_json` floor client decoding into plain structs, and CPU time from `/proc`.
 //!
 //! Run it with `cargo run --release -p camunda-bench`; see the README's "Performance" section.
 
 pub mod canned;
 pub mod cpu;
 pub mod floor;
+pub mod plain;
 pub mod server;

@@ -1,13 +1,19 @@
 //! `cargo run --release -p camunda-bench [-- quick]`: prints one line per figure,
 //! `name: value unit (ratio)`, so runs can be compared line by line.
 //!
-//! Sections: per-call overhead (SDK async and blocking against the raw reqwest floor), worker
-//! throughput (jobs/s, CPU per 1,000 jobs, activations per 1,000 jobs, against a floor worker),
-//! and decoding a 10,000-item search page. See the README's "Performance" section.
+//! Sections: per-call overhead (SDK async and blocking against the raw reqwest floor that
+//! decodes into plain structs) with allocations per call, attribution (the floor decoding into
+//! the SDK's types, with a per-request timeout), worker throughput (jobs/s, CPU per job,
+//! activations per job, against a floor worker), and decoding alone. See the README's
+//! "Performance" section.
+//!
+//! `cargo run --release -p camunda-bench -- decode-only <search|activate|topology|create>
+//! <sdk|plain> [reps]` only decodes a canned body `reps` times (for `valgrind --tool=callgrind`).
 
 use camunda_bench::canned;
 use camunda_bench::cpu;
 use camunda_bench::floor::{self, Floor};
+use camunda_bench::plain;
 use camunda_bench::server::{Probe, Server};
 use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
 use camunda_sdk::{Config, RetryPolicy, blocking, types};
@@ -16,6 +22,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 type Error = floor::Error;
+
+/// Counts every allocation of the process (the server thread's too: its canned answers are
+/// built once, so a call's count is the client's).
+#[global_allocator]
+static GLOBAL: &stats_alloc::StatsAlloc<std::alloc::System> = &stats_alloc::INSTRUMENTED_SYSTEM;
+
+/// Allocations (`alloc` + `realloc`) so far.
+fn allocations() -> usize {
+    let s = GLOBAL.stats();
+    s.allocations + s.reallocations
+}
 
 /// Iteration counts are multiplied by this (`quick` divides them by 5).
 struct Scale(f64);
@@ -27,6 +44,10 @@ impl Scale {
 }
 
 fn main() -> Result<(), Error> {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("decode-only") {
+        return decode_only(&args[2..]);
+    }
     let quick = std::env::args().any(|a| a == "quick");
     let scale = Scale(if quick { 0.2 } else { 1.0 });
     let rounds = if quick { 3 } else { 5 };
@@ -63,25 +84,47 @@ fn config(url: &str) -> Result<Config, Error> {
     Ok(Config::builder().rest_address(url).no_auth().build()?)
 }
 
-/// The request bodies every variant sends.
+/// The request bodies: the SDK's types for the SDK, plain structs for the floors (the same
+/// JSON).
 struct Bodies {
     create: types::ProcessInstanceCreationInstruction,
     search: types::ProcessInstanceSearchQuery,
     activate: types::JobActivationRequest,
+    plain_create: plain::CreateInstance,
+    plain_search: plain::Search,
+    plain_activate: plain::Activate,
+}
+
+fn create_json() -> serde_json::Value {
+    serde_json::json!({
+        "processDefinitionId": "order-process",
+        "variables": { "orderId": "A-1042", "amount": 129.5 }
+    })
 }
 
 impl Bodies {
     fn new() -> Result<Bodies, Error> {
+        let serde_json::Value::Object(variables) = create_json()["variables"].clone() else {
+            return Err("variables are an object".into());
+        };
         Ok(Bodies {
-            create: serde_json::from_value(serde_json::json!({
-                "processDefinitionId": "order-process",
-                "variables": { "orderId": "A-1042", "amount": 129.5 }
-            }))?,
+            create: serde_json::from_value(create_json())?,
             search: serde_json::from_value(serde_json::json!({
                 "filter": { "processDefinitionId": "order-process" },
                 "page": { "limit": 100 }
             }))?,
             activate: activation_request(32)?,
+            plain_create: plain::CreateInstance {
+                process_definition_id: "order-process".into(),
+                variables,
+            },
+            plain_search: plain::Search {
+                filter: plain::SearchFilter {
+                    process_definition_id: "order-process".into(),
+                },
+                page: plain::SearchPage { limit: 100 },
+            },
+            plain_activate: plain_activation(32),
         })
     }
 }
@@ -95,6 +138,17 @@ fn activation_request(max: usize) -> Result<types::JobActivationRequest, Error> 
         "requestTimeout": 20_000,
         "maxJobsToActivate": max,
     }))?)
+}
+
+/// [`activation_request`] as the floor sends it.
+fn plain_activation(max: usize) -> plain::Activate {
+    plain::Activate {
+        job_type: "payment".into(),
+        worker: "camunda-rs-worker".into(),
+        timeout: 300_000,
+        request_timeout: 20_000,
+        max_jobs_to_activate: i64::try_from(max).unwrap_or(i64::MAX),
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -127,11 +181,25 @@ impl Op {
     }
 
     async fn floor(self, f: &Floor, b: &Bodies) -> Result<(), Error> {
-        match self {
-            Op::Topology => drop(black_box(f.get_topology().await?)),
-            Op::Create => drop(black_box(f.create_process_instance(&b.create).await?)),
-            Op::Search => drop(black_box(f.search_process_instances(&b.search).await?)),
-            Op::Activate => drop(black_box(f.activate_jobs(&b.activate).await?)),
+        match (self, f.sdk_types()) {
+            (Op::Topology, false) => drop(black_box(f.get_topology().await?)),
+            (Op::Create, false) => {
+                drop(black_box(f.create_process_instance(&b.plain_create).await?))
+            }
+            (Op::Search, false) => drop(black_box(
+                f.search_process_instances(&b.plain_search).await?,
+            )),
+            (Op::Activate, false) => drop(black_box(f.activate_jobs(&b.plain_activate).await?)),
+            (Op::Topology, true) => drop(black_box(f.typed_get_topology().await?)),
+            (Op::Create, true) => drop(black_box(
+                f.typed_create_process_instance(&b.plain_create).await?,
+            )),
+            (Op::Search, true) => drop(black_box(
+                f.typed_search_process_instances(&b.plain_search).await?,
+            )),
+            (Op::Activate, true) => {
+                drop(black_box(f.typed_activate_jobs(&b.plain_activate).await?))
+            }
         }
         Ok(())
     }
@@ -230,10 +298,31 @@ fn time_calls(
 }
 
 struct Clients {
-    /// The plain floor first, then the attribution variants.
+    /// The plain floor first, then the attribution variants ([`ATTRIBUTION`]).
     floors: Vec<Floor>,
     sdk: camunda_sdk::CamundaClient,
     blocking: blocking::CamundaClient,
+}
+
+/// The floor variants after the plain floor, in `Clients::floors` order.
+const ATTRIBUTION: [&str; 3] = [
+    "floor+sdk_types",
+    "floor+timeout",
+    "floor+sdk_types+timeout",
+];
+
+/// Allocations per call of `variant` (sequential calls, after warm-up).
+fn allocations_per_call(
+    rt: &tokio::runtime::Runtime,
+    variant: Variant,
+    clients: &Clients,
+    bodies: &Arc<Bodies>,
+    op: Op,
+) -> Result<f64, Error> {
+    const CALLS: usize = 200;
+    let before = allocations();
+    time_calls(rt, variant, clients, bodies, op, CALLS, 1)?;
+    Ok((allocations() - before) as f64 / CALLS as f64)
 }
 
 /// Per-call overhead: each operation, sequential and 16 concurrent, through the floor, the
@@ -246,16 +335,17 @@ fn per_call(
     rounds: usize,
 ) -> Result<(), Error> {
     let url = server.url();
+    let timeout = Duration::from_secs(30);
     let clients = {
         let _guard = rt.enter();
         Clients {
             floors: vec![
                 Floor::new(&url)?,
-                Floor::new(&url)?.with_request_timeout(Duration::from_secs(30)),
-                Floor::new(&url)?.with_body_copy(),
+                Floor::new(&url)?.decoding_sdk_types(),
+                Floor::new(&url)?.with_request_timeout(timeout),
                 Floor::new(&url)?
-                    .with_request_timeout(Duration::from_secs(30))
-                    .with_body_copy(),
+                    .decoding_sdk_types()
+                    .with_request_timeout(timeout),
             ],
             sdk: camunda_sdk::CamundaClient::new(config(&url)?)?
                 .with_retry_policy(RetryPolicy::none()),
@@ -308,13 +398,22 @@ fn per_call(
             if conns > 0 {
                 println!("{name}.new_connections: {conns} connections (opened after warm-up)");
             }
+            if concurrency == 1 {
+                let floor = allocations_per_call(rt, Variant::Floor(0), &clients, bodies, op)?;
+                let typed = allocations_per_call(rt, Variant::Floor(1), &clients, bodies, op)?;
+                let sdk = allocations_per_call(rt, Variant::Async, &clients, bodies, op)?;
+                println!(
+                    "{name}.allocations: {sdk:.1} per call (floor {floor:.1}, floor+sdk_types {typed:.1}, SDK/floor {:.2})",
+                    sdk / floor
+                );
+            }
         }
     }
     attribution(rt, &clients, bodies, scale, rounds)
 }
 
-/// Where the SDK's per-call time goes: the floor with one step of the SDK's transport added at
-/// a time (a per-request timeout; copying the response body before decoding), sequential calls.
+/// Where the SDK's per-call time goes: the floor with one step of the SDK added at a time
+/// (decoding into the SDK's types; a per-request timeout), sequential calls.
 fn attribution(
     rt: &tokio::runtime::Runtime,
     clients: &Clients,
@@ -322,27 +421,25 @@ fn attribution(
     scale: &Scale,
     rounds: usize,
 ) -> Result<(), Error> {
-    const VARIANTS: [(Variant, &str); 5] = [
-        (Variant::Floor(0), "floor"),
-        (Variant::Floor(1), "floor+timeout"),
-        (Variant::Floor(2), "floor+copy"),
-        (Variant::Floor(3), "floor+timeout+copy"),
-        (Variant::Async, "sdk_async"),
-    ];
-    for op in [Op::Topology, Op::Search] {
+    let mut variants: Vec<(Variant, &str)> = vec![(Variant::Floor(0), "floor")];
+    for (i, label) in ATTRIBUTION.iter().enumerate() {
+        variants.push((Variant::Floor(i + 1), label));
+    }
+    variants.push((Variant::Async, "sdk_async"));
+    for op in Op::ALL {
         let n = scale.n(op.calls());
-        for (v, _) in VARIANTS {
-            time_calls(rt, v, clients, bodies, op, n / 10, 1)?;
+        for (v, _) in &variants {
+            time_calls(rt, *v, clients, bodies, op, n / 10, 1)?;
         }
-        let mut best = [f64::INFINITY; VARIANTS.len()];
+        let mut best = vec![f64::INFINITY; variants.len()];
         for round in 0..rounds {
-            for i in 0..VARIANTS.len() {
-                let v = (i + round) % VARIANTS.len();
-                let t = time_calls(rt, VARIANTS[v].0, clients, bodies, op, n, 1)?;
+            for i in 0..variants.len() {
+                let v = (i + round) % variants.len();
+                let t = time_calls(rt, variants[v].0, clients, bodies, op, n, 1)?;
                 best[v] = best[v].min(t);
             }
         }
-        for (i, (_, label)) in VARIANTS.iter().enumerate().skip(1) {
+        for (i, (_, label)) in variants.iter().enumerate().skip(1) {
             println!(
                 "attribution.{}.seq.{label}: {:.2} µs/call (vs floor {:+.2} µs, {:.3})",
                 op.name(),
@@ -359,7 +456,7 @@ fn attribution(
 struct WorkerRun {
     jobs_per_s: f64,
     requests_per_s: f64,
-    cpu_per_1000: f64,
+    cpu_us_per_job: f64,
     activations_per_1000: f64,
     connections: u64,
     max_in_flight: u64,
@@ -399,7 +496,7 @@ fn measure_run(
     Ok(WorkerRun {
         jobs_per_s: total as f64 / secs,
         requests_per_s: (stats.activations + stats.completions) as f64 / secs,
-        cpu_per_1000: per_1000(cpu1 - cpu0),
+        cpu_us_per_job: (cpu1 - cpu0) * 1e6 / total as f64,
         activations_per_1000: per_1000(stats.activations as f64),
         connections: stats.connections - before.connections,
         max_in_flight: stats.max_in_flight,
@@ -442,7 +539,7 @@ fn workers(
         let mut blocking_best: Option<WorkerRun> = None;
         for _ in 0..rounds {
             // Floor.
-            let req = activation_request(batch)?;
+            let req = plain_activation(batch);
             let run = measure_run(server, total, || {
                 let floor = Floor::new(&url)?;
                 rt.block_on(floor.run_worker(&req, max, batch))?;
@@ -486,7 +583,7 @@ fn workers(
         // Attribution: the floor worker over a client with the SDK's pool setting
         // (`pool_max_idle_per_host(32)`, config.rs), which closes idle connections beyond 32.
         let pool32 = if max > 32 {
-            let req = activation_request(batch)?;
+            let req = plain_activation(batch);
             Some(measure_run(server, total, || {
                 let http = reqwest::Client::builder()
                     .pool_max_idle_per_host(32)
@@ -499,81 +596,139 @@ fn workers(
             None
         };
         let name = format!("worker.{max}");
-        println!("{name}.floor: {:.0} jobs/s", f.jobs_per_s);
-        println!("{name}.floor.requests: {:.0} req/s", f.requests_per_s);
-        println!("{name}.floor.cpu: {:.3} cpu-s/1000 jobs", f.cpu_per_1000);
         println!(
-            "{name}.floor.activations: {:.1} per 1000 jobs (1 per {:.1} jobs)",
-            f.activations_per_1000,
-            1000.0 / f.activations_per_1000
+            "{name}.floor: {:.0} jobs/s ({:.1} µs CPU/job; 1 activation per {:.1} jobs; {} connections)",
+            f.jobs_per_s,
+            f.cpu_us_per_job,
+            1000.0 / f.activations_per_1000,
+            f.connections
         );
         if let Some(p) = pool32 {
             println!(
-                "{name}.floor_pool32: {:.0} jobs/s (vs floor {:.3}; {} connections opened, floor {}; {:.3} cpu-s/1000 jobs)",
+                "{name}.floor_pool32: {:.0} jobs/s (vs floor {:.3}; {} connections opened, floor {}; {:.1} µs CPU/job)",
                 p.jobs_per_s,
                 p.jobs_per_s / f.jobs_per_s,
                 p.connections,
                 f.connections,
-                p.cpu_per_1000
+                p.cpu_us_per_job
             );
         }
         for (flavour, r) in [("async", &a), ("blocking", &b)] {
             println!(
-                "{name}.{flavour}: {:.0} jobs/s (worker/floor {:.3})",
+                "{name}.{flavour}: {:.0} jobs/s (worker/floor {:.3}; {:.1} µs CPU/job, worker/floor {:.2}; 1 activation per {:.1} jobs; requests/s worker/floor {:.3}; {} connections; max {} jobs in flight at the server)",
                 r.jobs_per_s,
-                r.jobs_per_s / f.jobs_per_s
-            );
-            println!(
-                "{name}.{flavour}.requests: {:.0} req/s (worker/floor {:.3})",
-                r.requests_per_s,
-                r.requests_per_s / f.requests_per_s
-            );
-            println!(
-                "{name}.{flavour}.cpu: {:.3} cpu-s/1000 jobs (worker/floor {:.2})",
-                r.cpu_per_1000,
-                r.cpu_per_1000 / f.cpu_per_1000
-            );
-            println!(
-                "{name}.{flavour}.activations: {:.1} per 1000 jobs (1 per {:.1} jobs)",
-                r.activations_per_1000,
-                1000.0 / r.activations_per_1000
-            );
-            println!(
-                "{name}.{flavour}.connections: {} opened (floor {}); max {} jobs in flight at the server",
-                r.connections, f.connections, r.max_in_flight
+                r.jobs_per_s / f.jobs_per_s,
+                r.cpu_us_per_job,
+                r.cpu_us_per_job / f.cpu_us_per_job,
+                1000.0 / r.activations_per_1000,
+                r.requests_per_s / f.requests_per_s,
+                r.connections,
+                r.max_in_flight
             );
         }
     }
     Ok(())
 }
 
-/// Decoding a 10,000-item search page into the generated types, against `serde_json::Value`.
+/// A canned answer body and how to decode it into the plain and the SDK types.
+struct DecodeCase {
+    name: &'static str,
+    body: Vec<u8>,
+    plain: fn(&[u8]) -> Result<(), Error>,
+    sdk: fn(&[u8]) -> Result<(), Error>,
+}
+
+fn decode_into<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), Error> {
+    drop(black_box(serde_json::from_slice::<T>(black_box(body))?));
+    Ok(())
+}
+
+fn decode_cases() -> [DecodeCase; 4] {
+    [
+        DecodeCase {
+            name: "topology",
+            body: canned::topology().into_bytes(),
+            plain: decode_into::<plain::Topology>,
+            sdk: decode_into::<types::TopologyResponse>,
+        },
+        DecodeCase {
+            name: "create",
+            body: canned::created_instance().into_bytes(),
+            plain: decode_into::<plain::CreatedInstance>,
+            sdk: decode_into::<types::CreateProcessInstanceResult>,
+        },
+        DecodeCase {
+            name: "search",
+            body: canned::search_page(100).into_bytes(),
+            plain: decode_into::<plain::SearchResult>,
+            sdk: decode_into::<types::ProcessInstanceSearchQueryResult>,
+        },
+        DecodeCase {
+            name: "activate",
+            body: canned::activated_jobs(2_251_799_813_690_000, 32).into_bytes(),
+            plain: decode_into::<plain::Activated>,
+            sdk: decode_into::<types::JobActivationResult>,
+        },
+    ]
+}
+
+/// Decoding alone: each canned body into the plain types and the SDK's, best of `rounds`
+/// batches, with allocations per decode.
 fn decode(scale: &Scale, rounds: usize) -> Result<(), Error> {
-    let body = canned::search_page(10_000).into_bytes();
-    let reps = scale.n(20).min(20).max(rounds);
-    let mut typed = f64::INFINITY;
-    let mut value = f64::INFINITY;
-    for _ in 0..reps {
-        let t = Instant::now();
-        let r: types::ProcessInstanceSearchQueryResult = serde_json::from_slice(&body)?;
-        typed = typed.min(t.elapsed().as_secs_f64());
-        drop(black_box(r));
-        let t = Instant::now();
-        let r: serde_json::Value = serde_json::from_slice(&body)?;
-        value = value.min(t.elapsed().as_secs_f64());
-        drop(black_box(r));
+    for case in decode_cases() {
+        let reps = scale.n(2_000_000 / case.body.len().max(1)).max(50);
+        let mut best = [f64::INFINITY; 2];
+        let mut allocs = [0.0; 2];
+        for _ in 0..rounds {
+            for (i, f) in [case.plain, case.sdk].into_iter().enumerate() {
+                let a0 = allocations();
+                let t = Instant::now();
+                for _ in 0..reps {
+                    f(&case.body)?;
+                }
+                best[i] = best[i].min(t.elapsed().as_secs_f64() / reps as f64);
+                allocs[i] = (allocations() - a0) as f64 / reps as f64;
+            }
+        }
+        println!(
+            "decode.{}: {:.2} µs (plain floor {:.2} µs, SDK/floor {:.3}; {:.0} allocations, floor {:.0}; {} bytes)",
+            case.name,
+            best[1] * 1e6,
+            best[0] * 1e6,
+            best[1] / best[0],
+            allocs[1],
+            allocs[0],
+            case.body.len()
+        );
     }
-    let mb = body.len() as f64 / 1e6;
+    Ok(())
+}
+
+/// `decode-only <case> <sdk|plain> [reps]`: decodes one canned body `reps` times and nothing
+/// else, for instruction counts under callgrind.
+fn decode_only(args: &[String]) -> Result<(), Error> {
+    let usage =
+        "usage: camunda-bench decode-only <topology|create|search|activate> <sdk|plain> [reps]";
+    let (Some(name), Some(into)) = (args.first(), args.get(1)) else {
+        return Err(usage.into());
+    };
+    let reps: usize = args.get(2).map_or(Ok(100), |r| r.parse())?;
+    let case = decode_cases()
+        .into_iter()
+        .find(|c| c.name == name)
+        .ok_or(usage)?;
+    let f = match into.as_str() {
+        "sdk" => case.sdk,
+        "plain" => case.plain,
+        _ => return Err(usage.into()),
+    };
+    let a0 = allocations();
+    for _ in 0..reps {
+        f(&case.body)?;
+    }
     println!(
-        "decode.search_10000.value: {:.2} ms ({:.0} MB/s, reference)",
-        value * 1e3,
-        mb / value
-    );
-    println!(
-        "decode.search_10000.typed: {:.2} ms ({:.0} MB/s, typed/Value {:.3})",
-        typed * 1e3,
-        mb / typed,
-        typed / value
+        "decoded {name} into {into} types {reps} times, {:.1} allocations each",
+        (allocations() - a0) as f64 / reps as f64
     );
     Ok(())
 }

@@ -223,6 +223,34 @@ fn response(status: u16, body: &[u8]) -> Vec<u8> {
 
 const NO_CONTENT: &[u8] = b"HTTP/1.1 204 No Content\r\n\r\n";
 
+/// What a request line asks for (decided without allocating, so the server adds nothing to
+/// the client's allocation counts).
+#[derive(Clone, Copy)]
+enum Route {
+    Topology,
+    Create,
+    Search,
+    Activate,
+    Complete,
+    NotFound,
+}
+
+impl Route {
+    fn of(request_line: &str) -> Route {
+        let mut parts = request_line.split_ascii_whitespace();
+        match (parts.next().unwrap_or(""), parts.next().unwrap_or("")) {
+            ("GET", "/v2/topology") => Route::Topology,
+            ("POST", "/v2/process-instances") => Route::Create,
+            ("POST", "/v2/process-instances/search") => Route::Search,
+            ("POST", "/v2/jobs/activation") => Route::Activate,
+            ("POST", p) if p.starts_with("/v2/jobs/") && p.ends_with("/completion") => {
+                Route::Complete
+            }
+            _ => Route::NotFound,
+        }
+    }
+}
+
 /// One keep-alive connection: read a request, answer it, repeat until the peer closes.
 async fn serve(stream: TcpStream, state: &State, canned: &Canned) -> io::Result<()> {
     stream.set_nodelay(true)?;
@@ -235,9 +263,7 @@ async fn serve(stream: TcpStream, state: &State, canned: &Canned) -> io::Result<
         if r.read_line(&mut line).await? == 0 {
             return Ok(());
         }
-        let mut parts = line.split_ascii_whitespace();
-        let method = parts.next().unwrap_or("").to_owned();
-        let path = parts.next().unwrap_or("").to_owned();
+        let route = Route::of(&line);
         let mut content_length = 0usize;
         let mut close = false;
         loop {
@@ -262,11 +288,11 @@ async fn serve(stream: TcpStream, state: &State, canned: &Canned) -> io::Result<
         r.read_exact(&mut body).await?;
         state.requests.fetch_add(1, Ordering::Relaxed);
         let owned;
-        let answer: &[u8] = match (method.as_str(), path.as_str()) {
-            ("GET", "/v2/topology") => &canned.topology,
-            ("POST", "/v2/process-instances") => &canned.created,
-            ("POST", "/v2/process-instances/search") => &canned.search,
-            ("POST", "/v2/jobs/activation") => {
+        let answer: &[u8] = match route {
+            Route::Topology => &canned.topology,
+            Route::Create => &canned.created,
+            Route::Search => &canned.search,
+            Route::Activate => {
                 state.activations.fetch_add(1, Ordering::Relaxed);
                 match activate(state, &body) {
                     Some(answer) => {
@@ -276,11 +302,11 @@ async fn serve(stream: TcpStream, state: &State, canned: &Canned) -> io::Result<
                     None => &canned.jobs,
                 }
             }
-            ("POST", p) if p.starts_with("/v2/jobs/") && p.ends_with("/completion") => {
+            Route::Complete => {
                 state.completions.fetch_add(1, Ordering::Relaxed);
                 NO_CONTENT
             }
-            _ => {
+            Route::NotFound => {
                 owned = response(404, br#"{"title":"Not Found","status":404}"#);
                 &owned
             }
