@@ -317,11 +317,12 @@ impl WorkerHandle {
     pub async fn shutdown(&self, deadline: Duration) -> ShutdownReport {
         let finished_before = self.inner.counters.finished.load(Ordering::Relaxed);
         self.stop();
-        self.drain(Instant::now() + deadline, finished_before).await
+        self.drain(tokio::time::Instant::now() + deadline, finished_before)
+            .await
     }
 
-    async fn drain(&self, until: Instant, finished_before: u64) -> ShutdownReport {
-        let until = tokio::time::Instant::from_std(until);
+    /// `until` is on the runtime's clock, like every timer of the worker.
+    async fn drain(&self, until: tokio::time::Instant, finished_before: u64) -> ShutdownReport {
         let poller = lock(&self.inner.poller).take();
         let mut activation_abandoned = false;
         if let Some(mut poller) = poller
@@ -494,7 +495,7 @@ impl JobWorkers {
     /// jobs in flight, and aborts and hands back those that did not finish (see
     /// [`ShutdownReport`]).
     pub async fn shutdown(&self, deadline: Duration) -> ShutdownReport {
-        let until = Instant::now() + deadline;
+        let until = tokio::time::Instant::now() + deadline;
         let workers = self.workers();
         let before: Vec<u64> = workers
             .iter()
