@@ -17,6 +17,8 @@ struct Server {
     /// How long the server takes to answer an activation that hands out jobs (the answer is
     /// on its way while the worker shuts down).
     activation_delay: Duration,
+    /// How long the server takes to answer a completion.
+    completion_delay: Duration,
     /// Jobs the server handed out.
     handed_out: Vec<u64>,
     completions: Vec<u64>,
@@ -62,7 +64,7 @@ async fn start(server: Arc<Mutex<Server>>) -> String {
                         (200, format!(r#"{{"jobs":[{}]}}"#, jobs.join(",")), delay)
                     } else if let Some(k) = key("/completion") {
                         s.completions.push(k);
-                        (204, String::new(), Duration::ZERO)
+                        (204, String::new(), s.completion_delay)
                     } else if let Some(k) = key("/failure") {
                         s.failures
                             .push((k, serde_json::from_str(&req.body).unwrap()));
@@ -212,4 +214,38 @@ async fn an_activation_still_unanswered_at_the_deadline_is_reported_abandoned() 
     assert!(report.unfinished.is_empty());
     // The answer never reached a handler: the report's warning is the truth.
     assert!(server.lock().unwrap().completions.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_result_still_on_its_way_at_the_deadline_is_reported_as_sent() {
+    let server = Arc::new(Mutex::new(Server {
+        available: vec![1],
+        completion_delay: Duration::from_secs(20),
+        ..Default::default()
+    }));
+    let url = start(server.clone()).await;
+    let worker = client(&url).create_job_worker(config(), |_job: Job| async move {
+        Ok::<_, camunda_sdk::Error>(Outcome::complete())
+    });
+    wait_until("the completion sent", || {
+        !server.lock().unwrap().completions.is_empty()
+    })
+    .await;
+
+    let report = worker.shutdown(Duration::from_secs(1)).await;
+
+    assert_eq!(report.jobs.len(), 1, "{report:?}");
+    assert!(report.jobs[0].result_sent, "{report:?}");
+    // This server still holds the job, so it takes it back.
+    assert_eq!(
+        report.jobs[0].fate,
+        camunda_sdk::worker::HandBack::HandedBack
+    );
+    assert_eq!(worker.stats().handed_back, 1);
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(
+        server.lock().unwrap().completions.len(),
+        1,
+        "no second send"
+    );
 }
