@@ -129,3 +129,67 @@ async fn a_token_echoed_in_an_undecodable_answer_is_scrubbed() {
     assert!(matches!(err, camunda_sdk::Error::Decode { .. }), "{err:?}");
     assert_clean(&err, &[TOKEN]);
 }
+
+/// Every log event and span, rendered with its fields.
+#[derive(Clone, Default)]
+struct Capture(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+struct Fields(String);
+
+impl tracing::field::Visit for Fields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={value:?}", field.name()));
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut f = Fields(span.metadata().name().to_owned());
+        span.record(&mut f);
+        let mut lines = self.0.lock().unwrap();
+        lines.push(f.0);
+        tracing::span::Id::from_u64(lines.len() as u64)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        let mut f = Fields(String::new());
+        values.record(&mut f);
+        self.0.lock().unwrap().push(f.0);
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut f = Fields(String::new());
+        event.record(&mut f);
+        self.0.lock().unwrap().push(f.0);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_token_echoed_in_a_retried_answer_never_reaches_a_log_line() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let server = Scripted::start(vec![
+        echoing(503, &format!("Bearer {TOKEN}"), false),
+        Reply::json(
+            200,
+            r#"{"validLicense":true,"licenseType":"saas","isCommercial":true}"#,
+        ),
+    ])
+    .await;
+    let client = bearer_client(&server.url).with_retry_policy(RetryPolicy::default().backoff(
+        std::time::Duration::from_millis(1),
+        std::time::Duration::from_millis(2),
+    ));
+    client.get_license().await.unwrap();
+    let lines = capture.0.lock().unwrap();
+    let retried: Vec<&String> = lines.iter().filter(|l| l.contains("retrying")).collect();
+    assert_eq!(retried.len(), 1, "the 503 was logged: {lines:?}");
+    assert!(retried[0].contains("***"), "{}", retried[0]);
+    for line in lines.iter() {
+        assert!(!line.contains(TOKEN), "leaked into a log line: {line}");
+    }
+}
