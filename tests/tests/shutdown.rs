@@ -17,6 +17,8 @@ struct Server {
     /// How long the server takes to answer an activation that hands out jobs (the answer is
     /// on its way while the worker shuts down).
     activation_delay: Duration,
+    /// Hand out every available job, whatever the worker asked for.
+    overfill: bool,
     /// How long the server takes to answer a completion.
     completion_delay: Duration,
     /// Jobs the server handed out.
@@ -50,7 +52,11 @@ async fn start(server: Arc<Mutex<Server>>) -> String {
                     if req.path == "/v2/jobs/activation" {
                         let asked: serde_json::Value = serde_json::from_str(&req.body).unwrap();
                         let n = asked["maxJobsToActivate"].as_u64().unwrap() as usize;
-                        let take = n.min(s.available.len());
+                        let take = if s.overfill {
+                            s.available.len()
+                        } else {
+                            n.min(s.available.len())
+                        };
                         let keys: Vec<u64> = s.available.drain(..take).collect();
                         s.handed_out.extend(&keys);
                         let jobs: Vec<String> =
@@ -248,4 +254,29 @@ async fn a_result_still_on_its_way_at_the_deadline_is_reported_as_sent() {
         1,
         "no second send"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn jobs_beyond_the_worker_s_room_at_the_deadline_are_reported_abandoned() {
+    let server = Arc::new(Mutex::new(Server {
+        available: (1..=4).collect(),
+        overfill: true,
+        ..Default::default()
+    }));
+    let url = start(server.clone()).await;
+    let worker = client(&url).create_job_worker(
+        config().max_jobs_active(2).activation_batch_size(2),
+        |_job: Job| async move {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            Ok::<_, camunda_sdk::Error>(Outcome::complete())
+        },
+    );
+    wait_until("two jobs in flight", || worker.stats().in_flight == 2).await;
+
+    let report = worker.shutdown(Duration::from_secs(1)).await;
+
+    // Two jobs handed back; the two the worker had no room for are reported, not hidden.
+    assert_eq!(report.jobs.len(), 2, "{report:?}");
+    assert!(report.activation_abandoned, "{report:?}");
+    assert_eq!(server.lock().unwrap().failures.len(), 2);
 }

@@ -539,11 +539,17 @@ async fn poll_loop(w: Arc<Worker>) {
                 for raw in jobs {
                     let permit = match permits.split(1) {
                         Some(p) => p,
-                        // The server sent more jobs than asked for: wait for room.
-                        None => match Arc::clone(&w.semaphore).acquire_owned().await {
-                            Ok(p) => p,
-                            Err(_) => break,
-                        },
+                        // The server sent more jobs than asked for: wait for room. Until
+                        // then the answer is not taken in (a shutdown deadline drops it).
+                        None => {
+                            w.activating.store(true, Ordering::SeqCst);
+                            let room = Arc::clone(&w.semaphore).acquire_owned().await;
+                            w.activating.store(false, Ordering::SeqCst);
+                            match room {
+                                Ok(p) => p,
+                                Err(_) => break,
+                            }
+                        }
                     };
                     spawn_job(&w, raw, permit);
                 }

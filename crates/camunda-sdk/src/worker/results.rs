@@ -34,8 +34,9 @@ pub struct ShutdownReport {
     pub unfinished: Vec<keys::JobKey>,
     /// What happened to each job still in flight at the deadline.
     pub jobs: Vec<UnfinishedJob>,
-    /// An activation request was still unanswered at the deadline and was dropped. If the
-    /// server handed out jobs in that answer, they stay locked until their timeout.
+    /// An activation's answer was not taken in by the deadline (still on its way, or holding
+    /// more jobs than the worker had room for) and was dropped. Jobs the server handed out in
+    /// it stay locked until their timeout.
     pub activation_abandoned: bool,
 }
 
