@@ -338,21 +338,28 @@ async fn an_unreachable_endpoint_is_retryable() {
     assert!(message.contains("connect"), "{message}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_slow_endpoint_times_out_as_retryable() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(POST).path(TOKEN_PATH);
-            then.status(200)
-                .delay(Duration::from_secs(5))
-                .json_body(json!({ "access_token": "late" }));
-        })
-        .await;
-    let provider = provider(&server).with_request_timeout(Duration::from_millis(200));
-    let (_, status, retryable) = auth_error(provider.authorization().await);
+    // A token endpoint on this runtime that reads the request and never answers: on paused
+    // time the request timeout, and nothing else, decides.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}{TOKEN_PATH}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let Ok((sock, _)) = listener.accept().await else {
+            return;
+        };
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        drop(sock);
+    });
+    let config = OAuthConfig::new(CLIENT_ID, CLIENT_SECRET).with_token_url(url);
+    let provider = OAuthProvider::new(config, reqwest::Client::new())
+        .with_request_timeout(Duration::from_millis(200));
+    let started = tokio::time::Instant::now();
+    let (message, status, retryable) = auth_error(provider.authorization().await);
+    assert_eq!(started.elapsed(), Duration::from_millis(200), "{message}");
     assert_eq!(status, None);
     assert!(retryable);
+    assert!(message.contains("no answer in time"), "{message}");
 }
 
 #[tokio::test]

@@ -17,6 +17,10 @@ struct Server {
     /// How long the server takes to answer an activation that hands out jobs (the answer is
     /// on its way while the worker shuts down).
     activation_delay: Duration,
+    /// Hand out every available job, whatever the worker asked for.
+    overfill: bool,
+    /// How long the server takes to answer a completion.
+    completion_delay: Duration,
     /// Jobs the server handed out.
     handed_out: Vec<u64>,
     completions: Vec<u64>,
@@ -48,7 +52,11 @@ async fn start(server: Arc<Mutex<Server>>) -> String {
                     if req.path == "/v2/jobs/activation" {
                         let asked: serde_json::Value = serde_json::from_str(&req.body).unwrap();
                         let n = asked["maxJobsToActivate"].as_u64().unwrap() as usize;
-                        let take = n.min(s.available.len());
+                        let take = if s.overfill {
+                            s.available.len()
+                        } else {
+                            n.min(s.available.len())
+                        };
                         let keys: Vec<u64> = s.available.drain(..take).collect();
                         s.handed_out.extend(&keys);
                         let jobs: Vec<String> =
@@ -62,7 +70,7 @@ async fn start(server: Arc<Mutex<Server>>) -> String {
                         (200, format!(r#"{{"jobs":[{}]}}"#, jobs.join(",")), delay)
                     } else if let Some(k) = key("/completion") {
                         s.completions.push(k);
-                        (204, String::new(), Duration::ZERO)
+                        (204, String::new(), s.completion_delay)
                     } else if let Some(k) = key("/failure") {
                         s.failures
                             .push((k, serde_json::from_str(&req.body).unwrap()));
@@ -212,4 +220,63 @@ async fn an_activation_still_unanswered_at_the_deadline_is_reported_abandoned() 
     assert!(report.unfinished.is_empty());
     // The answer never reached a handler: the report's warning is the truth.
     assert!(server.lock().unwrap().completions.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_result_still_on_its_way_at_the_deadline_is_reported_as_sent() {
+    let server = Arc::new(Mutex::new(Server {
+        available: vec![1],
+        completion_delay: Duration::from_secs(20),
+        ..Default::default()
+    }));
+    let url = start(server.clone()).await;
+    let worker = client(&url).create_job_worker(config(), |_job: Job| async move {
+        Ok::<_, camunda_sdk::Error>(Outcome::complete())
+    });
+    wait_until("the completion sent", || {
+        !server.lock().unwrap().completions.is_empty()
+    })
+    .await;
+
+    let report = worker.shutdown(Duration::from_secs(1)).await;
+
+    assert_eq!(report.jobs.len(), 1, "{report:?}");
+    assert!(report.jobs[0].result_sent, "{report:?}");
+    // This server still holds the job, so it takes it back.
+    assert_eq!(
+        report.jobs[0].fate,
+        camunda_sdk::worker::HandBack::HandedBack
+    );
+    assert_eq!(worker.stats().handed_back, 1);
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert_eq!(
+        server.lock().unwrap().completions.len(),
+        1,
+        "no second send"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn jobs_beyond_the_worker_s_room_at_the_deadline_are_reported_abandoned() {
+    let server = Arc::new(Mutex::new(Server {
+        available: (1..=4).collect(),
+        overfill: true,
+        ..Default::default()
+    }));
+    let url = start(server.clone()).await;
+    let worker = client(&url).create_job_worker(
+        config().max_jobs_active(2).activation_batch_size(2),
+        |_job: Job| async move {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            Ok::<_, camunda_sdk::Error>(Outcome::complete())
+        },
+    );
+    wait_until("two jobs in flight", || worker.stats().in_flight == 2).await;
+
+    let report = worker.shutdown(Duration::from_secs(1)).await;
+
+    // Two jobs handed back; the two the worker had no room for are reported, not hidden.
+    assert_eq!(report.jobs.len(), 2, "{report:?}");
+    assert!(report.activation_abandoned, "{report:?}");
+    assert_eq!(server.lock().unwrap().failures.len(), 2);
 }

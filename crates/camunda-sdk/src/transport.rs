@@ -231,7 +231,14 @@ impl Transport {
         let call = &call;
         resilience::retry(
             call.op.id,
-            |_| self.attempt(call, &sent_auth),
+            |_| async {
+                let result = self.attempt(call, &sent_auth).await;
+                // Before anything logs it: an answer may echo the request's credentials.
+                result.map_err(|e| {
+                    let sent = sent_auth.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                    self.scrub(e, sent.as_ref())
+                })
+            },
             |err, attempt| {
                 // An API 401 means the credentials went stale: refresh once and resend at once.
                 // (A 401 from the token endpoint is an `Error::Auth`: refetching would not help.)
@@ -248,6 +255,41 @@ impl Transport {
         )
         .instrument(span)
         .await
+    }
+
+    /// `err` with every credential the client holds (and the one the request was sent with)
+    /// replaced by `***` in the parts that quote the server's answer.
+    fn scrub(&self, mut err: Error, sent: Option<&HeaderValue>) -> Error {
+        let sent = sent.and_then(crate::auth::credential);
+        let clean = |text: &mut String| {
+            let scrubbed = self.auth.scrub(std::borrow::Cow::Borrowed(text.as_str()));
+            let scrubbed = crate::auth::scrub_secrets(scrubbed, sent);
+            if let std::borrow::Cow::Owned(new) = scrubbed {
+                *text = new;
+            }
+        };
+        match &mut err {
+            Error::Http { problem, body, .. } => {
+                if let Some(p) = problem {
+                    for field in [&mut p.title, &mut p.detail, &mut p.instance]
+                        .into_iter()
+                        .flatten()
+                    {
+                        clean(field);
+                    }
+                    clean(&mut p.type_);
+                }
+                if let Some(b) = body {
+                    clean(b);
+                }
+            }
+            Error::Decode { body, message, .. } => {
+                clean(body);
+                clean(message);
+            }
+            _ => {}
+        }
+        err
     }
 
     /// Fills the default tenant into a body that takes one and does not name one.
@@ -335,7 +377,7 @@ impl Transport {
     pub async fn json<T: DeserializeOwned>(&self, call: Call, policy: &RetryPolicy) -> Result<T> {
         let op = call.op.id;
         let (_, bytes) = self.whole(call, policy).await?;
-        decode(op, &bytes)
+        decode(op, &bytes).map_err(|e| self.scrub(e, None))
     }
 
     /// A JSON answer, or `None` for 204 No Content.
@@ -349,7 +391,9 @@ impl Transport {
         if status == StatusCode::NO_CONTENT || bytes.is_empty() {
             return Ok(None);
         }
-        decode(op, &bytes).map(Some)
+        decode(op, &bytes)
+            .map(Some)
+            .map_err(|e| self.scrub(e, None))
     }
 
     /// An answer with no body the caller needs.

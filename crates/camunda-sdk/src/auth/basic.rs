@@ -1,9 +1,10 @@
 //! The static providers: no auth, basic auth, a fixed bearer token.
 
-use super::{AuthProvider, Secret, sensitive};
+use super::{AuthProvider, Secret, credential, scrub_secrets, sensitive};
 use crate::error::Error;
 use futures::future::{self, BoxFuture};
 use reqwest::header::HeaderValue;
+use std::borrow::Cow;
 use std::fmt;
 
 /// Sends no `Authorization` header.
@@ -30,6 +31,7 @@ impl AuthProvider for NoAuth {
 #[derive(Clone)]
 pub struct BasicAuth {
     username: String,
+    password: Secret,
     header: Result<HeaderValue, String>,
 }
 
@@ -45,7 +47,11 @@ impl BasicAuth {
         let header = HeaderValue::from_str(&format!("Basic {}", base64(&raw)))
             .map(sensitive)
             .map_err(|_| "the basic-auth header could not be built".to_owned());
-        BasicAuth { username, header }
+        BasicAuth {
+            username,
+            password,
+            header,
+        }
     }
 
     /// The username.
@@ -67,12 +73,18 @@ impl AuthProvider for BasicAuth {
     fn authorization(&self) -> BoxFuture<'_, Result<Option<HeaderValue>, Error>> {
         Box::pin(future::ready(static_header(&self.header)))
     }
+
+    fn scrub<'a>(&self, text: Cow<'a, str>) -> Cow<'a, str> {
+        let encoded = self.header.as_ref().ok().and_then(credential);
+        scrub_secrets(text, encoded.into_iter().chain([self.password.expose()]))
+    }
 }
 
 /// A fixed bearer token: `Authorization: Bearer <token>`. Refreshing it is up to you (build a
 /// new client, or implement [`AuthProvider`]).
 #[derive(Clone)]
 pub struct BearerToken {
+    token: Secret,
     header: Result<HeaderValue, String>,
 }
 
@@ -89,7 +101,7 @@ impl BearerToken {
                     "the bearer token contains characters not allowed in a header".to_owned()
                 })
         };
-        BearerToken { header }
+        BearerToken { token, header }
     }
 }
 
@@ -104,6 +116,10 @@ impl fmt::Debug for BearerToken {
 impl AuthProvider for BearerToken {
     fn authorization(&self) -> BoxFuture<'_, Result<Option<HeaderValue>, Error>> {
         Box::pin(future::ready(static_header(&self.header)))
+    }
+
+    fn scrub<'a>(&self, text: Cow<'a, str>) -> Cow<'a, str> {
+        scrub_secrets(text, [self.token.expose()])
     }
 }
 

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::error::Error;
 use futures::future::BoxFuture;
 use reqwest::header::HeaderValue;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Supplies the `Authorization` header of every request.
@@ -58,6 +59,44 @@ pub trait AuthProvider: Send + Sync + std::fmt::Debug {
     fn invalidate(&self, rejected: &HeaderValue) {
         let _ = rejected;
     }
+
+    /// `text` with every credential this provider holds or has held (a client secret, a
+    /// password, the current and previous tokens) replaced by `***`. The client passes every
+    /// error body excerpt and problem detail it keeps through it, so that an API that echoes
+    /// the request's headers cannot leak them into an error or a log line. (The credential of
+    /// the `Authorization` value a request was sent with is scrubbed in any case.) The default
+    /// changes nothing; providers holding credentials should override it, e.g. with
+    /// [`scrub_secrets`].
+    fn scrub<'a>(&self, text: Cow<'a, str>) -> Cow<'a, str> {
+        text
+    }
+}
+
+/// `text` with each non-empty `secret` replaced by `***`: a helper for
+/// [`AuthProvider::scrub`].
+///
+/// ```
+/// use camunda_sdk::auth::scrub_secrets;
+/// let text = scrub_secrets("token abc123 and abc123".into(), ["abc123"]);
+/// assert_eq!(text, "token *** and ***");
+/// ```
+pub fn scrub_secrets<'a, 's>(
+    text: Cow<'a, str>,
+    secrets: impl IntoIterator<Item = &'s str>,
+) -> Cow<'a, str> {
+    let mut text = text;
+    for secret in secrets {
+        if !secret.is_empty() && text.contains(secret) {
+            text = Cow::Owned(text.replace(secret, "***"));
+        }
+    }
+    text
+}
+
+/// The credential of an `Authorization` value: what follows the scheme (`Bearer `, `Basic `).
+pub(crate) fn credential(value: &HeaderValue) -> Option<&str> {
+    let s = value.to_str().ok()?;
+    Some(s.split_once(' ').map_or(s, |(_, c)| c.trim())).filter(|c| !c.is_empty())
 }
 
 /// The provider a configuration asks for, using `http` for token requests (OAuth).

@@ -1,9 +1,11 @@
 //! OAuth 2.0 client credentials with an in-memory, single-flight token cache.
 
-use super::{AuthProvider, OAuthConfig, sensitive};
+use super::{AuthProvider, OAuthConfig, credential, scrub_secrets, sensitive};
 use crate::error::Error;
 use futures::future::BoxFuture;
 use reqwest::header::HeaderValue;
+use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -52,6 +54,23 @@ struct State {
     generation: u64,
     /// The failure of the latest fetch, when it failed.
     last_error: Option<Failure>,
+    /// Tokens replaced or dropped lately, still scrubbed from errors: an answer to a request
+    /// sent with one may arrive after the switch.
+    previous: VecDeque<HeaderValue>,
+}
+
+/// How many replaced tokens are remembered for scrubbing.
+const PREVIOUS_TOKENS: usize = 4;
+
+impl State {
+    fn retire(&mut self, token: Option<CachedToken>) {
+        if let Some(t) = token {
+            if self.previous.len() == PREVIOUS_TOKENS {
+                self.previous.pop_front();
+            }
+            self.previous.push_back(t.header);
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -156,7 +175,8 @@ impl OAuthProvider {
         match outcome {
             Ok(token) => {
                 let header = token.header.clone();
-                state.token = Some(token);
+                let old = state.token.replace(token);
+                state.retire(old);
                 state.last_error = None;
                 Ok(header)
             }
@@ -173,7 +193,8 @@ impl OAuthProvider {
                     state.last_error = None;
                     return Ok(header);
                 }
-                state.token = None;
+                let old = state.token.take();
+                state.retire(old);
                 state.last_error = Some(failure.clone());
                 Err(failure.into())
             }
@@ -284,13 +305,10 @@ impl OAuthProvider {
         })
     }
 
-    /// A failure whose message names the endpoint and never contains the secret.
+    /// A failure whose message names the endpoint and never contains a credential.
     fn failure(&self, status: Option<u16>, retryable: bool, detail: String) -> Failure {
-        let mut message = format!("token endpoint {}: {detail}", self.config.token_url);
-        let secret = self.config.client_secret.expose();
-        if !secret.is_empty() && message.contains(secret) {
-            message = message.replace(secret, "***");
-        }
+        let message = format!("token endpoint {}: {detail}", self.config.token_url);
+        let message = self.scrub(message.into()).into_owned();
         Failure {
             message,
             status,
@@ -393,10 +411,22 @@ impl AuthProvider for OAuthProvider {
         Box::pin(async move { self.token().await.map(Some) })
     }
 
+    fn scrub<'a>(&self, text: Cow<'a, str>) -> Cow<'a, str> {
+        let state = self.state();
+        let tokens = state
+            .token
+            .iter()
+            .map(|t| &t.header)
+            .chain(&state.previous)
+            .filter_map(credential);
+        scrub_secrets(text, tokens.chain([self.config.client_secret.expose()]))
+    }
+
     fn invalidate(&self, rejected: &HeaderValue) {
         let mut state = self.state();
         if state.token.as_ref().is_some_and(|t| t.header == *rejected) {
-            state.token = None;
+            let old = state.token.take();
+            state.retire(old);
             state.last_error = None;
         }
     }

@@ -52,8 +52,10 @@ pub struct JobWorkerConfig {
     pub auto_heartbeat: bool,
     /// How long a graceful shutdown waits for in-flight jobs. Default 30 s.
     pub shutdown_deadline: Duration,
-    /// How often a job's complete/fail/error request is attempted before it is given up on
-    /// (it is also given up on once the job's deadline has passed). Default 10.
+    /// How many times a job's complete/fail/error request is sent at most before it is given
+    /// up on (also when the next attempt would come after the job's lock expires). This is the
+    /// result's one retry budget: the client's [`RetryPolicy`](crate::RetryPolicy) does not
+    /// apply to the worker's job commands, so retries never nest. Default 10.
     pub max_result_attempts: u32,
 }
 

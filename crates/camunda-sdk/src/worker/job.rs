@@ -162,6 +162,12 @@ impl JobContext {
 
     /// Sets the job's timeout to `timeout` from now, so that it is not handed to another
     /// worker while this one is still working on it.
+    ///
+    /// Through a worker's client the request is sent once (the workers' calls bypass the
+    /// transport's retries, see [`JobWorkerConfig::max_result_attempts`]); a failure is
+    /// returned to you, and the automatic heartbeat simply tries again at its next beat.
+    ///
+    /// [`JobWorkerConfig::max_result_attempts`]: super::JobWorkerConfig::max_result_attempts
     pub async fn extend_timeout(&self, timeout: Duration) -> Result<(), Error> {
         let req = types::JobUpdateRequest {
             changeset: types::JobChangeset {

@@ -22,11 +22,11 @@ mod config;
 mod engine;
 mod handler;
 mod job;
+mod results;
 
 pub use api::JobApi;
 pub use config::JobWorkerConfig;
-pub use engine::{
-    HandBack, JobWorkers, ShutdownReport, UnfinishedJob, WorkerHandle, WorkerState, WorkerStats,
-};
+pub use engine::{JobWorkers, WorkerHandle, WorkerState, WorkerStats};
 pub use handler::{Blocking, HandlerError, JobHandler, Typed, blocking, typed};
 pub use job::{Job, JobContext, Outcome};
+pub use results::{HandBack, ShutdownReport, UnfinishedJob};
