@@ -17,6 +17,7 @@ pub mod deploy;
 pub mod documents;
 pub mod error;
 pub mod filters;
+pub mod gate;
 pub mod paging;
 mod retry;
 mod transport;

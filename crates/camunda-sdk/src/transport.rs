@@ -150,6 +150,8 @@ pub(crate) struct Transport {
     auth: Arc<dyn AuthProvider>,
     default_tenant: Option<TenantId>,
     request_timeout: Duration,
+    /// The client-wide backpressure gate every attempt passes (`gate.rs`).
+    gate: crate::gate::Gate,
 }
 
 impl std::fmt::Debug for Transport {
@@ -180,7 +182,18 @@ impl Transport {
             auth,
             default_tenant,
             request_timeout,
+            gate: crate::gate::Gate::new(Default::default()),
         }
+    }
+
+    /// Replaces the default backpressure gate.
+    pub fn with_gate(mut self, gate: crate::gate::Gate) -> Self {
+        self.gate = gate;
+        self
+    }
+
+    pub fn gate(&self) -> &crate::gate::Gate {
+        &self.gate
     }
 
     pub fn address(&self) -> &str {
@@ -211,7 +224,9 @@ impl Transport {
             let mut refreshed = false;
             loop {
                 let mut sent_auth = None;
-                let result = self.attempt(&call, &mut sent_auth).await;
+                // Each attempt waits for a permit (at most the request timeout) and reports back.
+                let sent = self.attempt(&call, &mut sent_auth);
+                let result = self.gate.run(call.op.id, self.request_timeout, sent).await;
                 let err = match result {
                     Ok(resp) => return Ok(resp),
                     Err(e) => e,

@@ -150,3 +150,56 @@ pub fn client_without_retries(url: &str) -> camunda_sdk::CamundaClient {
         .unwrap()
         .with_retry_policy(camunda_sdk::RetryPolicy::none())
 }
+
+/// An activated job of type `charge` as a server sends it, locked for ten more minutes.
+pub fn job_json(key: u64) -> String {
+    let deadline = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        + 600_000;
+    format!(
+        r#"{{"jobKey":"{key}","type":"charge","processInstanceKey":"7","processDefinitionKey":"8",
+        "processDefinitionId":"order","processDefinitionVersion":1,"elementId":"charge",
+        "elementInstanceKey":"9","customHeaders":{{}},"worker":"w","retries":3,"deadline":{deadline},
+        "variables":{{"n":{key}}},"tenantId":"<default>","kind":"BPMN_ELEMENT",
+        "listenerEventType":"UNSPECIFIED","tags":[],"priority":0,"physicalTenantId":"default"}}"#
+    )
+}
+
+/// A loopback server that answers each request (one per connection) with what `answer` returns:
+/// `Some((status, JSON body))`, or `None` to drop the connection without an answer. Stops by
+/// itself after `connections` connections. Returns its URL.
+pub async fn serve<F, Fut>(connections: usize, answer: F) -> String
+where
+    F: Fn(Received) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Option<(u16, String)>> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let answer = Arc::new(answer);
+    tokio::spawn(async move {
+        for _ in 0..connections {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let Some(req) = read_request(&mut sock).await else {
+                    return;
+                };
+                let Some((status, body)) = answer(req).await else {
+                    return;
+                };
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(body.as_bytes()).await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    url
+}

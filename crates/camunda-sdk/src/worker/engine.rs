@@ -68,6 +68,8 @@ pub struct WorkerStats {
     pub jobs_without_lease: u64,
     /// Jobs being handled now.
     pub in_flight: usize,
+    /// Time activations spent waiting for the client's backpressure gate.
+    pub gate_wait: Duration,
 }
 
 /// What a graceful shutdown achieved.
@@ -102,6 +104,7 @@ struct Counters {
     heartbeats: AtomicU64,
     jobs_without_lease: AtomicU64,
     finished: AtomicU64,
+    gate_wait_us: AtomicU64,
 }
 
 fn bump(c: &AtomicU64) {
@@ -214,6 +217,7 @@ impl WorkerHandle {
             heartbeats: get(&c.heartbeats),
             jobs_without_lease: get(&c.jobs_without_lease),
             in_flight: lock(&self.inner.in_flight).values().sum(),
+            gate_wait: Duration::from_micros(get(&c.gate_wait_us)),
         }
     }
 
@@ -476,6 +480,12 @@ async fn poll_loop(w: Arc<Worker>) {
         {
             permits.merge(p);
         }
+        // Under backpressure, ask for no more jobs than the client's gate admits requests.
+        if let Some(cap) = w.api.activation_cap()
+            && permits.num_permits() > cap.max(1)
+        {
+            drop(permits.split(permits.num_permits() - cap.max(1)));
+        }
         let req = types::JobActivationRequest {
             fetch_variable: fetch.clone(),
             max_jobs_to_activate: i32::try_from(permits.num_permits()).unwrap_or(i32::MAX),
@@ -489,11 +499,15 @@ async fn poll_loop(w: Arc<Worker>) {
         };
         bump(&w.counters.activation_requests);
         let activation = AssertUnwindSafe(w.api.activate_jobs(req)).catch_unwind();
-        let result = tokio::select! {
+        let (result, gate_wait) = tokio::select! {
             biased;
             _ = stop.wait_for(|s| *s) => break,
-            r = activation => r,
+            r = crate::gate::metered(activation) => r,
         };
+        let gate_wait = u64::try_from(gate_wait.as_micros()).unwrap_or(u64::MAX);
+        w.counters
+            .gate_wait_us
+            .fetch_add(gate_wait, Ordering::Relaxed);
         // A panicking `JobApi` is a bug, but it must not end the worker: report and back off.
         let result = result.unwrap_or_else(|payload| {
             Err(crate::Error::InvalidArgument {
