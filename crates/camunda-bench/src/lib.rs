@@ -6,4 +6,5 @@
 pub mod canned;
 pub mod cpu;
 pub mod floor;
+pub mod gate;
 pub mod server;

@@ -28,6 +28,9 @@ impl Scale {
 
 fn main() -> Result<(), Error> {
     let quick = std::env::args().any(|a| a == "quick");
+    if std::env::args().any(|a| a == "gate") {
+        return camunda_bench::gate::run(quick);
+    }
     let scale = Scale(if quick { 0.2 } else { 1.0 });
     let rounds = if quick { 3 } else { 5 };
 
