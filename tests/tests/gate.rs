@@ -420,3 +420,52 @@ async fn a_worker_completes_its_jobs_while_its_activations_are_throttled() {
     let report = worker.shutdown(Duration::from_secs(5)).await;
     assert!(report.unfinished.is_empty());
 }
+
+#[test]
+fn profiles_and_knobs_come_from_the_environment_and_the_builder_wins() {
+    use camunda_sdk::gate::BackpressureProfile;
+    let env = |vars: &'static [(&'static str, &'static str)]| {
+        move |name: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        }
+    };
+    let config = Config::from_env_with(env(&[
+        ("CAMUNDA_SDK_BACKPRESSURE_PROFILE", "conservative"),
+        ("CAMUNDA_SDK_BACKPRESSURE_FLOOR", "2"),
+    ]))
+    .unwrap();
+    let gate = config.backpressure();
+    assert_eq!(gate.profile, BackpressureProfile::Conservative);
+    assert_eq!((gate.initial_max, gate.floor), (16, 2));
+    assert_eq!(
+        Config::from_env_with(|_| None).unwrap().backpressure(),
+        &BackpressureConfig::profile(BackpressureProfile::Balanced)
+    );
+
+    let bad = env(&[("CAMUNDA_SDK_BACKPRESSURE_MAX_WAITERS", "lots")]);
+    match Config::from_env_with(bad) {
+        Err(Error::Config { variable, message }) => {
+            assert_eq!(variable, "CAMUNDA_SDK_BACKPRESSURE_MAX_WAITERS");
+            assert!(message.contains("`lots`"), "{message}");
+        }
+        other => panic!("expected a config error, got {other:?}"),
+    }
+    // A setter after the environment replaces it, bad values included.
+    let config = Config::builder()
+        .from_env_with(bad)
+        .backpressure_profile(BackpressureProfile::Legacy)
+        .build()
+        .unwrap();
+    assert!(!config.backpressure().enabled());
+    // Values set in code are checked too, naming the field.
+    let err = Config::builder()
+        .backpressure(BackpressureConfig::default().soft_factor(120))
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Config { variable, .. } if variable == "backpressure.soft_factor"),
+        "{err:?}"
+    );
+}
