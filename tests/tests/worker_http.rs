@@ -9,7 +9,6 @@ use camunda_sdk::{CamundaClient, Config, RetryPolicy};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::net::TcpListener;
 
 /// What the job server has seen.
 #[derive(Default)]
@@ -24,72 +23,52 @@ struct Ledger {
     faults: VecDeque<Option<u16>>,
 }
 
-fn job_json(key: u64) -> String {
-    // The job lock runs out in ten minutes, as a server would set it.
-    let deadline = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis()
-        + 600_000;
-    support::job_json(key, deadline)
-}
-
 /// Serves `/v2/jobs/activation` from the ledger's pool and records `/v2/jobs/{key}/completion`.
 async fn job_server(ledger: Arc<Mutex<Ledger>>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        // Bounded: far more connections than any test here needs.
-        for _ in 0..50_000 {
-            let Ok((mut sock, _)) = listener.accept().await else {
-                return;
-            };
-            let ledger = ledger.clone();
-            tokio::spawn(async move {
-                let Some(req) = support::read_request(&mut sock).await else {
-                    return;
-                };
-                let (status, body) = {
-                    let mut l = ledger.lock().unwrap();
-                    if let Some(fault) = l.faults.pop_front() {
-                        match fault {
-                            Some(status) => (status, String::new()),
-                            None => return, // drop the connection: no answer at all
-                        }
-                    } else if req.path == "/v2/jobs/activation" {
-                        l.activations += 1;
-                        let asked: serde_json::Value = serde_json::from_str(&req.body).unwrap();
-                        let n = asked["maxJobsToActivate"].as_u64().unwrap() as usize;
-                        let take = n.min(l.available.len());
-                        let keys: Vec<u64> = l.available.drain(..take).collect();
-                        l.in_flight += keys.len();
-                        l.max_in_flight = l.max_in_flight.max(l.in_flight);
-                        let jobs: Vec<String> = keys.iter().map(|k| job_json(*k)).collect();
-                        (200, format!(r#"{{"jobs":[{}]}}"#, jobs.join(",")))
-                    } else if let Some(key) = req
-                        .path
-                        .strip_prefix("/v2/jobs/")
-                        .and_then(|p| p.strip_suffix("/completion"))
-                    {
-                        let key: u64 = key.parse().unwrap();
-                        let seen = l.completions.entry(key).or_insert(0);
-                        *seen += 1;
-                        if *seen == 1 {
-                            l.in_flight -= 1;
-                            (204, String::new())
-                        } else {
-                            // A repeated completion is what a real server rejects.
-                            (404, r#"{"title":"NOT_FOUND","status":404}"#.to_owned())
-                        }
-                    } else {
-                        (404, String::new())
+    // Bounded: far more connections than any test here needs.
+    support::serve(50_000, move |req| {
+        let ledger = ledger.clone();
+        async move {
+            let answer = {
+                let mut l = ledger.lock().unwrap();
+                if let Some(fault) = l.faults.pop_front() {
+                    match fault {
+                        Some(status) => (status, String::new()),
+                        None => return None, // drop the connection: no answer at all
                     }
-                };
-                support::respond(&mut sock, status, &body).await;
-            });
+                } else if req.path == "/v2/jobs/activation" {
+                    l.activations += 1;
+                    let asked: serde_json::Value = serde_json::from_str(&req.body).unwrap();
+                    let n = asked["maxJobsToActivate"].as_u64().unwrap() as usize;
+                    let take = n.min(l.available.len());
+                    let keys: Vec<u64> = l.available.drain(..take).collect();
+                    l.in_flight += keys.len();
+                    l.max_in_flight = l.max_in_flight.max(l.in_flight);
+                    let jobs: Vec<String> = keys.iter().map(|k| support::job_json_locked(*k)).collect();
+                    (200, format!(r#"{{"jobs":[{}]}}"#, jobs.join(",")))
+                } else if let Some(key) = req
+                    .path
+                    .strip_prefix("/v2/jobs/")
+                    .and_then(|p| p.strip_suffix("/completion"))
+                {
+                    let key: u64 = key.parse().unwrap();
+                    let seen = l.completions.entry(key).or_insert(0);
+                    *seen += 1;
+                    if *seen == 1 {
+                        l.in_flight -= 1;
+                        (204, String::new())
+                    } else {
+                        // A repeated completion is what a real server rejects.
+                        (404, r#"{"title":"NOT_FOUND","status":404}"#.to_owned())
+                    }
+                } else {
+                    (404, String::new())
+                }
+            };
+            Some(answer)
         }
-    });
-    url
+    })
+    .await
 }
 
 fn client(url: &str) -> CamundaClient {

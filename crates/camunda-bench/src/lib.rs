@@ -7,4 +7,5 @@ pub mod canned;
 pub mod cpu;
 pub mod floor;
 pub mod plain;
+pub mod gate;
 pub mod server;

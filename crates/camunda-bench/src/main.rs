@@ -49,6 +49,9 @@ fn main() -> Result<(), Error> {
         return decode_only(&args[2..]);
     }
     let quick = std::env::args().any(|a| a == "quick");
+    if std::env::args().any(|a| a == "gate") {
+        return camunda_bench::gate::run(quick);
+    }
     let scale = Scale(if quick { 0.2 } else { 1.0 });
     let rounds = if quick { 3 } else { 5 };
 

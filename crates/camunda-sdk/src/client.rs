@@ -52,7 +52,8 @@ impl CamundaClient {
             auth,
             config.default_tenant_id().cloned(),
             config.request_timeout(),
-        );
+        )
+        .with_gate(crate::gate::Gate::new(config.backpressure().clone()));
         Ok(CamundaClient {
             transport: Arc::new(transport),
             retry: RetryPolicy::default(),
@@ -126,6 +127,21 @@ impl CamundaClient {
     /// The retry policy this client uses.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    /// The backpressure gate shared by this client and its clones: its limit on requests in
+    /// flight, the requests holding a permit and the callers waiting for one.
+    ///
+    /// ```no_run
+    /// # fn run(client: camunda_sdk::CamundaClient) {
+    /// let gate = client.backpressure();
+    /// if let Some(limit) = gate.limit {
+    ///     println!("throttled to {limit} requests, {} waiting", gate.waiting);
+    /// }
+    /// # }
+    /// ```
+    pub fn backpressure(&self) -> crate::gate::GateStats {
+        self.transport.gate().stats()
     }
 
     /// The cluster address requests go to (without `/v2`).
@@ -227,6 +243,10 @@ impl crate::worker::JobApi for CamundaClient {
     ) -> futures::future::BoxFuture<'_, Result<()>> {
         let key = key.clone();
         Box::pin(async move { CamundaClient::throw_job_error(self, &key, &req).await })
+    }
+
+    fn activation_cap(&self) -> Option<usize> {
+        self.transport.gate().activation_cap()
     }
 
     fn update_job(

@@ -126,6 +126,51 @@ pub const ENV_VARS: &[(&str, &str, &str)] = &[
         "30000",
         "Timeout of each HTTP request in milliseconds (per request, not per operation).",
     ),
+    (
+        "CAMUNDA_SDK_BACKPRESSURE_PROFILE",
+        "BALANCED",
+        "Backpressure gate profile: BALANCED, CONSERVATIVE, AGGRESSIVE, or LEGACY (no gate). The knobs below override the profile's numbers.",
+    ),
+    (
+        "CAMUNDA_SDK_BACKPRESSURE_INITIAL_MAX",
+        "64",
+        "The limit on requests in flight that the first backpressure signal cuts from.",
+    ),
+    (
+        "CAMUNDA_SDK_BACKPRESSURE_FLOOR",
+        "1",
+        "The lowest limit on requests in flight.",
+    ),
+    (
+        "CAMUNDA_SDK_BACKPRESSURE_SOFT_FACTOR",
+        "80",
+        "Percentage of the limit a cut keeps (1-99).",
+    ),
+    (
+        "CAMUNDA_SDK_BACKPRESSURE_SEVERE_FACTOR",
+        "50",
+        "Percentage of the limit a cut keeps after SEVERE_THRESHOLD cuts in a row (1-99).",
+    ),
+    (
+        "CAMUNDA_SDK_BACKPRESSURE_SEVERE_THRESHOLD",
+        "3",
+        "Cuts in a row, with no success in between, that make the next cut severe.",
+    ),
+    (
+        "CAMUNDA_SDK_BACKPRESSURE_RECOVERY_STEP",
+        "1",
+        "How much the limit grows per limit's worth of successful requests.",
+    ),
+    (
+        "CAMUNDA_SDK_BACKPRESSURE_MAX_WAITERS",
+        "1000",
+        "Callers that may wait for a permit; more are refused at once with Error::Throttled.",
+    ),
+    (
+        "CAMUNDA_SDK_BACKPRESSURE_UNLIMITED_AFTER_HEALTHY_MS",
+        "30000",
+        "With no backpressure signal for this many milliseconds the gate lifts its limit.",
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -381,6 +426,7 @@ pub struct Config {
     request_timeout: Duration,
     connect_timeout: Duration,
     user_agent_suffix: Option<String>,
+    backpressure: crate::gate::BackpressureConfig,
 }
 
 impl Config {
@@ -452,6 +498,11 @@ impl Config {
     /// The TCP/TLS connect timeout (default 10 s).
     pub fn connect_timeout(&self) -> Duration {
         self.connect_timeout
+    }
+
+    /// The backpressure gate's settings (default: the `BALANCED` profile).
+    pub fn backpressure(&self) -> &crate::gate::BackpressureConfig {
+        &self.backpressure
     }
 
     /// Text appended to the user agent, if any.
@@ -608,6 +659,9 @@ pub struct ConfigBuilder {
     request_timeout_code: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent_suffix: Option<String>,
+    /// `CAMUNDA_SDK_BACKPRESSURE_*` variables that are set, validated in `build`.
+    backpressure_env: Vec<(&'static str, String)>,
+    backpressure: Option<crate::gate::BackpressureConfig>,
 }
 
 impl ConfigBuilder {
@@ -669,6 +723,14 @@ impl ConfigBuilder {
         if let Some(s) = get("CAMUNDA_REQUEST_TIMEOUT_MS") {
             self.request_timeout = Some(s);
             self.request_timeout_code = None;
+        }
+        let gate: Vec<_> = crate::gate::ENV_KNOBS
+            .iter()
+            .filter_map(|name| get(name).map(|s| (*name, s.value)))
+            .collect();
+        if !gate.is_empty() {
+            self.backpressure_env = gate;
+            self.backpressure = None;
         }
         if let Some(s) = pem("CAMUNDA_MTLS_CERT", "CAMUNDA_MTLS_CERT_PATH") {
             self.mtls_cert = Some(s);
@@ -760,6 +822,19 @@ impl ConfigBuilder {
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
+    }
+
+    /// The backpressure gate's settings, replacing any `CAMUNDA_SDK_BACKPRESSURE_*` variables
+    /// (see [`BackpressureConfig`](crate::gate::BackpressureConfig)).
+    pub fn backpressure(mut self, gate: crate::gate::BackpressureConfig) -> Self {
+        self.backpressure = Some(gate);
+        self
+    }
+
+    /// The backpressure gate's profile with its own numbers, e.g.
+    /// [`BackpressureProfile::Legacy`](crate::gate::BackpressureProfile::Legacy) for no gate.
+    pub fn backpressure_profile(self, profile: crate::gate::BackpressureProfile) -> Self {
+        self.backpressure(crate::gate::BackpressureConfig::profile(profile))
     }
 
     /// Text appended to the `User-Agent` header, e.g. `my-app/1.2`.
@@ -877,6 +952,10 @@ impl ConfigBuilder {
             ));
         }
 
+        let backpressure = match &self.backpressure {
+            Some(code) => code.validate(false).map(|()| code.clone())?,
+            None => crate::gate::from_env(&self.backpressure_env)?,
+        };
         let tls = self.build_tls()?;
         #[cfg(not(feature = "rustls"))]
         if rest_address.starts_with("https:") {
@@ -896,6 +975,7 @@ impl ConfigBuilder {
             request_timeout,
             connect_timeout,
             user_agent_suffix: self.user_agent_suffix,
+            backpressure,
         })
     }
 

@@ -165,6 +165,27 @@ pub enum Error {
         pages: u64,
     },
 
+    /// The client's own backpressure gate did not send the request: the cluster signalled
+    /// overload, the client lowered its limit on requests in flight, and no permit came free
+    /// within the request timeout (or the queue of waiting callers was full). Nothing reached the
+    /// server, so trying again later is safe for every operation.
+    #[error(
+        "{operation}: not sent: the client is holding requests back because the cluster signalled backpressure ({}; limit {limit} in flight, {waiting} waiting); try again later, or raise the request timeout or CAMUNDA_SDK_BACKPRESSURE_MAX_WAITERS",
+        if *queue_full { "the wait queue is full".to_owned() } else { format!("no permit within {waited:?}") }
+    )]
+    Throttled {
+        /// The operation id.
+        operation: &'static str,
+        /// How long the request waited for a permit.
+        waited: Duration,
+        /// The gate's limit at the time.
+        limit: usize,
+        /// Callers still waiting at the time.
+        waiting: usize,
+        /// Refused at once because the wait queue was full, rather than after waiting.
+        queue_full: bool,
+    },
+
     /// The blocking client was used where it cannot work (inside an async runtime).
     #[error("{0}")]
     Runtime(String),
@@ -236,12 +257,15 @@ impl Error {
             | Error::Decode { operation, .. }
             | Error::ConsistencyTimeout { operation, .. }
             | Error::PagingLoop { operation, .. }
-            | Error::NotSupported { operation, .. } => Some(operation),
+            | Error::NotSupported { operation, .. }
+            | Error::Throttled { operation, .. } => Some(operation),
             _ => None,
         }
     }
 
     /// Whether the server signalled backpressure: 429, 503, or a `RESOURCE_EXHAUSTED` problem.
+    /// ([`Error::Throttled`], the client's own gate holding a request back, is not: the server
+    /// never saw that request.)
     pub fn is_backpressure(&self) -> bool {
         match self {
             Error::Http {
@@ -275,7 +299,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Auth { retryable, .. } => *retryable,
-            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Transport { .. } | Error::Timeout { .. } | Error::Throttled { .. } => true,
             Error::Http { .. } => self.is_backpressure() || self.is_ambiguous(),
             _ => false,
         }

@@ -7,6 +7,7 @@
 //! - [`Config`]: from `CAMUNDA_*` environment variables or a typed builder; OAuth, basic, bearer
 //!   or no auth.
 //! - [`Error`]: one error type with the server's problem detail; [`RetryPolicy`]: safe retries.
+//! - [`gate`]: the client-wide backpressure gate (an AIMD limit on requests in flight).
 
 pub mod auth;
 pub mod blocking;
@@ -17,6 +18,7 @@ pub mod deploy;
 pub mod documents;
 pub mod error;
 pub mod filters;
+pub mod gate;
 pub mod paging;
 mod resilience;
 mod transport;

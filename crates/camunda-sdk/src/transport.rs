@@ -152,6 +152,8 @@ pub(crate) struct Transport {
     auth: Arc<dyn AuthProvider>,
     default_tenant: Option<TenantId>,
     request_timeout: Duration,
+    /// The client-wide backpressure gate every attempt passes (`gate.rs`).
+    gate: crate::gate::Gate,
 }
 
 impl std::fmt::Debug for Transport {
@@ -182,7 +184,18 @@ impl Transport {
             auth,
             default_tenant,
             request_timeout,
+            gate: crate::gate::Gate::new(Default::default()),
         }
+    }
+
+    /// Replaces the default backpressure gate.
+    pub fn with_gate(mut self, gate: crate::gate::Gate) -> Self {
+        self.gate = gate;
+        self
+    }
+
+    pub fn gate(&self) -> &crate::gate::Gate {
+        &self.gate
     }
 
     pub fn address(&self) -> &str {
@@ -232,7 +245,9 @@ impl Transport {
         resilience::retry(
             call.op.id,
             |_| async {
-                let result = self.attempt(call, &sent_auth).await;
+                // Each attempt waits for a permit (at most the request timeout) and reports back.
+                let sent = self.attempt(call, &sent_auth);
+                let result = self.gate.run(call.op.id, self.request_timeout, sent).await;
                 // Before anything logs it: an answer may echo the request's credentials.
                 result.map_err(|e| {
                     let sent = sent_auth.lock().unwrap_or_else(|p| p.into_inner()).clone();

@@ -173,3 +173,43 @@ pub async fn respond(sock: &mut tokio::net::TcpStream, status: u16, body: &str) 
     let _ = sock.write_all(body.as_bytes()).await;
     let _ = sock.shutdown().await;
 }
+
+/// An activated job locked for ten more minutes (see [`job_json`]).
+pub fn job_json_locked(key: u64) -> String {
+    let deadline = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        + 600_000;
+    job_json(key, deadline)
+}
+
+/// A loopback server that answers each request (one per connection) with what `answer` returns:
+/// `Some((status, JSON body))`, or `None` to drop the connection without an answer. Stops by
+/// itself after `connections` connections. Returns its URL.
+pub async fn serve<F, Fut>(connections: usize, answer: F) -> String
+where
+    F: Fn(Received) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Option<(u16, String)>> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let answer = Arc::new(answer);
+    tokio::spawn(async move {
+        for _ in 0..connections {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let Some(req) = read_request(&mut sock).await else {
+                    return;
+                };
+                if let Some((status, body)) = answer(req).await {
+                    respond(&mut sock, status, &body).await;
+                }
+            });
+        }
+    });
+    url
+}

@@ -90,4 +90,11 @@ pub trait JobApi: Send + Sync + 'static {
         key: &keys::JobKey,
         req: types::JobUpdateRequest,
     ) -> BoxFuture<'_, Result<(), Error>>;
+
+    /// The most jobs one activation should ask for now, or `None` for no cap. The SDK's client
+    /// answers with its backpressure gate's limit while the cluster pushes back, so a worker
+    /// asks for fewer jobs instead of adding load; the default is no cap.
+    fn activation_cap(&self) -> Option<usize> {
+        None
+    }
 }

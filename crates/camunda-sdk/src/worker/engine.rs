@@ -70,6 +70,8 @@ pub struct WorkerStats {
     pub handed_back: u64,
     /// Jobs being handled now.
     pub in_flight: usize,
+    /// Time activations spent waiting for the client's backpressure gate.
+    pub gate_wait: Duration,
 }
 
 #[derive(Default)]
@@ -88,6 +90,7 @@ pub(super) struct Counters {
     jobs_without_lease: AtomicU64,
     pub(super) handed_back: AtomicU64,
     finished: AtomicU64,
+    gate_wait_us: AtomicU64,
 }
 
 pub(super) fn bump(c: &AtomicU64) {
@@ -213,6 +216,7 @@ impl WorkerHandle {
             jobs_without_lease: get(&c.jobs_without_lease),
             handed_back: get(&c.handed_back),
             in_flight: lock(&self.inner.in_flight).len(),
+            gate_wait: Duration::from_micros(get(&c.gate_wait_us)),
         }
     }
 
@@ -493,6 +497,12 @@ async fn poll_loop(w: Arc<Worker>) {
         {
             permits.merge(p);
         }
+        // Under backpressure, ask for no more jobs than the client's gate admits requests.
+        if let Some(cap) = w.api.activation_cap()
+            && permits.num_permits() > cap.max(1)
+        {
+            drop(permits.split(permits.num_permits() - cap.max(1)));
+        }
         let req = types::JobActivationRequest {
             fetch_variable: fetch.clone(),
             max_jobs_to_activate: i32::try_from(permits.num_permits()).unwrap_or(i32::MAX),
@@ -508,10 +518,13 @@ async fn poll_loop(w: Arc<Worker>) {
         // Not raced against `stop`: the server may already have handed out jobs in the answer,
         // and dropping it would leave them locked. The shutdown deadline bounds this wait.
         w.activating.store(true, Ordering::SeqCst);
-        let result = AssertUnwindSafe(w.api.activate_jobs(req))
-            .catch_unwind()
-            .await;
+        let activation = AssertUnwindSafe(w.api.activate_jobs(req)).catch_unwind();
+        let (result, gate_wait) = crate::gate::metered(activation).await;
         w.activating.store(false, Ordering::SeqCst);
+        let gate_wait = u64::try_from(gate_wait.as_micros()).unwrap_or(u64::MAX);
+        w.counters
+            .gate_wait_us
+            .fetch_add(gate_wait, Ordering::Relaxed);
         // A panicking `JobApi` is a bug, but it must not end the worker: report and back off.
         let result = result.unwrap_or_else(|payload| {
             Err(crate::Error::InvalidArgument {
