@@ -150,3 +150,49 @@ pub fn client_without_retries(url: &str) -> camunda_sdk::CamundaClient {
         .unwrap()
         .with_retry_policy(camunda_sdk::RetryPolicy::none())
 }
+
+/// Serves every request with what `answer` returns for it (`None` drops the connection without
+/// an answer), until `limit` connections were accepted; returns the server's URL.
+pub async fn route(
+    limit: usize,
+    answer: impl Fn(Received) -> Option<(u16, String)> + Send + Sync + 'static,
+) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let answer = Arc::new(answer);
+    tokio::spawn(async move {
+        for _ in 0..limit {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let Some(req) = read_request(&mut sock).await else {
+                    return;
+                };
+                let Some((status, body)) = answer(req) else {
+                    return;
+                };
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(body.as_bytes()).await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    url
+}
+
+/// Waits (bounded, polling every 5 ms) until `done` holds.
+pub async fn wait_until(mut done: impl FnMut() -> bool) {
+    for _ in 0..2_000 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("condition not reached within 10 s");
+}

@@ -1,6 +1,6 @@
 //! The engine: one activation loop per worker, one task per job.
 
-use super::api::JobApi;
+use super::api::{JobApi, UndecodedJob};
 use super::config::JobWorkerConfig;
 use super::handler::{JobHandler, blocking};
 use super::job::{Job, JobContext, Outcome, duration_ms};
@@ -49,7 +49,8 @@ pub struct WorkerStats {
     pub activated: u64,
     /// Jobs completed.
     pub completed: u64,
-    /// Jobs failed (by the handler's decision, its error, or its panic).
+    /// Jobs failed (by the handler's decision, its error, or its panic, or because they did
+    /// not decode).
     pub failed: u64,
     /// BPMN errors thrown.
     pub errored: u64,
@@ -66,6 +67,9 @@ pub struct WorkerStats {
     /// Jobs that came without a lease token although the worker asked for leases: the server
     /// does not honour `withLease`.
     pub jobs_without_lease: u64,
+    /// Activated jobs that did not decode: failed back to the server with the decode error when
+    /// their key could be read, otherwise left to time out (logged at error).
+    pub undecodable_jobs: u64,
     /// Jobs being handled now.
     pub in_flight: usize,
 }
@@ -101,6 +105,7 @@ struct Counters {
     result_failures: AtomicU64,
     heartbeats: AtomicU64,
     jobs_without_lease: AtomicU64,
+    undecodable_jobs: AtomicU64,
     finished: AtomicU64,
 }
 
@@ -213,6 +218,7 @@ impl WorkerHandle {
             result_failures: get(&c.result_failures),
             heartbeats: get(&c.heartbeats),
             jobs_without_lease: get(&c.jobs_without_lease),
+            undecodable_jobs: get(&c.undecodable_jobs),
             in_flight: lock(&self.inner.in_flight).values().sum(),
         }
     }
@@ -518,7 +524,7 @@ async fn poll_loop(w: Arc<Worker>) {
                     continue;
                 }
                 tracing::debug!(count = jobs.len(), "activated jobs");
-                for raw in jobs {
+                for job in jobs {
                     let permit = match permits.split(1) {
                         Some(p) => p,
                         // The server sent more jobs than asked for: wait for room.
@@ -527,7 +533,10 @@ async fn poll_loop(w: Arc<Worker>) {
                             Err(_) => break,
                         },
                     };
-                    spawn_job(&w, raw, permit);
+                    match job {
+                        Ok(raw) => spawn_job(&w, raw, permit),
+                        Err(undecoded) => fail_back_undecoded(&w, *undecoded, permit),
+                    }
                 }
             }
             Err(e) => {
@@ -602,6 +611,54 @@ fn spawn_job(w: &Arc<Worker>, raw: types::ActivatedJobResult, permit: OwnedSemap
         }
         .instrument(span),
     );
+}
+
+/// A job that did not decode is never handed to the handler: it is failed back at once with the
+/// decode error and its retries decremented, as a handler error would be, so that the process
+/// shows an incident when they run out instead of the job staying locked until its timeout.
+fn fail_back_undecoded(w: &Arc<Worker>, job: UndecodedJob, permit: OwnedSemaphorePermit) {
+    bump(&w.counters.activated);
+    bump(&w.counters.undecodable_jobs);
+    let Some(key) = job.key else {
+        tracing::error!(
+            job_type = %w.config.job_type,
+            error = %job.error,
+            job = %job.excerpt,
+            "an activated job did not decode and its key cannot be read: it cannot be failed back and stays locked on the server until its timeout"
+        );
+        return;
+    };
+    tracing::warn!(
+        job_key = %key,
+        job_type = %w.config.job_type,
+        error = %job.error,
+        "an activated job did not decode; failing it back to the server"
+    );
+    let req = types::JobFailRequest {
+        error_message: Some(job.error.to_string()),
+        job_lease_token: job.lease_token,
+        // Unreadable retries: no retry is left to count down from, so the incident shows now.
+        retries: Some(job.retries.map_or(0, |r| (r - 1).max(0))),
+        retry_back_off: None,
+        variables: None,
+    };
+    w.track(&key);
+    let tracked = Tracked {
+        worker: Arc::clone(w),
+        key,
+    };
+    w.runtime.spawn(async move {
+        let w = &tracked.worker;
+        match w.api.fail_job(&tracked.key, req).await {
+            Ok(()) => bump(&w.counters.failed),
+            Err(e) => {
+                bump(&w.counters.result_failures);
+                tracing::warn!(job_key = %tracked.key, error = %e, "could not fail back a job that did not decode; it will time out and be activated again");
+            }
+        }
+        drop(permit);
+        drop(tracked);
+    });
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

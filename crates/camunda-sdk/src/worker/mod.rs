@@ -23,7 +23,7 @@ mod engine;
 mod handler;
 mod job;
 
-pub use api::JobApi;
+pub use api::{ActivatedJob, JobApi, UndecodedJob, decode_activation};
 pub use config::JobWorkerConfig;
 pub use engine::{JobWorkers, ShutdownReport, WorkerHandle, WorkerState, WorkerStats};
 pub use handler::{Blocking, HandlerError, JobHandler, Typed, blocking, typed};
