@@ -222,6 +222,58 @@ async fn garbage_success_body_is_a_decode_error() {
 }
 
 #[tokio::test]
+async fn an_8_9_topology_without_broker_ids_decodes() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/topology");
+            then.status(200).body(
+                r#"{"brokers":[{"nodeId":0,"host":"h","port":26501,"partitions":[],"version":"8.9.0"}],
+                "clusterSize":1,"partitionsCount":1,"replicationFactor":1,"gatewayVersion":"8.9.0",
+                "lastCompletedChangeId":"-1"}"#,
+            );
+        })
+        .await;
+    let topology = client(&server.base_url()).get_topology().await.unwrap();
+    assert_eq!(topology.brokers.len(), 1);
+    assert_eq!(topology.brokers[0].broker_id, None, "added in 8.10");
+}
+
+#[tokio::test]
+async fn a_value_of_the_wrong_type_is_a_decode_error_naming_its_json_path() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/topology");
+            // An 8.9 server's topology (no `brokerId`), with one partition count broken.
+            then.status(200).body(
+                r#"{"brokers":[{"nodeId":0,"host":"h","port":26501,"partitions":[],"version":"8.9.0"}],
+                "clusterSize":"three","partitionsCount":1,"replicationFactor":1,"gatewayVersion":"8.9.0",
+                "lastCompletedChangeId":"-1"}"#,
+            );
+        })
+        .await;
+    let err = client(&server.base_url()).get_topology().await.unwrap_err();
+    let Error::Decode {
+        operation,
+        path,
+        message,
+        ..
+    } = &err
+    else {
+        panic!("expected a decode error, got {err:?}");
+    };
+    assert_eq!(*operation, "getTopology");
+    assert_eq!(path.as_deref(), Some("clusterSize"));
+    assert!(message.contains("expected i32"), "{message}");
+    assert!(
+        std::error::Error::source(&err).is_some(),
+        "the JSON error is the source"
+    );
+    assert!(err.to_string().contains("at `clusterSize`"), "{err}");
+}
+
+#[tokio::test]
 async fn default_tenant_is_injected_but_never_overrides() {
     let server = Scripted::start(vec![Reply::json(200, CREATED)]).await;
     let config = Config::builder()
