@@ -221,39 +221,35 @@ async fn garbage_success_body_is_a_decode_error() {
     }
 }
 
-#[tokio::test]
-async fn an_8_9_topology_without_broker_ids_decodes() {
+/// The topology an 8.9 server sends (no `brokerId`, added in 8.10), with `cluster_size` as given.
+async fn topology_8_9(
+    cluster_size: &str,
+) -> camunda_sdk::Result<camunda_sdk::types::TopologyResponse> {
+    let body = format!(
+        r#"{{"brokers":[{{"nodeId":0,"host":"h","port":26501,"partitions":[],"version":"8.9.0"}}],
+        "clusterSize":{cluster_size},"partitionsCount":1,"replicationFactor":1,
+        "gatewayVersion":"8.9.0","lastCompletedChangeId":"-1"}}"#
+    );
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
             when.path("/v2/topology");
-            then.status(200).body(
-                r#"{"brokers":[{"nodeId":0,"host":"h","port":26501,"partitions":[],"version":"8.9.0"}],
-                "clusterSize":1,"partitionsCount":1,"replicationFactor":1,"gatewayVersion":"8.9.0",
-                "lastCompletedChangeId":"-1"}"#,
-            );
+            then.status(200).body(body);
         })
         .await;
-    let topology = client(&server.base_url()).get_topology().await.unwrap();
+    client(&server.base_url()).get_topology().await
+}
+
+#[tokio::test]
+async fn an_8_9_topology_without_broker_ids_decodes() {
+    let topology = topology_8_9("1").await.unwrap();
     assert_eq!(topology.brokers.len(), 1);
     assert_eq!(topology.brokers[0].broker_id, None, "added in 8.10");
 }
 
 #[tokio::test]
 async fn a_value_of_the_wrong_type_is_a_decode_error_naming_its_json_path() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.path("/v2/topology");
-            // An 8.9 server's topology (no `brokerId`), with one partition count broken.
-            then.status(200).body(
-                r#"{"brokers":[{"nodeId":0,"host":"h","port":26501,"partitions":[],"version":"8.9.0"}],
-                "clusterSize":"three","partitionsCount":1,"replicationFactor":1,"gatewayVersion":"8.9.0",
-                "lastCompletedChangeId":"-1"}"#,
-            );
-        })
-        .await;
-    let err = client(&server.base_url()).get_topology().await.unwrap_err();
+    let err = topology_8_9(r#""three""#).await.unwrap_err();
     let Error::Decode {
         operation,
         path,
