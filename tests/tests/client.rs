@@ -226,6 +226,54 @@ async fn garbage_success_body_is_a_decode_error() {
     }
 }
 
+/// The topology an 8.9 server sends (no `brokerId`, added in 8.10), with `cluster_size` as given.
+async fn topology_8_9(
+    cluster_size: &str,
+) -> camunda_sdk::Result<camunda_sdk::types::TopologyResponse> {
+    let body = format!(
+        r#"{{"brokers":[{{"nodeId":0,"host":"h","port":26501,"partitions":[],"version":"8.9.0"}}],
+        "clusterSize":{cluster_size},"partitionsCount":1,"replicationFactor":1,
+        "gatewayVersion":"8.9.0","lastCompletedChangeId":"-1"}}"#
+    );
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v2/topology");
+            then.status(200).body(body);
+        })
+        .await;
+    client(&server.base_url()).get_topology().await
+}
+
+#[tokio::test]
+async fn an_8_9_topology_without_broker_ids_decodes() {
+    let topology = topology_8_9("1").await.unwrap();
+    assert_eq!(topology.brokers.len(), 1);
+    assert_eq!(topology.brokers[0].broker_id, None, "added in 8.10");
+}
+
+#[tokio::test]
+async fn a_value_of_the_wrong_type_is_a_decode_error_naming_its_json_path() {
+    let err = topology_8_9(r#""three""#).await.unwrap_err();
+    let Error::Decode {
+        operation,
+        path,
+        message,
+        ..
+    } = &err
+    else {
+        panic!("expected a decode error, got {err:?}");
+    };
+    assert_eq!(*operation, "getTopology");
+    assert_eq!(path.as_deref(), Some("clusterSize"));
+    assert!(message.contains("expected i32"), "{message}");
+    assert!(
+        std::error::Error::source(&err).is_some(),
+        "the JSON error is the source"
+    );
+    assert!(err.to_string().contains("at `clusterSize`"), "{err}");
+}
+
 #[tokio::test]
 async fn default_tenant_is_injected_but_never_overrides() {
     let server = Scripted::start(vec![Reply::json(200, CREATED)]).await;

@@ -18,10 +18,13 @@
 //!
 //! One mock server per test binary (`OnceLock`); it stops when this process ends.
 
+#[path = "contract/old_servers.rs"]
+mod old_servers;
 #[path = "contract/ops.rs"]
 mod ops;
 #[path = "contract/sample.rs"]
 mod sample;
+mod support;
 
 use camunda_sdk::{CamundaClient, Config, Error, RetryPolicy};
 use sample::{Fill, Sampler};
@@ -146,7 +149,12 @@ struct Plan {
 }
 
 fn plan(op: &Operation) -> Plan {
-    let doc = &spec().doc;
+    plan_in(spec(), op)
+}
+
+/// [`plan`] from another spec (an older server's).
+fn plan_in(spec: &Spec, op: &Operation) -> Plan {
+    let doc = &spec.doc;
     let s = Sampler { doc };
     let item = &doc["paths"][&op.path];
     let raw = &item[&op.method];

@@ -1,7 +1,8 @@
 //! The job worker engine against an in-memory fake of the job API that counts everything.
 
 use camunda_sdk::worker::{
-    Job, JobApi, JobWorkerConfig, JobWorkers, Outcome, WorkerHandle, WorkerState, typed,
+    ActivatedJob, Job, JobApi, JobWorkerConfig, JobWorkers, Outcome, WorkerHandle, WorkerState,
+    typed,
 };
 use camunda_sdk::{Error, keys, types};
 use futures::future::{BoxFuture, FutureExt};
@@ -126,7 +127,7 @@ impl JobApi for Fake {
     fn activate_jobs(
         &self,
         req: types::JobActivationRequest,
-    ) -> BoxFuture<'_, Result<Vec<types::ActivatedJobResult>, Error>> {
+    ) -> BoxFuture<'_, Result<Vec<ActivatedJob>, Error>> {
         async move {
             let jobs = {
                 let mut st = self.st();
@@ -158,7 +159,7 @@ impl JobApi for Fake {
                 // A (short) long poll.
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
-            Ok(jobs)
+            Ok(jobs.into_iter().map(Ok).collect())
         }
         .boxed()
     }

@@ -26,47 +26,40 @@ struct Ledger {
 /// Serves `/v2/jobs/activation` from the ledger's pool and records `/v2/jobs/{key}/completion`.
 async fn job_server(ledger: Arc<Mutex<Ledger>>) -> String {
     // Bounded: far more connections than any test here needs.
-    support::serve(50_000, move |req| {
-        let ledger = ledger.clone();
-        async move {
-            let answer = {
-                let mut l = ledger.lock().unwrap();
-                if let Some(fault) = l.faults.pop_front() {
-                    match fault {
-                        Some(status) => (status, String::new()),
-                        None => return None, // drop the connection: no answer at all
-                    }
-                } else if req.path == "/v2/jobs/activation" {
-                    l.activations += 1;
-                    let asked: serde_json::Value = serde_json::from_str(&req.body).unwrap();
-                    let n = asked["maxJobsToActivate"].as_u64().unwrap() as usize;
-                    let take = n.min(l.available.len());
-                    let keys: Vec<u64> = l.available.drain(..take).collect();
-                    l.in_flight += keys.len();
-                    l.max_in_flight = l.max_in_flight.max(l.in_flight);
-                    let jobs: Vec<String> = keys.iter().map(|k| support::job_json_locked(*k)).collect();
-                    (200, format!(r#"{{"jobs":[{}]}}"#, jobs.join(",")))
-                } else if let Some(key) = req
-                    .path
-                    .strip_prefix("/v2/jobs/")
-                    .and_then(|p| p.strip_suffix("/completion"))
-                {
-                    let key: u64 = key.parse().unwrap();
-                    let seen = l.completions.entry(key).or_insert(0);
-                    *seen += 1;
-                    if *seen == 1 {
-                        l.in_flight -= 1;
-                        (204, String::new())
-                    } else {
-                        // A repeated completion is what a real server rejects.
-                        (404, r#"{"title":"NOT_FOUND","status":404}"#.to_owned())
-                    }
-                } else {
-                    (404, String::new())
-                }
-            };
-            Some(answer)
+    support::route(50_000, move |req| {
+        let mut l = ledger.lock().unwrap();
+        if let Some(fault) = l.faults.pop_front() {
+            // `None` drops the connection: no answer at all.
+            return fault.map(|status| (status, String::new()));
         }
+        Some(if req.path == "/v2/jobs/activation" {
+            l.activations += 1;
+            let asked: serde_json::Value = serde_json::from_str(&req.body).unwrap();
+            let n = asked["maxJobsToActivate"].as_u64().unwrap() as usize;
+            let take = n.min(l.available.len());
+            let keys: Vec<u64> = l.available.drain(..take).collect();
+            l.in_flight += keys.len();
+            l.max_in_flight = l.max_in_flight.max(l.in_flight);
+            let jobs: Vec<String> = keys.iter().map(|k| support::job_json_locked(*k)).collect();
+            (200, format!(r#"{{"jobs":[{}]}}"#, jobs.join(",")))
+        } else if let Some(key) = req
+            .path
+            .strip_prefix("/v2/jobs/")
+            .and_then(|p| p.strip_suffix("/completion"))
+        {
+            let key: u64 = key.parse().unwrap();
+            let seen = l.completions.entry(key).or_insert(0);
+            *seen += 1;
+            if *seen == 1 {
+                l.in_flight -= 1;
+                (204, String::new())
+            } else {
+                // A repeated completion is what a real server rejects.
+                (404, r#"{"title":"NOT_FOUND","status":404}"#.to_owned())
+            }
+        } else {
+            (404, String::new())
+        })
     })
     .await
 }
@@ -91,17 +84,6 @@ fn config(max: usize) -> JobWorkerConfig {
         .backoff(Duration::from_millis(2), Duration::from_millis(20))
 }
 
-/// Waits (bounded) until `done` holds.
-async fn wait_until(mut done: impl FnMut() -> bool) {
-    for _ in 0..2_000 {
-        if done() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("condition not reached within 10 s");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_jobs_over_http_are_completed_exactly_once() {
     let ledger = Arc::new(Mutex::new(Ledger {
@@ -123,7 +105,7 @@ async fn a_thousand_jobs_over_http_are_completed_exactly_once() {
             Ok::<_, camunda_sdk::Error>(Outcome::complete())
         }
     });
-    wait_until(|| ledger.lock().unwrap().completions.len() == 1000).await;
+    support::wait_until(|| ledger.lock().unwrap().completions.len() == 1000).await;
     let report = client.run_workers_until(async {}).await;
     assert!(report.unfinished.is_empty());
     assert!(
@@ -163,7 +145,7 @@ async fn the_worker_recovers_from_an_outage_and_loses_no_job() {
         .create_job_worker(config(16).max_result_attempts(64), |_job: Job| async move {
             Ok::<_, camunda_sdk::Error>(Outcome::complete())
         });
-    wait_until(|| ledger.lock().unwrap().completions.len() >= 50).await;
+    support::wait_until(|| ledger.lock().unwrap().completions.len() >= 50).await;
     let drops = (0..40).filter(|i| i % 3 == 0).count();
     {
         // The outage: a run of 503s and dropped connections, hitting activations and
@@ -174,7 +156,7 @@ async fn the_worker_recovers_from_an_outage_and_loses_no_job() {
                 .push_back(if i % 3 == 0 { None } else { Some(503) });
         }
     }
-    wait_until(|| ledger.lock().unwrap().completions.len() == 300).await;
+    support::wait_until(|| ledger.lock().unwrap().completions.len() == 300).await;
     let report = client.run_workers_until(async {}).await;
     assert!(report.unfinished.is_empty());
 

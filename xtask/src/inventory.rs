@@ -30,6 +30,9 @@ pub struct Operation {
     /// The spec's summary and description, for generated docs.
     pub summary: String,
     pub description: String,
+    /// Required response properties that servers older than the newest omit, by the version that
+    /// added them (`8.9:1,8.10:2`); the generated models have them optional.
+    pub newer_fields: Option<String>,
     /// The parameters in the spec's order.
     pub parameters: Vec<Parameter>,
 }
@@ -153,6 +156,9 @@ impl fmt::Display for Operation {
         if self.long_poll {
             flags.push("long-poll".into());
         }
+        if let Some(n) = &self.newer_fields {
+            flags.push(format!("newer-fields={n}"));
+        }
         write!(
             f,
             "{} {} {}{} req={} resp={} {}",
@@ -208,6 +214,7 @@ pub fn build(doc: &Value) -> Vec<Operation> {
                 paged,
                 hand_written: request == RequestKind::Multipart,
                 long_poll: body_props.iter().any(|p| p == "requestTimeout"),
+                newer_fields: crate::normalize::newer_fields::in_success_response(doc, op),
                 summary: op["summary"].as_str().unwrap_or("").trim().to_owned(),
                 description: op["description"].as_str().unwrap_or("").trim().to_owned(),
                 parameters: op["parameters"]

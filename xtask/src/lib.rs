@@ -14,6 +14,12 @@ pub mod test;
 
 use std::path::PathBuf;
 
+/// The oldest server version the SDK supports. Response properties the spec says were added
+/// later are optional in the generated models (normalisation pass
+/// `optional_response_fields_older_servers_omit`), because servers of this version never send
+/// them.
+pub const OLDEST_SUPPORTED_SERVER: &str = "8.8";
+
 /// The repository root (the parent of `xtask/`).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

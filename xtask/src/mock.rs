@@ -137,6 +137,12 @@ pub struct MockServer {
 impl MockServer {
     /// Installs Prism if needed and starts it on free ports of 127.0.0.1 with the vendored spec.
     pub fn start(root: &Path) -> anyhow::Result<MockServer> {
+        Self::start_with_spec(root, &root.join(crate::codegen::SPEC))
+    }
+
+    /// [`start`](Self::start) serving another spec file (an older server's, for the old-server
+    /// contract tiers).
+    pub fn start_with_spec(root: &Path, spec: &Path) -> anyhow::Result<MockServer> {
         static N: AtomicU32 = AtomicU32::new(0);
         let (dir, _) = install(root)?;
         let log = dir.join(format!(
@@ -150,7 +156,7 @@ impl MockServer {
             .arg("--prism-dir")
             .arg(&dir)
             .arg("--spec")
-            .arg(root.join(crate::codegen::SPEC))
+            .arg(spec)
             .arg("--log")
             .arg(&log)
             .args(["--seed", SEED])

@@ -5,6 +5,7 @@
 
 use anyhow::Context;
 use serde_json::{Map, Value};
+use std::collections::HashSet;
 use std::path::Path;
 
 pub fn load(path: &Path) -> anyhow::Result<Value> {
@@ -163,4 +164,18 @@ pub fn collect_refs(value: &Value, out: &mut Vec<String>) {
         Value::Array(list) => list.iter().for_each(|v| collect_refs(v, out)),
         _ => {}
     }
+}
+
+/// The components `queue` names and every component they reach through references.
+pub fn reachable(doc: &Value, mut queue: Vec<String>) -> HashSet<String> {
+    let components = schemas(doc);
+    let mut seen = HashSet::new();
+    while let Some(name) = queue.pop() {
+        if seen.insert(name.clone())
+            && let Some(schema) = components.get(&name)
+        {
+            collect_refs(schema, &mut queue);
+        }
+    }
+    seen
 }

@@ -38,12 +38,18 @@ pub mod types {
         pub listener_event_type: crate::enums::JobListenerEventTypeEnum,
         /**The ID of the physical tenant that the job-activation request was routed to;
 the default physical tenant when the request did not specify one.
-*/
-        #[serde(rename = "physicalTenantId")]
-        pub physical_tenant_id: ::std::string::String,
+
+Sent by servers 8.10 and later.*/
+        #[serde(
+            rename = "physicalTenantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub physical_tenant_id: ::std::option::Option<::std::string::String>,
         /**The priority of the job. Higher values indicate higher priority. Jobs created before 8.10 have no stored priority; the API returns 0 for such jobs.
-*/
-        pub priority: i32,
+
+Sent by servers 8.10 and later.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub priority: ::std::option::Option<i32>,
         #[serde(rename = "processDefinitionId")]
         pub process_definition_id: crate::keys::ProcessDefinitionId,
         #[serde(rename = "processDefinitionKey")]
@@ -4215,9 +4221,13 @@ This is `null` if the batch operation has not yet started.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BrokerInfo {
         /**The unique (within a cluster) broker identifier. When the cluster is not zoned, then it's a string that represents the nodeId (an integer). When the cluster is zoned, instead, it's of the form "$zoneName_$nodeId", providing uniqueness even across zones.
-*/
-        #[serde(rename = "brokerId")]
-        pub broker_id: ::std::string::String,
+
+Sent by servers 8.10 and later.*/
+        #[serde(
+            rename = "brokerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub broker_id: ::std::option::Option<::std::string::String>,
         ///The hostname for reaching the broker.
         pub host: ::std::string::String,
         /**The node ID for the broker. The uniqueness of this identifier depends if the cluster is zone-aware or not. - non zone-aware: (default) nodeId is unique across the cluster - zone-aware:  (opt-in) nodeId is unique only within its zone. If you are migrating to a zone aware cluster, you must use `brokerId` instead. This property is deprecated, as it's been replaced by `brokerId`.
@@ -5218,8 +5228,12 @@ This ensures correct event emission for assignee changes.
     ///`ClusterVariableResult`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ClusterVariableResult {
-        pub kind: crate::enums::ClusterVariableKindEnum,
-        pub metadata: ClusterVariableResultMetadata,
+        ///Sent by servers 8.10 and later.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<crate::enums::ClusterVariableKindEnum>,
+        ///Sent by servers 8.10 and later.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<ClusterVariableResultMetadata>,
         pub name: crate::keys::ClusterVariableName,
         pub scope: crate::enums::ClusterVariableScopeEnum,
         ///Only provided if the cluster variable scope is TENANT. Null for global scope variables.
@@ -5417,8 +5431,12 @@ This ensures correct event emission for assignee changes.
         ///Whether the value is truncated or not.
         #[serde(rename = "isTruncated")]
         pub is_truncated: bool,
-        pub kind: crate::enums::ClusterVariableKindEnum,
-        pub metadata: ClusterVariableResultMetadata,
+        ///Sent by servers 8.10 and later.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<crate::enums::ClusterVariableKindEnum>,
+        ///Sent by servers 8.10 and later.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<ClusterVariableResultMetadata>,
         pub name: crate::keys::ClusterVariableName,
         pub scope: crate::enums::ClusterVariableScopeEnum,
         ///Only provided if the cluster variable scope is TENANT. Null for global scope variables.
@@ -5974,12 +5992,22 @@ This ensures correct event emission for assignee changes.
         pub decision_requirements_id: ::std::string::String,
         #[serde(rename = "decisionRequirementsKey")]
         pub decision_requirements_key: crate::keys::DecisionRequirementsKey,
-        ///The DMN name of the decision requirements that the decision definition is part of.
-        #[serde(rename = "decisionRequirementsName")]
-        pub decision_requirements_name: ::std::string::String,
-        ///The assigned version of the decision requirements that the decision definition is part of.
-        #[serde(rename = "decisionRequirementsVersion")]
-        pub decision_requirements_version: i64,
+        /**The DMN name of the decision requirements that the decision definition is part of.
+
+Sent by servers 8.9 and later.*/
+        #[serde(
+            rename = "decisionRequirementsName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub decision_requirements_name: ::std::option::Option<::std::string::String>,
+        /**The assigned version of the decision requirements that the decision definition is part of.
+
+Sent by servers 8.9 and later.*/
+        #[serde(
+            rename = "decisionRequirementsVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub decision_requirements_version: ::std::option::Option<i64>,
         ///The DMN name of the decision definition.
         pub name: ::std::string::String,
         #[serde(rename = "tenantId")]
@@ -6365,8 +6393,14 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub process_instance_key: ::std::option::Option<crate::keys::ProcessInstanceKey>,
         ///The result of the decision instance.
         pub result: ::std::string::String,
-        #[serde(rename = "rootDecisionDefinitionKey")]
-        pub root_decision_definition_key: crate::keys::DecisionDefinitionKey,
+        ///Sent by servers 8.9 and later.
+        #[serde(
+            rename = "rootDecisionDefinitionKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub root_decision_definition_key: ::std::option::Option<
+            crate::keys::DecisionDefinitionKey,
+        >,
         #[serde(
             rename = "rootProcessInstanceKey",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6430,8 +6464,14 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub process_instance_key: ::std::option::Option<crate::keys::ProcessInstanceKey>,
         ///The result of the decision instance.
         pub result: ::std::string::String,
-        #[serde(rename = "rootDecisionDefinitionKey")]
-        pub root_decision_definition_key: crate::keys::DecisionDefinitionKey,
+        ///Sent by servers 8.9 and later.
+        #[serde(
+            rename = "rootDecisionDefinitionKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub root_decision_definition_key: ::std::option::Option<
+            crate::keys::DecisionDefinitionKey,
+        >,
         #[serde(
             rename = "rootProcessInstanceKey",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -6737,15 +6777,19 @@ returned.
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///`DeleteResourceResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DeleteResourceResponse {
         #[serde(
             rename = "batchOperation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub batch_operation: ::std::option::Option<DeleteResourceResponseBatchOperation>,
-        #[serde(rename = "resourceKey")]
-        pub resource_key: crate::keys::ResourceKey,
+        ///Sent by servers 8.9 and later.
+        #[serde(
+            rename = "resourceKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_key: ::std::option::Option<crate::keys::ResourceKey>,
     }
     /**The batch operation created for asynchronously deleting the historic data.
 
@@ -6999,10 +7043,16 @@ generic resources.
         ///The name of the file that failed to upload.
         #[serde(rename = "fileName")]
         pub file_name: ::std::string::String,
-        ///The HTTP status code of the failure.
-        pub status: i32,
-        ///A short, human-readable summary of the problem type.
-        pub title: ::std::string::String,
+        /**The HTTP status code of the failure.
+
+Sent by servers 8.9 and later.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<i32>,
+        /**A short, human-readable summary of the problem type.
+
+Sent by servers 8.9 and later.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
     }
     ///`DocumentLink`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -7766,8 +7816,13 @@ carried by a `SECRET_REFERENCE`-kind cluster variable the expression read. Refer
 appearing only in request-body variables or plain cluster variables are excluded.
 Callers use this to know which `camunda.secrets.<name>` occurrences in the result they
 may safely resolve.
-*/
-        #[serde(rename = "referencedSecrets")]
+
+Sent by servers 8.10 and later.*/
+        #[serde(
+            rename = "referencedSecrets",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
         pub referenced_secrets: ::std::vec::Vec<ExpressionSecretReferenceItem>,
         ///The result value. Its type can vary.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9647,8 +9702,10 @@ This is `null` if the job is not in an end state yet.
         #[serde(rename = "listenerEventType")]
         pub listener_event_type: crate::enums::JobListenerEventTypeEnum,
         /**The priority of the job. Higher values indicate higher priority. Jobs created before 8.10 have no stored priority; they appear last when sorting by this field and are excluded when filtering by this field. The API returns 0 for such jobs.
-*/
-        pub priority: i32,
+
+Sent by servers 8.10 and later.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub priority: ::std::option::Option<i32>,
         #[serde(
             rename = "processDefinitionId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -10402,8 +10459,14 @@ Null when the property is absent.
         pub message_subscription_key: crate::keys::MessageSubscriptionKey,
         #[serde(rename = "messageSubscriptionState")]
         pub message_subscription_state: crate::enums::MessageSubscriptionStateEnum,
-        #[serde(rename = "messageSubscriptionType")]
-        pub message_subscription_type: crate::enums::MessageSubscriptionTypeEnum,
+        ///Sent by servers 8.10 and later.
+        #[serde(
+            rename = "messageSubscriptionType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub message_subscription_type: ::std::option::Option<
+            crate::enums::MessageSubscriptionTypeEnum,
+        >,
         #[serde(rename = "processDefinitionId")]
         pub process_definition_id: crate::keys::ProcessDefinitionId,
         #[serde(
@@ -10447,8 +10510,14 @@ Null when the property is absent.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub tool_name: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "toolProperties")]
-        pub tool_properties: MessageSubscriptionResultToolProperties,
+        ///Sent by servers 8.10 and later.
+        #[serde(
+            rename = "toolProperties",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tool_properties: ::std::option::Option<
+            MessageSubscriptionResultToolProperties,
+        >,
     }
     /**The subset of `zeebe:properties` extension properties whose keys start with the
 `io.camunda.tool:` prefix, extracted from the BPMN element associated with this
@@ -10865,7 +10934,9 @@ Must be > 0 if provided.
         #[serde(rename = "partitionId")]
         pub partition_id: i32,
         pub role: crate::enums::PartitionRole,
-        pub state: crate::enums::PartitionState,
+        ///Sent by servers 8.10 and later.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<crate::enums::PartitionState>,
     }
     ///Detailed info of the backup for a given partition.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -11594,7 +11665,9 @@ This matches process instances that:
         ///Resource name for this process definition.
         #[serde(rename = "resourceName")]
         pub resource_name: ::std::string::String,
-        pub state: crate::enums::ProcessDefinitionFilterState,
+        ///Sent by servers 8.10 and later.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<crate::enums::ProcessDefinitionFilterState>,
         #[serde(rename = "tenantId")]
         pub tenant_id: crate::keys::TenantId,
         ///Version of this process definition.
@@ -14407,10 +14480,18 @@ represents a feature area.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SystemConfigurationResponse {
-        pub authentication: AuthenticationConfigurationResponse,
-        pub cloud: CloudConfigurationResponse,
-        pub components: ComponentsConfigurationResponse,
-        pub deployment: DeploymentConfigurationResponse,
+        ///Sent by servers 8.10 and later.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub authentication: ::std::option::Option<AuthenticationConfigurationResponse>,
+        ///Sent by servers 8.10 and later.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cloud: ::std::option::Option<CloudConfigurationResponse>,
+        ///Sent by servers 8.10 and later.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub components: ::std::option::Option<ComponentsConfigurationResponse>,
+        ///Sent by servers 8.10 and later.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub deployment: ::std::option::Option<DeploymentConfigurationResponse>,
         #[serde(rename = "jobMetrics")]
         pub job_metrics: JobMetricsConfigurationResponse,
     }
@@ -15505,7 +15586,9 @@ This is `null` if the process has no name defined.
             crate::keys::ProcessInstanceKey,
         >,
         pub state: crate::enums::UserTaskStateEnum,
-        pub tags: TagSet,
+        ///Sent by servers 8.9 and later.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<TagSet>,
         #[serde(rename = "tenantId")]
         pub tenant_id: crate::keys::TenantId,
         #[serde(rename = "userTaskKey")]

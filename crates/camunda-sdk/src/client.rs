@@ -214,8 +214,17 @@ impl crate::worker::JobApi for CamundaClient {
     fn activate_jobs(
         &self,
         req: crate::types::JobActivationRequest,
-    ) -> futures::future::BoxFuture<'_, Result<Vec<crate::types::ActivatedJobResult>>> {
-        Box::pin(async move { Ok(CamundaClient::activate_jobs(self, &req).await?.jobs) })
+    ) -> futures::future::BoxFuture<'_, Result<Vec<crate::worker::ActivatedJob>>> {
+        Box::pin(async move {
+            // The same call as `CamundaClient::activate_jobs`, decoded job by job.
+            let call = Call::new(
+                &crate::generated::ops::ACTIVATE_JOBS,
+                reqwest::Method::POST,
+                "/v2/jobs/activation".into(),
+            );
+            let body = self.send_bytes(call.json(&req)?).await?;
+            crate::worker::decode_activation(&body)
+        })
     }
 
     fn complete_job(

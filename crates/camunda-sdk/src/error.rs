@@ -102,14 +102,23 @@ pub enum Error {
     },
 
     /// The server's answer did not decode into the expected type.
-    #[error("{operation}: could not decode the response: {message}")]
+    #[error(
+        "{operation}: could not decode the response{}: {message}",
+        path.as_ref().map(|p| format!(" at `{p}`")).unwrap_or_default()
+    )]
     Decode {
         /// The operation id.
         operation: &'static str,
-        /// The decoder's message (it names the field at fault).
+        /// The JSON path of the value at fault (`jobs[3].retries`, `.` for the whole body), when
+        /// known.
+        path: Option<String>,
+        /// The decoder's message: what was found and what was expected.
         message: String,
         /// The start of the body.
         body: String,
+        /// The JSON decoder's error, when JSON decoding failed.
+        #[source]
+        source: Option<serde_json::Error>,
     },
 
     /// A local file could not be read or written.

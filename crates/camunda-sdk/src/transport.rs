@@ -450,8 +450,10 @@ enum Answer {
 fn utf8(op: &'static str, bytes: Bytes) -> Result<String> {
     String::from_utf8(bytes.to_vec()).map_err(|e| Error::Decode {
         operation: op,
+        path: None,
         message: format!("the answer is not UTF-8: {e}"),
         body: String::new(),
+        source: None,
     })
 }
 
@@ -466,12 +468,32 @@ async fn read_body(
         .map_err(|e| transport_error(op, e, timeout))
 }
 
-fn decode<T: DeserializeOwned>(op: &'static str, bytes: &[u8]) -> Result<T> {
-    serde_json::from_slice(bytes).map_err(|e| Error::Decode {
+/// Decodes a JSON body. Only a body that fails is decoded a second time, tracking the path, so
+/// that a successful decode costs nothing extra.
+pub(crate) fn decode<T: DeserializeOwned>(op: &'static str, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|fast| decode_error::<T>(op, bytes, fast))
+}
+
+/// The error for a body `T` does not decode: the JSON path of the value at fault and the
+/// decoder's message (what it found, what it expected).
+pub(crate) fn decode_error<T: DeserializeOwned>(
+    op: &'static str,
+    bytes: &[u8],
+    fast: serde_json::Error,
+) -> Error {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let (path, source) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        // Not expected (the same bytes, the same type); keep the first error.
+        Ok(_) => (".".to_owned(), fast),
+    };
+    Error::Decode {
         operation: op,
-        message: e.to_string(),
+        path: Some(path),
+        message: source.to_string(),
         body: excerpt(bytes),
-    })
+        source: Some(source),
+    }
 }
 
 fn excerpt(bytes: &[u8]) -> String {

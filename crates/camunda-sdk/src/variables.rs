@@ -97,7 +97,9 @@ pub fn from_search<T: DeserializeOwned>(items: &[VariableSearchResult]) -> Resul
                     "variable `{}`: the value is truncated in search results; fetch it with variables::full_value",
                     item.name
                 ),
+                path: None,
                 body: String::new(),
+                source: None,
             });
         }
         values.push((item.name.as_str(), parse_value(&item.name, &item.value)?));
@@ -108,8 +110,10 @@ pub fn from_search<T: DeserializeOwned>(items: &[VariableSearchResult]) -> Resul
 fn parse_value(name: &str, value: &str) -> Result<Value> {
     serde_json::from_str(value).map_err(|e| Error::Decode {
         operation: "searchVariables",
+        path: None,
         message: format!("variable `{name}`: the value is not JSON: {e}"),
         body: value.chars().take(200).collect(),
+        source: Some(e),
     })
 }
 
@@ -145,8 +149,10 @@ fn decode<'a, T: DeserializeOwned>(
         };
         Error::Decode {
             operation,
+            path: at.map(|name| (*name).to_owned()),
             message,
             body: String::new(),
+            source: Some(e),
         }
     })
 }

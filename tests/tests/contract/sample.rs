@@ -9,6 +9,25 @@ use serde_json::{Map, Value, json};
 pub enum Fill {
     Required,
     All,
+    /// Every property a server of [`xtask::OLDEST_SUPPORTED_SERVER`] sends: all of them but
+    /// those the spec marks as added later (`x-properties-added-in-version`,
+    /// `x-added-in-version`), required or not, and no union branch added later.
+    Oldest,
+}
+
+/// Whether the spec's `version` is newer than the oldest supported server.
+fn newer(version: Option<&str>) -> bool {
+    let parse = |v: &str| -> Option<(u32, u32)> {
+        let (major, minor) = v.trim().split_once('.')?;
+        Some((major.parse().ok()?, minor.parse().ok()?))
+    };
+    match (
+        version.and_then(parse),
+        parse(xtask::OLDEST_SUPPORTED_SERVER),
+    ) {
+        (Some(v), Some(oldest)) => v > oldest,
+        _ => false,
+    }
 }
 
 pub struct Sampler<'a> {
@@ -60,8 +79,12 @@ impl<'a> Sampler<'a> {
         {
             // The first branch; a plain value where the branches offer one (filters: a value
             // or an operator object), which keeps oneOf unambiguous.
+            let sent = |b: &&Value| {
+                fill != Fill::Oldest || !newer(self.resolve(b)["x-added-in-version"].as_str())
+            };
             let pick = branches
                 .iter()
+                .filter(sent)
                 .find(|b| {
                     let b = self.resolve(b);
                     !self.is_object(b) && b.get("oneOf").is_none() && b.get("allOf").is_none()
@@ -69,7 +92,7 @@ impl<'a> Sampler<'a> {
                 .or_else(|| {
                     // Object branches (pagination styles): the one with the most required
                     // properties is the least likely to match its siblings too.
-                    branches.iter().rev().max_by_key(|b| {
+                    branches.iter().filter(sent).rev().max_by_key(|b| {
                         let mut props = Map::new();
                         let mut required = Vec::new();
                         self.members(b, &mut props, &mut required);
@@ -80,13 +103,21 @@ impl<'a> Sampler<'a> {
                 return self.at(b, fill, depth + 1);
             }
         }
+        // `allOf: [$ref]` is how a described or nullable reference is written: a reference,
+        // not an object, when its one branch is not an object.
+        if let Some([one]) = s.get("allOf").and_then(Value::as_array).map(Vec::as_slice)
+            && s.get("properties").is_none()
+            && !self.is_object(self.resolve(one))
+        {
+            return self.at(one, fill, depth + 1);
+        }
         if self.is_object(s) {
             return self.object(s, fill, depth);
         }
         match s.get("type").and_then(Value::as_str) {
             Some("array") => {
                 let n = s.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
-                let n = if fill == Fill::All && depth < FULL_DEPTH {
+                let n = if fill != Fill::Required && depth < FULL_DEPTH {
                     n.max(1)
                 } else {
                     n
@@ -123,6 +154,27 @@ impl<'a> Sampler<'a> {
                 props.insert(k.clone(), v.clone());
             }
         }
+        for entry in s
+            .get("x-properties-added-in-version")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let version = entry
+                .get("addedInVersionOverride")
+                .or_else(|| entry.get("addedInVersion"));
+            if let Some(name) = entry["propertyName"].as_str()
+                && newer(version.and_then(Value::as_str))
+                && let Some(p) = props.get_mut(name).and_then(Value::as_object_mut)
+            {
+                // Marked on this copy so that `object` can leave it out for `Fill::Oldest`
+                // (a `$ref`'s siblings do not change what it resolves to).
+                p.insert(
+                    "x-added-in-version".into(),
+                    version.cloned().unwrap_or_default(),
+                );
+            }
+        }
         for r in s
             .get("required")
             .and_then(Value::as_array)
@@ -141,9 +193,14 @@ impl<'a> Sampler<'a> {
         let mut props = Map::new();
         let mut required = Vec::new();
         self.members(s, &mut props, &mut required);
-        let all = fill == Fill::All && depth < FULL_DEPTH;
+        let all = fill != Fill::Required && depth < FULL_DEPTH;
         let mut out = Map::new();
         for (name, schema) in &props {
+            let later = newer(schema["x-added-in-version"].as_str())
+                || newer(self.resolve(schema)["x-added-in-version"].as_str());
+            if fill == Fill::Oldest && later {
+                continue;
+            }
             if required.contains(name) || all {
                 let v = self.at(schema, fill, depth + 1);
                 if !v.is_null() {

@@ -213,3 +213,22 @@ where
     });
     url
 }
+
+/// [`serve`] with an answer computed at once.
+pub async fn route(
+    limit: usize,
+    answer: impl Fn(Received) -> Option<(u16, String)> + Send + Sync + 'static,
+) -> String {
+    serve(limit, move |req| std::future::ready(answer(req))).await
+}
+
+/// Waits (bounded, polling every 5 ms) until `done` holds.
+pub async fn wait_until(mut done: impl FnMut() -> bool) {
+    for _ in 0..2_000 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("condition not reached within 10 s");
+}

@@ -16,6 +16,7 @@ mod free_patterns;
 mod inline_copies;
 mod inline_enums;
 pub(crate) mod multipart;
+pub(crate) mod newer_fields;
 mod nullable_components;
 mod problem_detail;
 mod prune;
@@ -105,6 +106,10 @@ pub const PASSES: &[Pass] = &[
         run: required_nullable::run,
     },
     Pass {
+        name: "optional_response_fields_older_servers_omit",
+        run: newer_fields::run,
+    },
+    Pass {
         name: "nullable_components_to_use_sites",
         run: nullable_components::run,
     },
@@ -118,13 +123,28 @@ pub const PASSES: &[Pass] = &[
     },
 ];
 
-/// What each pass changed, in order.
-pub struct Report(pub Vec<(&'static str, usize)>);
+/// A breakdown of a pass's count, read from the document it left.
+type Detail = fn(&Value) -> String;
+
+/// Passes whose count the report breaks down, read from the document right after they ran.
+const DETAILS: &[(&str, Detail)] = &[(
+    "optional_response_fields_older_servers_omit",
+    newer_fields::by_version,
+)];
+
+/// What each pass changed, in order, with a breakdown for the passes in [`DETAILS`].
+pub struct Report(
+    pub Vec<(&'static str, usize)>,
+    pub Vec<(&'static str, String)>,
+);
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for (name, count) in &self.0 {
             writeln!(f, "{name:<40} {count:>5}")?;
+            for (_, detail) in self.1.iter().filter(|(n, _)| n == name) {
+                writeln!(f, "  {detail}")?;
+            }
         }
         Ok(())
     }
@@ -134,8 +154,12 @@ impl std::fmt::Display for Report {
 /// without it (older or newer specs) such passes are only reported.
 pub fn normalize(doc: &mut Value, strict: bool) -> anyhow::Result<Report> {
     let mut report = Vec::new();
+    let mut details = Vec::new();
     for pass in PASSES {
         let count = (pass.run)(doc);
+        for (_, detail) in DETAILS.iter().filter(|(n, _)| *n == pass.name) {
+            details.push((pass.name, detail(doc)));
+        }
         if count == 0 && strict {
             anyhow::bail!(
                 "normalisation pass `{}` changed nothing: upstream may have fixed the construct; \
@@ -145,7 +169,7 @@ pub fn normalize(doc: &mut Value, strict: bool) -> anyhow::Result<Report> {
         }
         report.push((pass.name, count));
     }
-    Ok(Report(report))
+    Ok(Report(report, details))
 }
 
 /// Keys that carry documentation only; they do not change what a schema accepts.

@@ -10,7 +10,7 @@
 //! Request-only unions (`JobResult`, `SourceElementInstruction`, …) stay closed: the SDK builds
 //! them, it never receives them. Runs after `pin_discriminator_tags`.
 
-use crate::spec::{collect_refs, ref_name, schema_ref, schemas, schemas_mut};
+use crate::spec::{collect_refs, reachable, ref_name, schema_ref, schemas, schemas_mut};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 
@@ -26,16 +26,7 @@ fn response_components(doc: &Value) -> HashSet<String> {
             }
         }
     }
-    let components = schemas(doc);
-    let mut seen = HashSet::new();
-    while let Some(name) = queue.pop() {
-        if seen.insert(name.clone())
-            && let Some(schema) = components.get(&name)
-        {
-            collect_refs(schema, &mut queue);
-        }
-    }
-    seen
+    reachable(doc, queue)
 }
 
 /// `JobWaitStateDetails` → `["Job", "Wait", "State", "Details"]`.

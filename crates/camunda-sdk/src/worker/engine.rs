@@ -1,6 +1,6 @@
 //! The engine: one activation loop per worker, one task per job.
 
-use super::api::JobApi;
+use super::api::{JobApi, UndecodedJob};
 use super::config::JobWorkerConfig;
 use super::handler::{JobHandler, blocking};
 use super::job::{Job, JobContext, Outcome, duration_ms};
@@ -49,7 +49,8 @@ pub struct WorkerStats {
     pub activated: u64,
     /// Jobs completed.
     pub completed: u64,
-    /// Jobs failed (by the handler's decision, its error, or its panic).
+    /// Jobs failed (by the handler's decision, its error, or its panic, or because they did
+    /// not decode).
     pub failed: u64,
     /// BPMN errors thrown.
     pub errored: u64,
@@ -68,6 +69,9 @@ pub struct WorkerStats {
     pub jobs_without_lease: u64,
     /// Jobs handed back to the server at a shutdown deadline.
     pub handed_back: u64,
+    /// Activated jobs that did not decode: failed back to the server with the decode error when
+    /// their key could be read, otherwise left to time out (logged at error).
+    pub undecodable_jobs: u64,
     /// Jobs being handled now.
     pub in_flight: usize,
     /// Time activations spent waiting for the client's backpressure gate.
@@ -89,6 +93,7 @@ pub(super) struct Counters {
     heartbeats: AtomicU64,
     jobs_without_lease: AtomicU64,
     pub(super) handed_back: AtomicU64,
+    undecodable_jobs: AtomicU64,
     finished: AtomicU64,
     gate_wait_us: AtomicU64,
 }
@@ -215,6 +220,7 @@ impl WorkerHandle {
             heartbeats: get(&c.heartbeats),
             jobs_without_lease: get(&c.jobs_without_lease),
             handed_back: get(&c.handed_back),
+            undecodable_jobs: get(&c.undecodable_jobs),
             in_flight: lock(&self.inner.in_flight).len(),
             gate_wait: Duration::from_micros(get(&c.gate_wait_us)),
         }
@@ -549,7 +555,7 @@ async fn poll_loop(w: Arc<Worker>) {
                     continue;
                 }
                 tracing::debug!(count = jobs.len(), "activated jobs");
-                for raw in jobs {
+                for job in jobs {
                     let permit = match permits.split(1) {
                         Some(p) => p,
                         // The server sent more jobs than asked for: wait for room. Until
@@ -564,7 +570,10 @@ async fn poll_loop(w: Arc<Worker>) {
                             }
                         }
                     };
-                    spawn_job(&w, raw, permit);
+                    match job {
+                        Ok(raw) => spawn_job(&w, raw, permit),
+                        Err(undecoded) => fail_back_undecoded(&w, *undecoded, permit),
+                    }
                 }
             }
             Err(e) => {
@@ -648,6 +657,50 @@ fn spawn_job(w: &Arc<Worker>, raw: types::ActivatedJobResult, permit: OwnedSemap
     if let Some(s) = lock(&w.in_flight).get_mut(&slot) {
         s.abort = Some(task.abort_handle());
     }
+}
+
+/// A job that did not decode is never handed to the handler: it is failed back at once with the
+/// decode error and its retries decremented, as a handler error would be, so that the process
+/// shows an incident when they run out instead of the job staying locked until its timeout.
+fn fail_back_undecoded(w: &Arc<Worker>, job: UndecodedJob, permit: OwnedSemaphorePermit) {
+    bump(&w.counters.activated);
+    bump(&w.counters.undecodable_jobs);
+    let Some(key) = job.key else {
+        tracing::error!(
+            job_type = %w.config.job_type,
+            error = %job.error,
+            job = %job.excerpt,
+            "an activated job did not decode and its key cannot be read: it cannot be failed back and stays locked on the server until its timeout"
+        );
+        return;
+    };
+    tracing::warn!(
+        job_key = %key,
+        job_type = %w.config.job_type,
+        error = %job.error,
+        "an activated job did not decode; failing it back to the server"
+    );
+    let req = types::JobFailRequest {
+        error_message: Some(job.error.to_string()),
+        job_lease_token: job.lease_token,
+        // Unreadable retries: no retry is left to count down from, so the incident shows now.
+        retries: Some(job.retries.map_or(0, |r| (r - 1).max(0))),
+        retry_back_off: None,
+        variables: None,
+    };
+    // Not a slot of its own (there is no `Job` to hand to a handler or back at a deadline):
+    // the failure is the job's one command, and the permit is held until it was sent.
+    let w = Arc::clone(w);
+    w.runtime.clone().spawn(async move {
+        match w.api.fail_job(&key, req).await {
+            Ok(()) => bump(&w.counters.failed),
+            Err(e) => {
+                bump(&w.counters.result_failures);
+                tracing::warn!(job_key = %key, error = %e, "could not fail back a job that did not decode; it will time out and be activated again");
+            }
+        }
+        drop(permit);
+    });
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {

@@ -101,8 +101,10 @@ impl Job {
             None | Some(Value::Null) => Ok(None),
             Some(v) => T::deserialize(v).map(Some).map_err(|e| Error::Decode {
                 operation: "jobVariables",
+                path: Some(name.to_owned()),
                 message: format!("variable `{name}`: {e}"),
                 body: excerpt(&v.to_string()),
+                source: Some(e),
             }),
         }
     }
@@ -290,8 +292,10 @@ pub(crate) fn decode_variables<T: DeserializeOwned>(vars: &Map<String, Value>) -
         };
         Error::Decode {
             operation: "jobVariables",
+            path: (!path.is_empty()).then(|| path.join(".")),
             message,
             body: excerpt(&serde_json::to_string(vars).unwrap_or_default()),
+            source: Some(e),
         }
     })
 }

@@ -24,7 +24,7 @@ mod handler;
 mod job;
 mod results;
 
-pub use api::JobApi;
+pub use api::{ActivatedJob, JobApi, UndecodedJob, decode_activation};
 pub use config::JobWorkerConfig;
 pub use engine::{JobWorkers, WorkerHandle, WorkerState, WorkerStats};
 pub use handler::{Blocking, HandlerError, JobHandler, Typed, blocking, typed};
