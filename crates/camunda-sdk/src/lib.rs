@@ -19,6 +19,8 @@ pub mod error;
 pub mod filters;
 pub mod paging;
 mod retry;
+#[cfg(feature = "rustls")]
+mod tls;
 mod transport;
 pub mod variables;
 mod version;
