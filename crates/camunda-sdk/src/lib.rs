@@ -21,6 +21,8 @@ pub mod filters;
 pub mod gate;
 pub mod paging;
 mod resilience;
+#[cfg(feature = "rustls")]
+mod tls;
 mod transport;
 pub mod variables;
 mod version;
