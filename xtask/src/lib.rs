@@ -2,6 +2,7 @@
 
 pub mod codegen;
 pub mod demo;
+pub mod demo_spec;
 pub mod facade;
 pub mod fetch;
 pub mod inventory;
