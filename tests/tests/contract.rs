@@ -48,7 +48,8 @@ fn root() -> PathBuf {
 fn mock() -> Option<&'static MockServer> {
     static MOCK: OnceLock<Option<MockServer>> = OnceLock::new();
     MOCK.get_or_init(|| {
-        let server = xtask::mock::start_or_skip(&root(), "contract tier (tests/tests/contract.rs)")?;
+        let server =
+            xtask::mock::start_or_skip(&root(), "contract tier (tests/tests/contract.rs)")?;
         eprintln!("contract: mock server ready in {:.1?}", server.startup);
         Some(server)
     })

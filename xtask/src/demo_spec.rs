@@ -50,6 +50,30 @@ fn component<'a>(doc: &'a mut Value, schema: &Value) -> Option<(String, &'a mut 
     Some((name, found))
 }
 
+/// Changed schemas: named components, and a count of the inline ones.
+#[derive(Default)]
+struct Places {
+    components: Vec<String>,
+    inline: usize,
+}
+
+impl Places {
+    fn add(&mut self, loc: &str, site: crate::spec::Site) {
+        if site == crate::spec::Site::Component && !loc.contains(['.', '[', '/']) {
+            self.components.push(loc.to_owned());
+        } else {
+            self.inline += 1;
+        }
+    }
+
+    fn names(mut self, inline: &str) -> Vec<String> {
+        if self.inline > 0 {
+            self.components.push(format!("{} {inline}", self.inline));
+        }
+        self.components
+    }
+}
+
 /// Every (path, method, operation) of the document, cloned so that callers can mutate `doc`.
 fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
@@ -105,8 +129,7 @@ fn ambiguous_one_of(doc: &mut Value) -> Correction {
             && b["additionalProperties"] != false
             && b["required"].as_array().is_none_or(Vec::is_empty)
     };
-    let mut components = Vec::new();
-    let mut inline = 0;
+    let mut places = Places::default();
     crate::spec::walk_schemas(doc, &mut |s, loc, site| {
         let Some(o) = s.as_object_mut() else { return };
         let Some(branches) = o.get("oneOf").and_then(Value::as_array) else {
@@ -117,18 +140,11 @@ fn ambiguous_one_of(doc: &mut Value) -> Correction {
         }
         let branches = o.remove("oneOf").expect("has oneOf");
         o.insert("anyOf".into(), branches);
-        if site == crate::spec::Site::Component && !loc.contains(['.', '[', '/']) {
-            components.push(loc.to_owned());
-        } else {
-            inline += 1;
-        }
+        places.add(loc, site);
     });
-    if inline > 0 {
-        components.push(format!("{inline} inline (every search's `page`, …)"));
-    }
     Correction {
         what: "`oneOf` whose branches every object matches becomes `anyOf` (the validator rejected every value)",
-        places: components,
+        places: places.names("inline (every search's `page`, …)"),
     }
 }
 
@@ -142,8 +158,7 @@ const PATTERN_EXAMPLES: &[(&str, &str)] = &[
 /// breaks the key's own pattern, and the SDK rightly refuses it. The copy gives each one a
 /// value that fits its pattern.
 fn key_examples(doc: &mut Value) -> Correction {
-    let mut components = Vec::new();
-    let mut inline = 0;
+    let mut places = Places::default();
     crate::spec::walk_schemas(doc, &mut |s, loc, site| {
         let Some(o) = s.as_object_mut() else { return };
         if o.contains_key("example") || o.contains_key("examples") {
@@ -152,19 +167,12 @@ fn key_examples(doc: &mut Value) -> Correction {
         let pattern = o.get("pattern").and_then(Value::as_str).unwrap_or_default();
         if let Some((_, ex)) = PATTERN_EXAMPLES.iter().find(|(p, _)| *p == pattern) {
             o.insert("example".into(), Value::String((*ex).into()));
-            if site == crate::spec::Site::Component && !loc.contains(['.', '[', '/']) {
-                components.push(loc.to_owned());
-            } else {
-                inline += 1;
-            }
+            places.add(loc, site);
         }
     });
-    if inline > 0 {
-        components.push(format!("{inline} inline key properties"));
-    }
     Correction {
         what: "key schemas without an example get one matching their pattern (Prism served \"string\")",
-        places: components,
+        places: places.names("inline key properties"),
     }
 }
 
