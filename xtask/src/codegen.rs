@@ -144,6 +144,8 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
     for (path, text) in crate::facade::render(&inventory, &facade_ops) {
         files.push((PathBuf::from(path), text));
     }
+    let mocks = crate::mocks::render(&inventory, &facade_ops)?;
+    files.push((PathBuf::from(crate::mocks::MOCKS), mocks));
     // Auto-paging reads the facade's signatures, so it comes after the facade.
     let client = files
         .iter()

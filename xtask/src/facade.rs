@@ -129,7 +129,7 @@ fn is_copy(ty: &str) -> bool {
 
 /// The parameter type in a facade signature: strings by `&str`, small values by value, the rest
 /// by reference.
-fn param_type(ty: &str) -> String {
+pub fn param_type(ty: &str) -> String {
     if ty == "String" {
         "&str".into()
     } else if is_copy(ty) {
@@ -139,19 +139,19 @@ fn param_type(ty: &str) -> String {
     }
 }
 
-struct Param {
-    name: String,
-    rust: String,
-    ty: String,
-    location: String,
-    required: bool,
+pub struct Param {
+    pub name: String,
+    pub rust: String,
+    pub ty: String,
+    pub location: String,
+    pub required: bool,
 }
 
 pub struct FacadeOp {
-    op: Operation,
-    params: Vec<Param>,
-    body: Option<String>,
-    response: String,
+    pub op: Operation,
+    pub params: Vec<Param>,
+    pub body: Option<String>,
+    pub response: String,
 }
 
 pub fn plan(inventory: &[Operation], generated: &str) -> anyhow::Result<Vec<FacadeOp>> {

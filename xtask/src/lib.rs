@@ -7,6 +7,7 @@ pub mod facade;
 pub mod fetch;
 pub mod inventory;
 pub mod mock;
+pub mod mocks;
 pub mod normalize;
 pub mod paging;
 pub mod spec;

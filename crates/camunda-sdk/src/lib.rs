@@ -19,6 +19,8 @@ pub mod error;
 pub mod filters;
 pub mod paging;
 mod retry;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod transport;
 pub mod variables;
 mod version;
@@ -30,6 +32,8 @@ pub mod worker;
 mod generated {
     mod blocking;
     mod client;
+    #[cfg(feature = "testing")]
+    pub(crate) mod mocks;
     pub(crate) mod ops;
     mod paging;
 }
