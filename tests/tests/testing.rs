@@ -312,3 +312,35 @@ async fn the_typed_mock_answers_problems_and_backpressure() {
     assert!(busy.is_backpressure(), "{busy}");
     assert!(busy.is_retryable());
 }
+
+/// The typed test above, written against raw httpmock: the path, the JSON body and the JSON
+/// answer by hand. Kept so the two stay comparable (README, "Testing your code").
+#[tokio::test]
+async fn the_same_expectation_with_raw_httpmock() {
+    let server = httpmock::MockServer::start_async().await;
+    let completed = server
+        .mock_async(|when, then| {
+            when.method("POST")
+                .path("/v2/jobs/2251799813685249/completion")
+                .json_body(json!({ "variables": { "approved": true } }));
+            then.status(204);
+        })
+        .await;
+    let client = camunda_sdk::CamundaClient::new(
+        camunda_sdk::Config::builder()
+            .rest_address(server.base_url())
+            .no_auth()
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let request = types::JobCompletionRequest {
+        variables: Some(serde_json::from_value(json!({ "approved": true })).unwrap()),
+        ..Default::default()
+    };
+    client
+        .complete_job(&key(2251799813685249), &request)
+        .await
+        .unwrap();
+    completed.assert_calls_async(1).await;
+}
