@@ -140,7 +140,11 @@ pub fn render(inventory: &[Operation], ops: &[FacadeOp]) -> anyhow::Result<Strin
         );
         let mut lines = Vec::new();
         if !op.summary.is_empty() {
-            lines.push(format!("Expect {}.", op.summary.trim_end_matches('.')));
+            lines.push(format!(
+                "Expects calls of {}: {}.",
+                op.method_name(),
+                op.summary.trim_end_matches('.')
+            ));
             lines.push(String::new());
         }
         lines.push(format!(

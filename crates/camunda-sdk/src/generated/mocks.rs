@@ -7,235 +7,235 @@ use crate::testing::{Binary, CamundaMock, Json, JsonOrNone, NoContent, Text, Tex
 use crate::{enums, keys, types};
 
 impl CamundaMock {
-    #[doc = " Expect Get agent definition."]
+    #[doc = " Expects calls of get_agent_definition: Get agent definition."]
     #[doc = ""]
     #[doc = " `GET /v2/agent-definitions/{agentDefinitionKey}` (operation `getAgentDefinition`); match with [`GetAgentDefinitionWhen`](crate::testing::ops::GetAgentDefinitionWhen), answer with [`Then`]."]
     pub async fn get_agent_definition(&self, f: impl FnOnce(GetAgentDefinitionWhen, Then<Json<types::AgentDefinitionResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/agent-definitions/{agentDefinitionKey}", GetAgentDefinitionWhen, f).await
     }
-    #[doc = " Expect Search agent definitions."]
+    #[doc = " Expects calls of search_agent_definitions: Search agent definitions."]
     #[doc = ""]
     #[doc = " `POST /v2/agent-definitions/search` (operation `searchAgentDefinitions`); match with [`SearchAgentDefinitionsWhen`](crate::testing::ops::SearchAgentDefinitionsWhen), answer with [`Then`]."]
     pub async fn search_agent_definitions(&self, f: impl FnOnce(SearchAgentDefinitionsWhen, Then<Json<types::AgentDefinitionSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/agent-definitions/search", SearchAgentDefinitionsWhen, f).await
     }
-    #[doc = " Expect Create agent instance."]
+    #[doc = " Expects calls of create_agent_instance: Create agent instance."]
     #[doc = ""]
     #[doc = " `POST /v2/agent-instances` (operation `createAgentInstance`); match with [`CreateAgentInstanceWhen`](crate::testing::ops::CreateAgentInstanceWhen), answer with [`Then`]."]
     pub async fn create_agent_instance(&self, f: impl FnOnce(CreateAgentInstanceWhen, Then<Json<types::AgentInstanceCreationResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/agent-instances", CreateAgentInstanceWhen, f).await
     }
-    #[doc = " Expect Get agent instance."]
+    #[doc = " Expects calls of get_agent_instance: Get agent instance."]
     #[doc = ""]
     #[doc = " `GET /v2/agent-instances/{agentInstanceKey}` (operation `getAgentInstance`); match with [`GetAgentInstanceWhen`](crate::testing::ops::GetAgentInstanceWhen), answer with [`Then`]."]
     pub async fn get_agent_instance(&self, f: impl FnOnce(GetAgentInstanceWhen, Then<Json<types::AgentInstanceResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/agent-instances/{agentInstanceKey}", GetAgentInstanceWhen, f).await
     }
-    #[doc = " Expect Update agent instance."]
+    #[doc = " Expects calls of update_agent_instance: Update agent instance."]
     #[doc = ""]
     #[doc = " `PATCH /v2/agent-instances/{agentInstanceKey}` (operation `updateAgentInstance`); match with [`UpdateAgentInstanceWhen`](crate::testing::ops::UpdateAgentInstanceWhen), answer with [`Then`]."]
     pub async fn update_agent_instance(&self, f: impl FnOnce(UpdateAgentInstanceWhen, Then<Json<types::AgentInstanceUpdateResult>>)) -> httpmock::Mock<'_> {
         self.operation("PATCH", "/v2/agent-instances/{agentInstanceKey}", UpdateAgentInstanceWhen, f).await
     }
-    #[doc = " Expect Search agent instances."]
+    #[doc = " Expects calls of search_agent_instances: Search agent instances."]
     #[doc = ""]
     #[doc = " `POST /v2/agent-instances/search` (operation `searchAgentInstances`); match with [`SearchAgentInstancesWhen`](crate::testing::ops::SearchAgentInstancesWhen), answer with [`Then`]."]
     pub async fn search_agent_instances(&self, f: impl FnOnce(SearchAgentInstancesWhen, Then<Json<types::AgentInstanceSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/agent-instances/search", SearchAgentInstancesWhen, f).await
     }
-    #[doc = " Expect Search agent instance history."]
+    #[doc = " Expects calls of search_agent_instance_history: Search agent instance history."]
     #[doc = ""]
     #[doc = " `POST /v2/agent-instances/{agentInstanceKey}/history/search` (operation `searchAgentInstanceHistory`); match with [`SearchAgentInstanceHistoryWhen`](crate::testing::ops::SearchAgentInstanceHistoryWhen), answer with [`Then`]."]
     pub async fn search_agent_instance_history(&self, f: impl FnOnce(SearchAgentInstanceHistoryWhen, Then<Json<types::AgentInstanceHistorySearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/agent-instances/{agentInstanceKey}/history/search", SearchAgentInstanceHistoryWhen, f).await
     }
-    #[doc = " Expect Search audit logs."]
+    #[doc = " Expects calls of search_audit_logs: Search audit logs."]
     #[doc = ""]
     #[doc = " `POST /v2/audit-logs/search` (operation `searchAuditLogs`); match with [`SearchAuditLogsWhen`](crate::testing::ops::SearchAuditLogsWhen), answer with [`Then`]."]
     pub async fn search_audit_logs(&self, f: impl FnOnce(SearchAuditLogsWhen, Then<Json<types::AuditLogSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/audit-logs/search", SearchAuditLogsWhen, f).await
     }
-    #[doc = " Expect Get audit log."]
+    #[doc = " Expects calls of get_audit_log: Get audit log."]
     #[doc = ""]
     #[doc = " `GET /v2/audit-logs/{auditLogKey}` (operation `getAuditLog`); match with [`GetAuditLogWhen`](crate::testing::ops::GetAuditLogWhen), answer with [`Then`]."]
     pub async fn get_audit_log(&self, f: impl FnOnce(GetAuditLogWhen, Then<Json<types::AuditLogResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/audit-logs/{auditLogKey}", GetAuditLogWhen, f).await
     }
-    #[doc = " Expect Get current user."]
+    #[doc = " Expects calls of get_authentication: Get current user."]
     #[doc = ""]
     #[doc = " `GET /v2/authentication/me` (operation `getAuthentication`); match with [`GetAuthenticationWhen`](crate::testing::ops::GetAuthenticationWhen), answer with [`Then`]."]
     pub async fn get_authentication(&self, f: impl FnOnce(GetAuthenticationWhen, Then<Json<types::CamundaUserResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/authentication/me", GetAuthenticationWhen, f).await
     }
-    #[doc = " Expect Search own authorizations."]
+    #[doc = " Expects calls of search_own_authorizations: Search own authorizations."]
     #[doc = ""]
     #[doc = " `POST /v2/authentication/me/authorizations/search` (operation `searchOwnAuthorizations`); match with [`SearchOwnAuthorizationsWhen`](crate::testing::ops::SearchOwnAuthorizationsWhen), answer with [`Then`]."]
     pub async fn search_own_authorizations(&self, f: impl FnOnce(SearchOwnAuthorizationsWhen, Then<Json<types::OwnAuthorizationSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/authentication/me/authorizations/search", SearchOwnAuthorizationsWhen, f).await
     }
-    #[doc = " Expect Create authorization."]
+    #[doc = " Expects calls of create_authorization: Create authorization."]
     #[doc = ""]
     #[doc = " `POST /v2/authorizations` (operation `createAuthorization`); match with [`CreateAuthorizationWhen`](crate::testing::ops::CreateAuthorizationWhen), answer with [`Then`]."]
     pub async fn create_authorization(&self, f: impl FnOnce(CreateAuthorizationWhen, Then<Json<types::AuthorizationCreateResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/authorizations", CreateAuthorizationWhen, f).await
     }
-    #[doc = " Expect Search authorizations."]
+    #[doc = " Expects calls of search_authorizations: Search authorizations."]
     #[doc = ""]
     #[doc = " `POST /v2/authorizations/search` (operation `searchAuthorizations`); match with [`SearchAuthorizationsWhen`](crate::testing::ops::SearchAuthorizationsWhen), answer with [`Then`]."]
     pub async fn search_authorizations(&self, f: impl FnOnce(SearchAuthorizationsWhen, Then<Json<types::AuthorizationSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/authorizations/search", SearchAuthorizationsWhen, f).await
     }
-    #[doc = " Expect Update authorization."]
+    #[doc = " Expects calls of update_authorization: Update authorization."]
     #[doc = ""]
     #[doc = " `PUT /v2/authorizations/{authorizationKey}` (operation `updateAuthorization`); match with [`UpdateAuthorizationWhen`](crate::testing::ops::UpdateAuthorizationWhen), answer with [`Then`]."]
     pub async fn update_authorization(&self, f: impl FnOnce(UpdateAuthorizationWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/authorizations/{authorizationKey}", UpdateAuthorizationWhen, f).await
     }
-    #[doc = " Expect Get authorization."]
+    #[doc = " Expects calls of get_authorization: Get authorization."]
     #[doc = ""]
     #[doc = " `GET /v2/authorizations/{authorizationKey}` (operation `getAuthorization`); match with [`GetAuthorizationWhen`](crate::testing::ops::GetAuthorizationWhen), answer with [`Then`]."]
     pub async fn get_authorization(&self, f: impl FnOnce(GetAuthorizationWhen, Then<Json<types::AuthorizationResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/authorizations/{authorizationKey}", GetAuthorizationWhen, f).await
     }
-    #[doc = " Expect Delete authorization."]
+    #[doc = " Expects calls of delete_authorization: Delete authorization."]
     #[doc = ""]
     #[doc = " `DELETE /v2/authorizations/{authorizationKey}` (operation `deleteAuthorization`); match with [`DeleteAuthorizationWhen`](crate::testing::ops::DeleteAuthorizationWhen), answer with [`Then`]."]
     pub async fn delete_authorization(&self, f: impl FnOnce(DeleteAuthorizationWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/authorizations/{authorizationKey}", DeleteAuthorizationWhen, f).await
     }
-    #[doc = " Expect Take a runtime backup."]
+    #[doc = " Expects calls of take_runtime_backup: Take a runtime backup."]
     #[doc = ""]
     #[doc = " `POST /v2/backups/runtime` (operation `takeRuntimeBackup`); match with [`TakeRuntimeBackupWhen`](crate::testing::ops::TakeRuntimeBackupWhen), answer with [`Then`]."]
     pub async fn take_runtime_backup(&self, f: impl FnOnce(TakeRuntimeBackupWhen, Then<Json<types::TakeRuntimeBackupResponse>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/backups/runtime", TakeRuntimeBackupWhen, f).await
     }
-    #[doc = " Expect List runtime backups."]
+    #[doc = " Expects calls of list_runtime_backups: List runtime backups."]
     #[doc = ""]
     #[doc = " `GET /v2/backups/runtime` (operation `listRuntimeBackups`); match with [`ListRuntimeBackupsWhen`](crate::testing::ops::ListRuntimeBackupsWhen), answer with [`Then`]."]
     pub async fn list_runtime_backups(&self, f: impl FnOnce(ListRuntimeBackupsWhen, Then<Json<Vec<types::BackupInfo>>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/backups/runtime", ListRuntimeBackupsWhen, f).await
     }
-    #[doc = " Expect Get runtime backup state."]
+    #[doc = " Expects calls of get_runtime_backup_state: Get runtime backup state."]
     #[doc = ""]
     #[doc = " `GET /v2/backups/runtime/state` (operation `getRuntimeBackupState`); match with [`GetRuntimeBackupStateWhen`](crate::testing::ops::GetRuntimeBackupStateWhen), answer with [`Then`]."]
     pub async fn get_runtime_backup_state(&self, f: impl FnOnce(GetRuntimeBackupStateWhen, Then<Json<types::RuntimeBackupState>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/backups/runtime/state", GetRuntimeBackupStateWhen, f).await
     }
-    #[doc = " Expect Delete runtime backup state."]
+    #[doc = " Expects calls of delete_runtime_backup_state: Delete runtime backup state."]
     #[doc = ""]
     #[doc = " `DELETE /v2/backups/runtime/state` (operation `deleteRuntimeBackupState`); match with [`DeleteRuntimeBackupStateWhen`](crate::testing::ops::DeleteRuntimeBackupStateWhen), answer with [`Then`]."]
     pub async fn delete_runtime_backup_state(&self, f: impl FnOnce(DeleteRuntimeBackupStateWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/backups/runtime/state", DeleteRuntimeBackupStateWhen, f).await
     }
-    #[doc = " Expect Force-write runtime backup state."]
+    #[doc = " Expects calls of sync_runtime_backup_state: Force-write runtime backup state."]
     #[doc = ""]
     #[doc = " `POST /v2/backups/runtime/state/sync` (operation `syncRuntimeBackupState`); match with [`SyncRuntimeBackupStateWhen`](crate::testing::ops::SyncRuntimeBackupStateWhen), answer with [`Then`]."]
     pub async fn sync_runtime_backup_state(&self, f: impl FnOnce(SyncRuntimeBackupStateWhen, Then<Json<types::RuntimeBackupState>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/backups/runtime/state/sync", SyncRuntimeBackupStateWhen, f).await
     }
-    #[doc = " Expect Get runtime backup."]
+    #[doc = " Expects calls of get_runtime_backup: Get runtime backup."]
     #[doc = ""]
     #[doc = " `GET /v2/backups/runtime/{backupId}` (operation `getRuntimeBackup`); match with [`GetRuntimeBackupWhen`](crate::testing::ops::GetRuntimeBackupWhen), answer with [`Then`]."]
     pub async fn get_runtime_backup(&self, f: impl FnOnce(GetRuntimeBackupWhen, Then<Json<types::BackupInfo>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/backups/runtime/{backupId}", GetRuntimeBackupWhen, f).await
     }
-    #[doc = " Expect Delete runtime backup."]
+    #[doc = " Expects calls of delete_runtime_backup: Delete runtime backup."]
     #[doc = ""]
     #[doc = " `DELETE /v2/backups/runtime/{backupId}` (operation `deleteRuntimeBackup`); match with [`DeleteRuntimeBackupWhen`](crate::testing::ops::DeleteRuntimeBackupWhen), answer with [`Then`]."]
     pub async fn delete_runtime_backup(&self, f: impl FnOnce(DeleteRuntimeBackupWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/backups/runtime/{backupId}", DeleteRuntimeBackupWhen, f).await
     }
-    #[doc = " Expect Take a history backup."]
+    #[doc = " Expects calls of take_history_backup: Take a history backup."]
     #[doc = ""]
     #[doc = " `POST /v2/backups/history` (operation `takeHistoryBackup`); match with [`TakeHistoryBackupWhen`](crate::testing::ops::TakeHistoryBackupWhen), answer with [`Then`]."]
     pub async fn take_history_backup(&self, f: impl FnOnce(TakeHistoryBackupWhen, Then<Json<types::TakeHistoryBackupResponse>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/backups/history", TakeHistoryBackupWhen, f).await
     }
-    #[doc = " Expect List history backups."]
+    #[doc = " Expects calls of list_history_backups: List history backups."]
     #[doc = ""]
     #[doc = " `GET /v2/backups/history` (operation `listHistoryBackups`); match with [`ListHistoryBackupsWhen`](crate::testing::ops::ListHistoryBackupsWhen), answer with [`Then`]."]
     pub async fn list_history_backups(&self, f: impl FnOnce(ListHistoryBackupsWhen, Then<Json<Vec<types::HistoryBackupInfo>>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/backups/history", ListHistoryBackupsWhen, f).await
     }
-    #[doc = " Expect Get history backup."]
+    #[doc = " Expects calls of get_history_backup: Get history backup."]
     #[doc = ""]
     #[doc = " `GET /v2/backups/history/{backupId}` (operation `getHistoryBackup`); match with [`GetHistoryBackupWhen`](crate::testing::ops::GetHistoryBackupWhen), answer with [`Then`]."]
     pub async fn get_history_backup(&self, f: impl FnOnce(GetHistoryBackupWhen, Then<Json<types::HistoryBackupInfo>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/backups/history/{backupId}", GetHistoryBackupWhen, f).await
     }
-    #[doc = " Expect Delete history backup."]
+    #[doc = " Expects calls of delete_history_backup: Delete history backup."]
     #[doc = ""]
     #[doc = " `DELETE /v2/backups/history/{backupId}` (operation `deleteHistoryBackup`); match with [`DeleteHistoryBackupWhen`](crate::testing::ops::DeleteHistoryBackupWhen), answer with [`Then`]."]
     pub async fn delete_history_backup(&self, f: impl FnOnce(DeleteHistoryBackupWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/backups/history/{backupId}", DeleteHistoryBackupWhen, f).await
     }
-    #[doc = " Expect Search batch operation items."]
+    #[doc = " Expects calls of search_batch_operation_items: Search batch operation items."]
     #[doc = ""]
     #[doc = " `POST /v2/batch-operation-items/search` (operation `searchBatchOperationItems`); match with [`SearchBatchOperationItemsWhen`](crate::testing::ops::SearchBatchOperationItemsWhen), answer with [`Then`]."]
     pub async fn search_batch_operation_items(&self, f: impl FnOnce(SearchBatchOperationItemsWhen, Then<Json<types::BatchOperationItemSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/batch-operation-items/search", SearchBatchOperationItemsWhen, f).await
     }
-    #[doc = " Expect Search batch operations."]
+    #[doc = " Expects calls of search_batch_operations: Search batch operations."]
     #[doc = ""]
     #[doc = " `POST /v2/batch-operations/search` (operation `searchBatchOperations`); match with [`SearchBatchOperationsWhen`](crate::testing::ops::SearchBatchOperationsWhen), answer with [`Then`]."]
     pub async fn search_batch_operations(&self, f: impl FnOnce(SearchBatchOperationsWhen, Then<Json<types::BatchOperationSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/batch-operations/search", SearchBatchOperationsWhen, f).await
     }
-    #[doc = " Expect Get batch operation."]
+    #[doc = " Expects calls of get_batch_operation: Get batch operation."]
     #[doc = ""]
     #[doc = " `GET /v2/batch-operations/{batchOperationKey}` (operation `getBatchOperation`); match with [`GetBatchOperationWhen`](crate::testing::ops::GetBatchOperationWhen), answer with [`Then`]."]
     pub async fn get_batch_operation(&self, f: impl FnOnce(GetBatchOperationWhen, Then<Json<types::BatchOperationResponse>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/batch-operations/{batchOperationKey}", GetBatchOperationWhen, f).await
     }
-    #[doc = " Expect Cancel Batch operation."]
+    #[doc = " Expects calls of cancel_batch_operation: Cancel Batch operation."]
     #[doc = ""]
     #[doc = " `POST /v2/batch-operations/{batchOperationKey}/cancellation` (operation `cancelBatchOperation`); match with [`CancelBatchOperationWhen`](crate::testing::ops::CancelBatchOperationWhen), answer with [`Then`]."]
     pub async fn cancel_batch_operation(&self, f: impl FnOnce(CancelBatchOperationWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/batch-operations/{batchOperationKey}/cancellation", CancelBatchOperationWhen, f).await
     }
-    #[doc = " Expect Resume Batch operation."]
+    #[doc = " Expects calls of resume_batch_operation: Resume Batch operation."]
     #[doc = ""]
     #[doc = " `POST /v2/batch-operations/{batchOperationKey}/resumption` (operation `resumeBatchOperation`); match with [`ResumeBatchOperationWhen`](crate::testing::ops::ResumeBatchOperationWhen), answer with [`Then`]."]
     pub async fn resume_batch_operation(&self, f: impl FnOnce(ResumeBatchOperationWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/batch-operations/{batchOperationKey}/resumption", ResumeBatchOperationWhen, f).await
     }
-    #[doc = " Expect Suspend Batch operation."]
+    #[doc = " Expects calls of suspend_batch_operation: Suspend Batch operation."]
     #[doc = ""]
     #[doc = " `POST /v2/batch-operations/{batchOperationKey}/suspension` (operation `suspendBatchOperation`); match with [`SuspendBatchOperationWhen`](crate::testing::ops::SuspendBatchOperationWhen), answer with [`Then`]."]
     pub async fn suspend_batch_operation(&self, f: impl FnOnce(SuspendBatchOperationWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/batch-operations/{batchOperationKey}/suspension", SuspendBatchOperationWhen, f).await
     }
-    #[doc = " Expect Pin internal clock (alpha)."]
+    #[doc = " Expects calls of pin_clock: Pin internal clock (alpha)."]
     #[doc = ""]
     #[doc = " `PUT /v2/clock` (operation `pinClock`); match with [`PinClockWhen`](crate::testing::ops::PinClockWhen), answer with [`Then`]."]
     pub async fn pin_clock(&self, f: impl FnOnce(PinClockWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/clock", PinClockWhen, f).await
     }
-    #[doc = " Expect Reset internal clock (alpha)."]
+    #[doc = " Expects calls of reset_clock: Reset internal clock (alpha)."]
     #[doc = ""]
     #[doc = " `POST /v2/clock/reset` (operation `resetClock`); match with [`ResetClockWhen`](crate::testing::ops::ResetClockWhen), answer with [`Then`]."]
     pub async fn reset_clock(&self, f: impl FnOnce(ResetClockWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/clock/reset", ResetClockWhen, f).await
     }
-    #[doc = " Expect Create a global-scoped cluster variable."]
+    #[doc = " Expects calls of create_global_cluster_variable: Create a global-scoped cluster variable."]
     #[doc = ""]
     #[doc = " `POST /v2/cluster-variables/global` (operation `createGlobalClusterVariable`); match with [`CreateGlobalClusterVariableWhen`](crate::testing::ops::CreateGlobalClusterVariableWhen), answer with [`Then`]."]
     pub async fn create_global_cluster_variable(&self, f: impl FnOnce(CreateGlobalClusterVariableWhen, Then<Json<types::ClusterVariableResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/cluster-variables/global", CreateGlobalClusterVariableWhen, f).await
     }
-    #[doc = " Expect Get a global-scoped cluster variable."]
+    #[doc = " Expects calls of get_global_cluster_variable: Get a global-scoped cluster variable."]
     #[doc = ""]
     #[doc = " `GET /v2/cluster-variables/global/{name}` (operation `getGlobalClusterVariable`); match with [`GetGlobalClusterVariableWhen`](crate::testing::ops::GetGlobalClusterVariableWhen), answer with [`Then`]."]
     pub async fn get_global_cluster_variable(&self, f: impl FnOnce(GetGlobalClusterVariableWhen, Then<Json<types::ClusterVariableResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/cluster-variables/global/{name}", GetGlobalClusterVariableWhen, f).await
     }
-    #[doc = " Expect Update a global-scoped cluster variable."]
+    #[doc = " Expects calls of update_global_cluster_variable: Update a global-scoped cluster variable."]
     #[doc = ""]
     #[doc = " `PUT /v2/cluster-variables/global/{name}` (operation `updateGlobalClusterVariable`); match with [`UpdateGlobalClusterVariableWhen`](crate::testing::ops::UpdateGlobalClusterVariableWhen), answer with [`Then`]."]
     pub async fn update_global_cluster_variable(&self, f: impl FnOnce(UpdateGlobalClusterVariableWhen, Then<Json<types::ClusterVariableResult>>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/cluster-variables/global/{name}", UpdateGlobalClusterVariableWhen, f).await
     }
-    #[doc = " Expect Delete a global-scoped cluster variable."]
+    #[doc = " Expects calls of delete_global_cluster_variable: Delete a global-scoped cluster variable."]
     #[doc = ""]
     #[doc = " `DELETE /v2/cluster-variables/global/{name}` (operation `deleteGlobalClusterVariable`); match with [`DeleteGlobalClusterVariableWhen`](crate::testing::ops::DeleteGlobalClusterVariableWhen), answer with [`Then`]."]
     pub async fn delete_global_cluster_variable(&self, f: impl FnOnce(DeleteGlobalClusterVariableWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
@@ -245,1225 +245,1225 @@ impl CamundaMock {
     pub async fn search_cluster_variables(&self, f: impl FnOnce(SearchClusterVariablesWhen, Then<Json<types::ClusterVariableSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/cluster-variables/search", SearchClusterVariablesWhen, f).await
     }
-    #[doc = " Expect Create a tenant-scoped cluster variable."]
+    #[doc = " Expects calls of create_tenant_cluster_variable: Create a tenant-scoped cluster variable."]
     #[doc = ""]
     #[doc = " `POST /v2/cluster-variables/tenants/{tenantId}` (operation `createTenantClusterVariable`); match with [`CreateTenantClusterVariableWhen`](crate::testing::ops::CreateTenantClusterVariableWhen), answer with [`Then`]."]
     pub async fn create_tenant_cluster_variable(&self, f: impl FnOnce(CreateTenantClusterVariableWhen, Then<Json<types::ClusterVariableResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/cluster-variables/tenants/{tenantId}", CreateTenantClusterVariableWhen, f).await
     }
-    #[doc = " Expect Get a tenant-scoped cluster variable."]
+    #[doc = " Expects calls of get_tenant_cluster_variable: Get a tenant-scoped cluster variable."]
     #[doc = ""]
     #[doc = " `GET /v2/cluster-variables/tenants/{tenantId}/{name}` (operation `getTenantClusterVariable`); match with [`GetTenantClusterVariableWhen`](crate::testing::ops::GetTenantClusterVariableWhen), answer with [`Then`]."]
     pub async fn get_tenant_cluster_variable(&self, f: impl FnOnce(GetTenantClusterVariableWhen, Then<Json<types::ClusterVariableResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/cluster-variables/tenants/{tenantId}/{name}", GetTenantClusterVariableWhen, f).await
     }
-    #[doc = " Expect Update a tenant-scoped cluster variable."]
+    #[doc = " Expects calls of update_tenant_cluster_variable: Update a tenant-scoped cluster variable."]
     #[doc = ""]
     #[doc = " `PUT /v2/cluster-variables/tenants/{tenantId}/{name}` (operation `updateTenantClusterVariable`); match with [`UpdateTenantClusterVariableWhen`](crate::testing::ops::UpdateTenantClusterVariableWhen), answer with [`Then`]."]
     pub async fn update_tenant_cluster_variable(&self, f: impl FnOnce(UpdateTenantClusterVariableWhen, Then<Json<types::ClusterVariableResult>>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/cluster-variables/tenants/{tenantId}/{name}", UpdateTenantClusterVariableWhen, f).await
     }
-    #[doc = " Expect Delete a tenant-scoped cluster variable."]
+    #[doc = " Expects calls of delete_tenant_cluster_variable: Delete a tenant-scoped cluster variable."]
     #[doc = ""]
     #[doc = " `DELETE /v2/cluster-variables/tenants/{tenantId}/{name}` (operation `deleteTenantClusterVariable`); match with [`DeleteTenantClusterVariableWhen`](crate::testing::ops::DeleteTenantClusterVariableWhen), answer with [`Then`]."]
     pub async fn delete_tenant_cluster_variable(&self, f: impl FnOnce(DeleteTenantClusterVariableWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/cluster-variables/tenants/{tenantId}/{name}", DeleteTenantClusterVariableWhen, f).await
     }
-    #[doc = " Expect Evaluate root level conditional start events."]
+    #[doc = " Expects calls of evaluate_conditionals: Evaluate root level conditional start events."]
     #[doc = ""]
     #[doc = " `POST /v2/conditionals/evaluation` (operation `evaluateConditionals`); match with [`EvaluateConditionalsWhen`](crate::testing::ops::EvaluateConditionalsWhen), answer with [`Then`]."]
     pub async fn evaluate_conditionals(&self, f: impl FnOnce(EvaluateConditionalsWhen, Then<Json<types::EvaluateConditionalResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/conditionals/evaluation", EvaluateConditionalsWhen, f).await
     }
-    #[doc = " Expect Search correlated message subscriptions."]
+    #[doc = " Expects calls of search_correlated_message_subscriptions: Search correlated message subscriptions."]
     #[doc = ""]
     #[doc = " `POST /v2/correlated-message-subscriptions/search` (operation `searchCorrelatedMessageSubscriptions`); match with [`SearchCorrelatedMessageSubscriptionsWhen`](crate::testing::ops::SearchCorrelatedMessageSubscriptionsWhen), answer with [`Then`]."]
     pub async fn search_correlated_message_subscriptions(&self, f: impl FnOnce(SearchCorrelatedMessageSubscriptionsWhen, Then<Json<types::CorrelatedMessageSubscriptionSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/correlated-message-subscriptions/search", SearchCorrelatedMessageSubscriptionsWhen, f).await
     }
-    #[doc = " Expect Evaluate decision."]
+    #[doc = " Expects calls of evaluate_decision: Evaluate decision."]
     #[doc = ""]
     #[doc = " `POST /v2/decision-definitions/evaluation` (operation `evaluateDecision`); match with [`EvaluateDecisionWhen`](crate::testing::ops::EvaluateDecisionWhen), answer with [`Then`]."]
     pub async fn evaluate_decision(&self, f: impl FnOnce(EvaluateDecisionWhen, Then<Json<types::EvaluateDecisionResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/decision-definitions/evaluation", EvaluateDecisionWhen, f).await
     }
-    #[doc = " Expect Search decision definitions."]
+    #[doc = " Expects calls of search_decision_definitions: Search decision definitions."]
     #[doc = ""]
     #[doc = " `POST /v2/decision-definitions/search` (operation `searchDecisionDefinitions`); match with [`SearchDecisionDefinitionsWhen`](crate::testing::ops::SearchDecisionDefinitionsWhen), answer with [`Then`]."]
     pub async fn search_decision_definitions(&self, f: impl FnOnce(SearchDecisionDefinitionsWhen, Then<Json<types::DecisionDefinitionSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/decision-definitions/search", SearchDecisionDefinitionsWhen, f).await
     }
-    #[doc = " Expect Get decision definition."]
+    #[doc = " Expects calls of get_decision_definition: Get decision definition."]
     #[doc = ""]
     #[doc = " `GET /v2/decision-definitions/{decisionDefinitionKey}` (operation `getDecisionDefinition`); match with [`GetDecisionDefinitionWhen`](crate::testing::ops::GetDecisionDefinitionWhen), answer with [`Then`]."]
     pub async fn get_decision_definition(&self, f: impl FnOnce(GetDecisionDefinitionWhen, Then<Json<types::DecisionDefinitionResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/decision-definitions/{decisionDefinitionKey}", GetDecisionDefinitionWhen, f).await
     }
-    #[doc = " Expect Get decision definition XML."]
+    #[doc = " Expects calls of get_decision_definition_xml: Get decision definition XML."]
     #[doc = ""]
     #[doc = " `GET /v2/decision-definitions/{decisionDefinitionKey}/xml` (operation `getDecisionDefinitionXML`); match with [`GetDecisionDefinitionXmlWhen`](crate::testing::ops::GetDecisionDefinitionXmlWhen), answer with [`Then`]."]
     pub async fn get_decision_definition_xml(&self, f: impl FnOnce(GetDecisionDefinitionXmlWhen, Then<Text>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/decision-definitions/{decisionDefinitionKey}/xml", GetDecisionDefinitionXmlWhen, f).await
     }
-    #[doc = " Expect Search decision instances."]
+    #[doc = " Expects calls of search_decision_instances: Search decision instances."]
     #[doc = ""]
     #[doc = " `POST /v2/decision-instances/search` (operation `searchDecisionInstances`); match with [`SearchDecisionInstancesWhen`](crate::testing::ops::SearchDecisionInstancesWhen), answer with [`Then`]."]
     pub async fn search_decision_instances(&self, f: impl FnOnce(SearchDecisionInstancesWhen, Then<Json<types::DecisionInstanceSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/decision-instances/search", SearchDecisionInstancesWhen, f).await
     }
-    #[doc = " Expect Get decision instance."]
+    #[doc = " Expects calls of get_decision_instance: Get decision instance."]
     #[doc = ""]
     #[doc = " `GET /v2/decision-instances/{decisionEvaluationInstanceKey}` (operation `getDecisionInstance`); match with [`GetDecisionInstanceWhen`](crate::testing::ops::GetDecisionInstanceWhen), answer with [`Then`]."]
     pub async fn get_decision_instance(&self, f: impl FnOnce(GetDecisionInstanceWhen, Then<Json<types::DecisionInstanceGetQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/decision-instances/{decisionEvaluationInstanceKey}", GetDecisionInstanceWhen, f).await
     }
-    #[doc = " Expect Delete decision instance."]
+    #[doc = " Expects calls of delete_decision_instance: Delete decision instance."]
     #[doc = ""]
     #[doc = " `POST /v2/decision-instances/{decisionEvaluationKey}/deletion` (operation `deleteDecisionInstance`); match with [`DeleteDecisionInstanceWhen`](crate::testing::ops::DeleteDecisionInstanceWhen), answer with [`Then`]."]
     pub async fn delete_decision_instance(&self, f: impl FnOnce(DeleteDecisionInstanceWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/decision-instances/{decisionEvaluationKey}/deletion", DeleteDecisionInstanceWhen, f).await
     }
-    #[doc = " Expect Delete decision instances (batch)."]
+    #[doc = " Expects calls of delete_decision_instances_batch_operation: Delete decision instances (batch)."]
     #[doc = ""]
     #[doc = " `POST /v2/decision-instances/deletion` (operation `deleteDecisionInstancesBatchOperation`); match with [`DeleteDecisionInstancesBatchOperationWhen`](crate::testing::ops::DeleteDecisionInstancesBatchOperationWhen), answer with [`Then`]."]
     pub async fn delete_decision_instances_batch_operation(&self, f: impl FnOnce(DeleteDecisionInstancesBatchOperationWhen, Then<Json<types::BatchOperationCreatedResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/decision-instances/deletion", DeleteDecisionInstancesBatchOperationWhen, f).await
     }
-    #[doc = " Expect Search decision requirements."]
+    #[doc = " Expects calls of search_decision_requirements: Search decision requirements."]
     #[doc = ""]
     #[doc = " `POST /v2/decision-requirements/search` (operation `searchDecisionRequirements`); match with [`SearchDecisionRequirementsWhen`](crate::testing::ops::SearchDecisionRequirementsWhen), answer with [`Then`]."]
     pub async fn search_decision_requirements(&self, f: impl FnOnce(SearchDecisionRequirementsWhen, Then<Json<types::DecisionRequirementsSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/decision-requirements/search", SearchDecisionRequirementsWhen, f).await
     }
-    #[doc = " Expect Get decision requirements."]
+    #[doc = " Expects calls of get_decision_requirements: Get decision requirements."]
     #[doc = ""]
     #[doc = " `GET /v2/decision-requirements/{decisionRequirementsKey}` (operation `getDecisionRequirements`); match with [`GetDecisionRequirementsWhen`](crate::testing::ops::GetDecisionRequirementsWhen), answer with [`Then`]."]
     pub async fn get_decision_requirements(&self, f: impl FnOnce(GetDecisionRequirementsWhen, Then<Json<types::DecisionRequirementsResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/decision-requirements/{decisionRequirementsKey}", GetDecisionRequirementsWhen, f).await
     }
-    #[doc = " Expect Get decision requirements XML."]
+    #[doc = " Expects calls of get_decision_requirements_xml: Get decision requirements XML."]
     #[doc = ""]
     #[doc = " `GET /v2/decision-requirements/{decisionRequirementsKey}/xml` (operation `getDecisionRequirementsXML`); match with [`GetDecisionRequirementsXmlWhen`](crate::testing::ops::GetDecisionRequirementsXmlWhen), answer with [`Then`]."]
     pub async fn get_decision_requirements_xml(&self, f: impl FnOnce(GetDecisionRequirementsXmlWhen, Then<Text>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/decision-requirements/{decisionRequirementsKey}/xml", GetDecisionRequirementsXmlWhen, f).await
     }
-    #[doc = " Expect Deploy resources."]
+    #[doc = " Expects calls of create_deployment: Deploy resources."]
     #[doc = ""]
     #[doc = " `POST /v2/deployments` (operation `createDeployment`); match with [`CreateDeploymentWhen`](crate::testing::ops::CreateDeploymentWhen), answer with [`Then`]."]
     pub async fn create_deployment(&self, f: impl FnOnce(CreateDeploymentWhen, Then<Json<types::DeploymentResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/deployments", CreateDeploymentWhen, f).await
     }
-    #[doc = " Expect Upload document."]
+    #[doc = " Expects calls of create_document: Upload document."]
     #[doc = ""]
     #[doc = " `POST /v2/documents` (operation `createDocument`); match with [`CreateDocumentWhen`](crate::testing::ops::CreateDocumentWhen), answer with [`Then`]."]
     pub async fn create_document(&self, f: impl FnOnce(CreateDocumentWhen, Then<Json<types::DocumentReference>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/documents", CreateDocumentWhen, f).await
     }
-    #[doc = " Expect Upload multiple documents."]
+    #[doc = " Expects calls of create_documents: Upload multiple documents."]
     #[doc = ""]
     #[doc = " `POST /v2/documents/batch` (operation `createDocuments`); match with [`CreateDocumentsWhen`](crate::testing::ops::CreateDocumentsWhen), answer with [`Then`]."]
     pub async fn create_documents(&self, f: impl FnOnce(CreateDocumentsWhen, Then<Json<types::DocumentCreationBatchResponse>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/documents/batch", CreateDocumentsWhen, f).await
     }
-    #[doc = " Expect Download document."]
+    #[doc = " Expects calls of get_document: Download document."]
     #[doc = ""]
     #[doc = " `GET /v2/documents/{documentId}` (operation `getDocument`); match with [`GetDocumentWhen`](crate::testing::ops::GetDocumentWhen), answer with [`Then`]."]
     pub async fn get_document(&self, f: impl FnOnce(GetDocumentWhen, Then<Binary>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/documents/{documentId}", GetDocumentWhen, f).await
     }
-    #[doc = " Expect Delete document."]
+    #[doc = " Expects calls of delete_document: Delete document."]
     #[doc = ""]
     #[doc = " `DELETE /v2/documents/{documentId}` (operation `deleteDocument`); match with [`DeleteDocumentWhen`](crate::testing::ops::DeleteDocumentWhen), answer with [`Then`]."]
     pub async fn delete_document(&self, f: impl FnOnce(DeleteDocumentWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/documents/{documentId}", DeleteDocumentWhen, f).await
     }
-    #[doc = " Expect Create document link."]
+    #[doc = " Expects calls of create_document_link: Create document link."]
     #[doc = ""]
     #[doc = " `POST /v2/documents/{documentId}/links` (operation `createDocumentLink`); match with [`CreateDocumentLinkWhen`](crate::testing::ops::CreateDocumentLinkWhen), answer with [`Then`]."]
     pub async fn create_document_link(&self, f: impl FnOnce(CreateDocumentLinkWhen, Then<Json<types::DocumentLink>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/documents/{documentId}/links", CreateDocumentLinkWhen, f).await
     }
-    #[doc = " Expect Activate activities within an ad-hoc sub-process."]
+    #[doc = " Expects calls of activate_ad_hoc_sub_process_activities: Activate activities within an ad-hoc sub-process."]
     #[doc = ""]
     #[doc = " `POST /v2/element-instances/ad-hoc-activities/{adHocSubProcessInstanceKey}/activation` (operation `activateAdHocSubProcessActivities`); match with [`ActivateAdHocSubProcessActivitiesWhen`](crate::testing::ops::ActivateAdHocSubProcessActivitiesWhen), answer with [`Then`]."]
     pub async fn activate_ad_hoc_sub_process_activities(&self, f: impl FnOnce(ActivateAdHocSubProcessActivitiesWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/element-instances/ad-hoc-activities/{adHocSubProcessInstanceKey}/activation", ActivateAdHocSubProcessActivitiesWhen, f).await
     }
-    #[doc = " Expect Search element instance wait states."]
+    #[doc = " Expects calls of search_element_instance_wait_states: Search element instance wait states."]
     #[doc = ""]
     #[doc = " `POST /v2/element-instances/wait-states/search` (operation `searchElementInstanceWaitStates`); match with [`SearchElementInstanceWaitStatesWhen`](crate::testing::ops::SearchElementInstanceWaitStatesWhen), answer with [`Then`]."]
     pub async fn search_element_instance_wait_states(&self, f: impl FnOnce(SearchElementInstanceWaitStatesWhen, Then<Json<types::ElementInstanceWaitStateQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/element-instances/wait-states/search", SearchElementInstanceWaitStatesWhen, f).await
     }
-    #[doc = " Expect Search element instances."]
+    #[doc = " Expects calls of search_element_instances: Search element instances."]
     #[doc = ""]
     #[doc = " `POST /v2/element-instances/search` (operation `searchElementInstances`); match with [`SearchElementInstancesWhen`](crate::testing::ops::SearchElementInstancesWhen), answer with [`Then`]."]
     pub async fn search_element_instances(&self, f: impl FnOnce(SearchElementInstancesWhen, Then<Json<types::ElementInstanceSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/element-instances/search", SearchElementInstancesWhen, f).await
     }
-    #[doc = " Expect Get element instance."]
+    #[doc = " Expects calls of get_element_instance: Get element instance."]
     #[doc = ""]
     #[doc = " `GET /v2/element-instances/{elementInstanceKey}` (operation `getElementInstance`); match with [`GetElementInstanceWhen`](crate::testing::ops::GetElementInstanceWhen), answer with [`Then`]."]
     pub async fn get_element_instance(&self, f: impl FnOnce(GetElementInstanceWhen, Then<Json<types::ElementInstanceResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/element-instances/{elementInstanceKey}", GetElementInstanceWhen, f).await
     }
-    #[doc = " Expect Search for incidents of a specific element instance."]
+    #[doc = " Expects calls of search_element_instance_incidents: Search for incidents of a specific element instance."]
     #[doc = ""]
     #[doc = " `POST /v2/element-instances/{elementInstanceKey}/incidents/search` (operation `searchElementInstanceIncidents`); match with [`SearchElementInstanceIncidentsWhen`](crate::testing::ops::SearchElementInstanceIncidentsWhen), answer with [`Then`]."]
     pub async fn search_element_instance_incidents(&self, f: impl FnOnce(SearchElementInstanceIncidentsWhen, Then<Json<types::IncidentSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/element-instances/{elementInstanceKey}/incidents/search", SearchElementInstanceIncidentsWhen, f).await
     }
-    #[doc = " Expect Update element instance variables."]
+    #[doc = " Expects calls of create_element_instance_variables: Update element instance variables."]
     #[doc = ""]
     #[doc = " `PUT /v2/element-instances/{elementInstanceKey}/variables` (operation `createElementInstanceVariables`); match with [`CreateElementInstanceVariablesWhen`](crate::testing::ops::CreateElementInstanceVariablesWhen), answer with [`Then`]."]
     pub async fn create_element_instance_variables(&self, f: impl FnOnce(CreateElementInstanceVariablesWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/element-instances/{elementInstanceKey}/variables", CreateElementInstanceVariablesWhen, f).await
     }
-    #[doc = " Expect Get exporting status."]
+    #[doc = " Expects calls of get_exporting_status: Get exporting status."]
     #[doc = ""]
     #[doc = " `GET /v2/exporting` (operation `getExportingStatus`); match with [`GetExportingStatusWhen`](crate::testing::ops::GetExportingStatusWhen), answer with [`Then`]."]
     pub async fn get_exporting_status(&self, f: impl FnOnce(GetExportingStatusWhen, Then<Json<types::ExportingStatusResponse>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/exporting", GetExportingStatusWhen, f).await
     }
-    #[doc = " Expect Pause exporting."]
+    #[doc = " Expects calls of pause_exporting: Pause exporting."]
     #[doc = ""]
     #[doc = " `POST /v2/exporting/pause` (operation `pauseExporting`); match with [`PauseExportingWhen`](crate::testing::ops::PauseExportingWhen), answer with [`Then`]."]
     pub async fn pause_exporting(&self, f: impl FnOnce(PauseExportingWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/exporting/pause", PauseExportingWhen, f).await
     }
-    #[doc = " Expect Resume exporting."]
+    #[doc = " Expects calls of resume_exporting: Resume exporting."]
     #[doc = ""]
     #[doc = " `POST /v2/exporting/resume` (operation `resumeExporting`); match with [`ResumeExportingWhen`](crate::testing::ops::ResumeExportingWhen), answer with [`Then`]."]
     pub async fn resume_exporting(&self, f: impl FnOnce(ResumeExportingWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/exporting/resume", ResumeExportingWhen, f).await
     }
-    #[doc = " Expect Evaluate an expression."]
+    #[doc = " Expects calls of evaluate_expression: Evaluate an expression."]
     #[doc = ""]
     #[doc = " `POST /v2/expression/evaluation` (operation `evaluateExpression`); match with [`EvaluateExpressionWhen`](crate::testing::ops::EvaluateExpressionWhen), answer with [`Then`]."]
     pub async fn evaluate_expression(&self, f: impl FnOnce(EvaluateExpressionWhen, Then<Json<types::ExpressionEvaluationResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/expression/evaluation", EvaluateExpressionWhen, f).await
     }
-    #[doc = " Expect Get form by key."]
+    #[doc = " Expects calls of get_form_by_key: Get form by key."]
     #[doc = ""]
     #[doc = " `GET /v2/forms/{formKey}` (operation `getFormByKey`); match with [`GetFormByKeyWhen`](crate::testing::ops::GetFormByKeyWhen), answer with [`Then`]."]
     pub async fn get_form_by_key(&self, f: impl FnOnce(GetFormByKeyWhen, Then<Json<types::FormResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/forms/{formKey}", GetFormByKeyWhen, f).await
     }
-    #[doc = " Expect Create global user task listener."]
+    #[doc = " Expects calls of create_global_task_listener: Create global user task listener."]
     #[doc = ""]
     #[doc = " `POST /v2/global-task-listeners` (operation `createGlobalTaskListener`); match with [`CreateGlobalTaskListenerWhen`](crate::testing::ops::CreateGlobalTaskListenerWhen), answer with [`Then`]."]
     pub async fn create_global_task_listener(&self, f: impl FnOnce(CreateGlobalTaskListenerWhen, Then<Json<types::GlobalTaskListenerResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/global-task-listeners", CreateGlobalTaskListenerWhen, f).await
     }
-    #[doc = " Expect Get global user task listener."]
+    #[doc = " Expects calls of get_global_task_listener: Get global user task listener."]
     #[doc = ""]
     #[doc = " `GET /v2/global-task-listeners/{id}` (operation `getGlobalTaskListener`); match with [`GetGlobalTaskListenerWhen`](crate::testing::ops::GetGlobalTaskListenerWhen), answer with [`Then`]."]
     pub async fn get_global_task_listener(&self, f: impl FnOnce(GetGlobalTaskListenerWhen, Then<Json<types::GlobalTaskListenerResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/global-task-listeners/{id}", GetGlobalTaskListenerWhen, f).await
     }
-    #[doc = " Expect Update global user task listener."]
+    #[doc = " Expects calls of update_global_task_listener: Update global user task listener."]
     #[doc = ""]
     #[doc = " `PUT /v2/global-task-listeners/{id}` (operation `updateGlobalTaskListener`); match with [`UpdateGlobalTaskListenerWhen`](crate::testing::ops::UpdateGlobalTaskListenerWhen), answer with [`Then`]."]
     pub async fn update_global_task_listener(&self, f: impl FnOnce(UpdateGlobalTaskListenerWhen, Then<Json<types::GlobalTaskListenerResult>>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/global-task-listeners/{id}", UpdateGlobalTaskListenerWhen, f).await
     }
-    #[doc = " Expect Delete global user task listener."]
+    #[doc = " Expects calls of delete_global_task_listener: Delete global user task listener."]
     #[doc = ""]
     #[doc = " `DELETE /v2/global-task-listeners/{id}` (operation `deleteGlobalTaskListener`); match with [`DeleteGlobalTaskListenerWhen`](crate::testing::ops::DeleteGlobalTaskListenerWhen), answer with [`Then`]."]
     pub async fn delete_global_task_listener(&self, f: impl FnOnce(DeleteGlobalTaskListenerWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/global-task-listeners/{id}", DeleteGlobalTaskListenerWhen, f).await
     }
-    #[doc = " Expect Search global user task listeners."]
+    #[doc = " Expects calls of search_global_task_listeners: Search global user task listeners."]
     #[doc = ""]
     #[doc = " `POST /v2/global-task-listeners/search` (operation `searchGlobalTaskListeners`); match with [`SearchGlobalTaskListenersWhen`](crate::testing::ops::SearchGlobalTaskListenersWhen), answer with [`Then`]."]
     pub async fn search_global_task_listeners(&self, f: impl FnOnce(SearchGlobalTaskListenersWhen, Then<Json<types::GlobalTaskListenerSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/global-task-listeners/search", SearchGlobalTaskListenersWhen, f).await
     }
-    #[doc = " Expect Create group."]
+    #[doc = " Expects calls of create_group: Create group."]
     #[doc = ""]
     #[doc = " `POST /v2/groups` (operation `createGroup`); match with [`CreateGroupWhen`](crate::testing::ops::CreateGroupWhen), answer with [`Then`]."]
     pub async fn create_group(&self, f: impl FnOnce(CreateGroupWhen, Then<Json<types::GroupCreateResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/groups", CreateGroupWhen, f).await
     }
-    #[doc = " Expect Search groups."]
+    #[doc = " Expects calls of search_groups: Search groups."]
     #[doc = ""]
     #[doc = " `POST /v2/groups/search` (operation `searchGroups`); match with [`SearchGroupsWhen`](crate::testing::ops::SearchGroupsWhen), answer with [`Then`]."]
     pub async fn search_groups(&self, f: impl FnOnce(SearchGroupsWhen, Then<Json<types::GroupSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/groups/search", SearchGroupsWhen, f).await
     }
-    #[doc = " Expect Get group."]
+    #[doc = " Expects calls of get_group: Get group."]
     #[doc = ""]
     #[doc = " `GET /v2/groups/{groupId}` (operation `getGroup`); match with [`GetGroupWhen`](crate::testing::ops::GetGroupWhen), answer with [`Then`]."]
     pub async fn get_group(&self, f: impl FnOnce(GetGroupWhen, Then<Json<types::GroupResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/groups/{groupId}", GetGroupWhen, f).await
     }
-    #[doc = " Expect Update group."]
+    #[doc = " Expects calls of update_group: Update group."]
     #[doc = ""]
     #[doc = " `PUT /v2/groups/{groupId}` (operation `updateGroup`); match with [`UpdateGroupWhen`](crate::testing::ops::UpdateGroupWhen), answer with [`Then`]."]
     pub async fn update_group(&self, f: impl FnOnce(UpdateGroupWhen, Then<Json<types::GroupUpdateResult>>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/groups/{groupId}", UpdateGroupWhen, f).await
     }
-    #[doc = " Expect Delete group."]
+    #[doc = " Expects calls of delete_group: Delete group."]
     #[doc = ""]
     #[doc = " `DELETE /v2/groups/{groupId}` (operation `deleteGroup`); match with [`DeleteGroupWhen`](crate::testing::ops::DeleteGroupWhen), answer with [`Then`]."]
     pub async fn delete_group(&self, f: impl FnOnce(DeleteGroupWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/groups/{groupId}", DeleteGroupWhen, f).await
     }
-    #[doc = " Expect Search group clients."]
+    #[doc = " Expects calls of search_clients_for_group: Search group clients."]
     #[doc = ""]
     #[doc = " `POST /v2/groups/{groupId}/clients/search` (operation `searchClientsForGroup`); match with [`SearchClientsForGroupWhen`](crate::testing::ops::SearchClientsForGroupWhen), answer with [`Then`]."]
     pub async fn search_clients_for_group(&self, f: impl FnOnce(SearchClientsForGroupWhen, Then<Json<types::GroupClientSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/groups/{groupId}/clients/search", SearchClientsForGroupWhen, f).await
     }
-    #[doc = " Expect Assign a client to a group."]
+    #[doc = " Expects calls of assign_client_to_group: Assign a client to a group."]
     #[doc = ""]
     #[doc = " `PUT /v2/groups/{groupId}/clients/{clientId}` (operation `assignClientToGroup`); match with [`AssignClientToGroupWhen`](crate::testing::ops::AssignClientToGroupWhen), answer with [`Then`]."]
     pub async fn assign_client_to_group(&self, f: impl FnOnce(AssignClientToGroupWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/groups/{groupId}/clients/{clientId}", AssignClientToGroupWhen, f).await
     }
-    #[doc = " Expect Unassign a client from a group."]
+    #[doc = " Expects calls of unassign_client_from_group: Unassign a client from a group."]
     #[doc = ""]
     #[doc = " `DELETE /v2/groups/{groupId}/clients/{clientId}` (operation `unassignClientFromGroup`); match with [`UnassignClientFromGroupWhen`](crate::testing::ops::UnassignClientFromGroupWhen), answer with [`Then`]."]
     pub async fn unassign_client_from_group(&self, f: impl FnOnce(UnassignClientFromGroupWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/groups/{groupId}/clients/{clientId}", UnassignClientFromGroupWhen, f).await
     }
-    #[doc = " Expect Search group mapping rules."]
+    #[doc = " Expects calls of search_mapping_rules_for_group: Search group mapping rules."]
     #[doc = ""]
     #[doc = " `POST /v2/groups/{groupId}/mapping-rules/search` (operation `searchMappingRulesForGroup`); match with [`SearchMappingRulesForGroupWhen`](crate::testing::ops::SearchMappingRulesForGroupWhen), answer with [`Then`]."]
     pub async fn search_mapping_rules_for_group(&self, f: impl FnOnce(SearchMappingRulesForGroupWhen, Then<Json<types::GroupMappingRuleSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/groups/{groupId}/mapping-rules/search", SearchMappingRulesForGroupWhen, f).await
     }
-    #[doc = " Expect Assign a mapping rule to a group."]
+    #[doc = " Expects calls of assign_mapping_rule_to_group: Assign a mapping rule to a group."]
     #[doc = ""]
     #[doc = " `PUT /v2/groups/{groupId}/mapping-rules/{mappingRuleId}` (operation `assignMappingRuleToGroup`); match with [`AssignMappingRuleToGroupWhen`](crate::testing::ops::AssignMappingRuleToGroupWhen), answer with [`Then`]."]
     pub async fn assign_mapping_rule_to_group(&self, f: impl FnOnce(AssignMappingRuleToGroupWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/groups/{groupId}/mapping-rules/{mappingRuleId}", AssignMappingRuleToGroupWhen, f).await
     }
-    #[doc = " Expect Unassign a mapping rule from a group."]
+    #[doc = " Expects calls of unassign_mapping_rule_from_group: Unassign a mapping rule from a group."]
     #[doc = ""]
     #[doc = " `DELETE /v2/groups/{groupId}/mapping-rules/{mappingRuleId}` (operation `unassignMappingRuleFromGroup`); match with [`UnassignMappingRuleFromGroupWhen`](crate::testing::ops::UnassignMappingRuleFromGroupWhen), answer with [`Then`]."]
     pub async fn unassign_mapping_rule_from_group(&self, f: impl FnOnce(UnassignMappingRuleFromGroupWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/groups/{groupId}/mapping-rules/{mappingRuleId}", UnassignMappingRuleFromGroupWhen, f).await
     }
-    #[doc = " Expect Search group roles."]
+    #[doc = " Expects calls of search_roles_for_group: Search group roles."]
     #[doc = ""]
     #[doc = " `POST /v2/groups/{groupId}/roles/search` (operation `searchRolesForGroup`); match with [`SearchRolesForGroupWhen`](crate::testing::ops::SearchRolesForGroupWhen), answer with [`Then`]."]
     pub async fn search_roles_for_group(&self, f: impl FnOnce(SearchRolesForGroupWhen, Then<Json<types::GroupRoleSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/groups/{groupId}/roles/search", SearchRolesForGroupWhen, f).await
     }
-    #[doc = " Expect Search group users."]
+    #[doc = " Expects calls of search_users_for_group: Search group users."]
     #[doc = ""]
     #[doc = " `POST /v2/groups/{groupId}/users/search` (operation `searchUsersForGroup`); match with [`SearchUsersForGroupWhen`](crate::testing::ops::SearchUsersForGroupWhen), answer with [`Then`]."]
     pub async fn search_users_for_group(&self, f: impl FnOnce(SearchUsersForGroupWhen, Then<Json<types::GroupUserSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/groups/{groupId}/users/search", SearchUsersForGroupWhen, f).await
     }
-    #[doc = " Expect Assign a user to a group."]
+    #[doc = " Expects calls of assign_user_to_group: Assign a user to a group."]
     #[doc = ""]
     #[doc = " `PUT /v2/groups/{groupId}/users/{username}` (operation `assignUserToGroup`); match with [`AssignUserToGroupWhen`](crate::testing::ops::AssignUserToGroupWhen), answer with [`Then`]."]
     pub async fn assign_user_to_group(&self, f: impl FnOnce(AssignUserToGroupWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/groups/{groupId}/users/{username}", AssignUserToGroupWhen, f).await
     }
-    #[doc = " Expect Unassign a user from a group."]
+    #[doc = " Expects calls of unassign_user_from_group: Unassign a user from a group."]
     #[doc = ""]
     #[doc = " `DELETE /v2/groups/{groupId}/users/{username}` (operation `unassignUserFromGroup`); match with [`UnassignUserFromGroupWhen`](crate::testing::ops::UnassignUserFromGroupWhen), answer with [`Then`]."]
     pub async fn unassign_user_from_group(&self, f: impl FnOnce(UnassignUserFromGroupWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/groups/{groupId}/users/{username}", UnassignUserFromGroupWhen, f).await
     }
-    #[doc = " Expect Search incidents."]
+    #[doc = " Expects calls of search_incidents: Search incidents."]
     #[doc = ""]
     #[doc = " `POST /v2/incidents/search` (operation `searchIncidents`); match with [`SearchIncidentsWhen`](crate::testing::ops::SearchIncidentsWhen), answer with [`Then`]."]
     pub async fn search_incidents(&self, f: impl FnOnce(SearchIncidentsWhen, Then<Json<types::IncidentSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/incidents/search", SearchIncidentsWhen, f).await
     }
-    #[doc = " Expect Get incident."]
+    #[doc = " Expects calls of get_incident: Get incident."]
     #[doc = ""]
     #[doc = " `GET /v2/incidents/{incidentKey}` (operation `getIncident`); match with [`GetIncidentWhen`](crate::testing::ops::GetIncidentWhen), answer with [`Then`]."]
     pub async fn get_incident(&self, f: impl FnOnce(GetIncidentWhen, Then<Json<types::IncidentResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/incidents/{incidentKey}", GetIncidentWhen, f).await
     }
-    #[doc = " Expect Resolve incident."]
+    #[doc = " Expects calls of resolve_incident: Resolve incident."]
     #[doc = ""]
     #[doc = " `POST /v2/incidents/{incidentKey}/resolution` (operation `resolveIncident`); match with [`ResolveIncidentWhen`](crate::testing::ops::ResolveIncidentWhen), answer with [`Then`]."]
     pub async fn resolve_incident(&self, f: impl FnOnce(ResolveIncidentWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/incidents/{incidentKey}/resolution", ResolveIncidentWhen, f).await
     }
-    #[doc = " Expect Get process instance statistics by definition."]
+    #[doc = " Expects calls of get_process_instance_statistics_by_definition: Get process instance statistics by definition."]
     #[doc = ""]
     #[doc = " `POST /v2/incidents/statistics/process-instances-by-definition` (operation `getProcessInstanceStatisticsByDefinition`); match with [`GetProcessInstanceStatisticsByDefinitionWhen`](crate::testing::ops::GetProcessInstanceStatisticsByDefinitionWhen), answer with [`Then`]."]
     pub async fn get_process_instance_statistics_by_definition(&self, f: impl FnOnce(GetProcessInstanceStatisticsByDefinitionWhen, Then<Json<types::IncidentProcessInstanceStatisticsByDefinitionQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/incidents/statistics/process-instances-by-definition", GetProcessInstanceStatisticsByDefinitionWhen, f).await
     }
-    #[doc = " Expect Get process instance statistics by error."]
+    #[doc = " Expects calls of get_process_instance_statistics_by_error: Get process instance statistics by error."]
     #[doc = ""]
     #[doc = " `POST /v2/incidents/statistics/process-instances-by-error` (operation `getProcessInstanceStatisticsByError`); match with [`GetProcessInstanceStatisticsByErrorWhen`](crate::testing::ops::GetProcessInstanceStatisticsByErrorWhen), answer with [`Then`]."]
     pub async fn get_process_instance_statistics_by_error(&self, f: impl FnOnce(GetProcessInstanceStatisticsByErrorWhen, Then<Json<types::IncidentProcessInstanceStatisticsByErrorQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/incidents/statistics/process-instances-by-error", GetProcessInstanceStatisticsByErrorWhen, f).await
     }
-    #[doc = " Expect Activate jobs."]
+    #[doc = " Expects calls of activate_jobs: Activate jobs."]
     #[doc = ""]
     #[doc = " `POST /v2/jobs/activation` (operation `activateJobs`); match with [`ActivateJobsWhen`](crate::testing::ops::ActivateJobsWhen), answer with [`Then`]."]
     pub async fn activate_jobs(&self, f: impl FnOnce(ActivateJobsWhen, Then<Json<types::JobActivationResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/jobs/activation", ActivateJobsWhen, f).await
     }
-    #[doc = " Expect Search jobs."]
+    #[doc = " Expects calls of search_jobs: Search jobs."]
     #[doc = ""]
     #[doc = " `POST /v2/jobs/search` (operation `searchJobs`); match with [`SearchJobsWhen`](crate::testing::ops::SearchJobsWhen), answer with [`Then`]."]
     pub async fn search_jobs(&self, f: impl FnOnce(SearchJobsWhen, Then<Json<types::JobSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/jobs/search", SearchJobsWhen, f).await
     }
-    #[doc = " Expect Update job."]
+    #[doc = " Expects calls of update_job: Update job."]
     #[doc = ""]
     #[doc = " `PATCH /v2/jobs/{jobKey}` (operation `updateJob`); match with [`UpdateJobWhen`](crate::testing::ops::UpdateJobWhen), answer with [`Then`]."]
     pub async fn update_job(&self, f: impl FnOnce(UpdateJobWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PATCH", "/v2/jobs/{jobKey}", UpdateJobWhen, f).await
     }
-    #[doc = " Expect Complete job."]
+    #[doc = " Expects calls of complete_job: Complete job."]
     #[doc = ""]
     #[doc = " `POST /v2/jobs/{jobKey}/completion` (operation `completeJob`); match with [`CompleteJobWhen`](crate::testing::ops::CompleteJobWhen), answer with [`Then`]."]
     pub async fn complete_job(&self, f: impl FnOnce(CompleteJobWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/jobs/{jobKey}/completion", CompleteJobWhen, f).await
     }
-    #[doc = " Expect Throw error for job."]
+    #[doc = " Expects calls of throw_job_error: Throw error for job."]
     #[doc = ""]
     #[doc = " `POST /v2/jobs/{jobKey}/error` (operation `throwJobError`); match with [`ThrowJobErrorWhen`](crate::testing::ops::ThrowJobErrorWhen), answer with [`Then`]."]
     pub async fn throw_job_error(&self, f: impl FnOnce(ThrowJobErrorWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/jobs/{jobKey}/error", ThrowJobErrorWhen, f).await
     }
-    #[doc = " Expect Fail job."]
+    #[doc = " Expects calls of fail_job: Fail job."]
     #[doc = ""]
     #[doc = " `POST /v2/jobs/{jobKey}/failure` (operation `failJob`); match with [`FailJobWhen`](crate::testing::ops::FailJobWhen), answer with [`Then`]."]
     pub async fn fail_job(&self, f: impl FnOnce(FailJobWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/jobs/{jobKey}/failure", FailJobWhen, f).await
     }
-    #[doc = " Expect Update jobs (batch)."]
+    #[doc = " Expects calls of update_jobs_batch_operation: Update jobs (batch)."]
     #[doc = ""]
     #[doc = " `POST /v2/jobs/batch-update` (operation `updateJobsBatchOperation`); match with [`UpdateJobsBatchOperationWhen`](crate::testing::ops::UpdateJobsBatchOperationWhen), answer with [`Then`]."]
     pub async fn update_jobs_batch_operation(&self, f: impl FnOnce(UpdateJobsBatchOperationWhen, Then<Json<types::BatchOperationCreatedResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/jobs/batch-update", UpdateJobsBatchOperationWhen, f).await
     }
-    #[doc = " Expect Global job statistics."]
+    #[doc = " Expects calls of get_global_job_statistics: Global job statistics."]
     #[doc = ""]
     #[doc = " `GET /v2/jobs/statistics/global` (operation `getGlobalJobStatistics`); match with [`GetGlobalJobStatisticsWhen`](crate::testing::ops::GetGlobalJobStatisticsWhen), answer with [`Then`]."]
     pub async fn get_global_job_statistics(&self, f: impl FnOnce(GetGlobalJobStatisticsWhen, Then<Json<types::GlobalJobStatisticsQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/jobs/statistics/global", GetGlobalJobStatisticsWhen, f).await
     }
-    #[doc = " Expect Get job statistics by type."]
+    #[doc = " Expects calls of get_job_type_statistics: Get job statistics by type."]
     #[doc = ""]
     #[doc = " `POST /v2/jobs/statistics/by-types` (operation `getJobTypeStatistics`); match with [`GetJobTypeStatisticsWhen`](crate::testing::ops::GetJobTypeStatisticsWhen), answer with [`Then`]."]
     pub async fn get_job_type_statistics(&self, f: impl FnOnce(GetJobTypeStatisticsWhen, Then<Json<types::JobTypeStatisticsQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/jobs/statistics/by-types", GetJobTypeStatisticsWhen, f).await
     }
-    #[doc = " Expect Get job statistics by worker."]
+    #[doc = " Expects calls of get_job_worker_statistics: Get job statistics by worker."]
     #[doc = ""]
     #[doc = " `POST /v2/jobs/statistics/by-workers` (operation `getJobWorkerStatistics`); match with [`GetJobWorkerStatisticsWhen`](crate::testing::ops::GetJobWorkerStatisticsWhen), answer with [`Then`]."]
     pub async fn get_job_worker_statistics(&self, f: impl FnOnce(GetJobWorkerStatisticsWhen, Then<Json<types::JobWorkerStatisticsQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/jobs/statistics/by-workers", GetJobWorkerStatisticsWhen, f).await
     }
-    #[doc = " Expect Get time-series metrics for a job type."]
+    #[doc = " Expects calls of get_job_time_series_statistics: Get time-series metrics for a job type."]
     #[doc = ""]
     #[doc = " `POST /v2/jobs/statistics/time-series` (operation `getJobTimeSeriesStatistics`); match with [`GetJobTimeSeriesStatisticsWhen`](crate::testing::ops::GetJobTimeSeriesStatisticsWhen), answer with [`Then`]."]
     pub async fn get_job_time_series_statistics(&self, f: impl FnOnce(GetJobTimeSeriesStatisticsWhen, Then<Json<types::JobTimeSeriesStatisticsQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/jobs/statistics/time-series", GetJobTimeSeriesStatisticsWhen, f).await
     }
-    #[doc = " Expect Get error metrics for a job type."]
+    #[doc = " Expects calls of get_job_error_statistics: Get error metrics for a job type."]
     #[doc = ""]
     #[doc = " `POST /v2/jobs/statistics/errors` (operation `getJobErrorStatistics`); match with [`GetJobErrorStatisticsWhen`](crate::testing::ops::GetJobErrorStatisticsWhen), answer with [`Then`]."]
     pub async fn get_job_error_statistics(&self, f: impl FnOnce(GetJobErrorStatisticsWhen, Then<Json<types::JobErrorStatisticsQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/jobs/statistics/errors", GetJobErrorStatisticsWhen, f).await
     }
-    #[doc = " Expect Get license status."]
+    #[doc = " Expects calls of get_license: Get license status."]
     #[doc = ""]
     #[doc = " `GET /v2/license` (operation `getLicense`); match with [`GetLicenseWhen`](crate::testing::ops::GetLicenseWhen), answer with [`Then`]."]
     pub async fn get_license(&self, f: impl FnOnce(GetLicenseWhen, Then<Json<types::LicenseResponse>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/license", GetLicenseWhen, f).await
     }
-    #[doc = " Expect Create mapping rule."]
+    #[doc = " Expects calls of create_mapping_rule: Create mapping rule."]
     #[doc = ""]
     #[doc = " `POST /v2/mapping-rules` (operation `createMappingRule`); match with [`CreateMappingRuleWhen`](crate::testing::ops::CreateMappingRuleWhen), answer with [`Then`]."]
     pub async fn create_mapping_rule(&self, f: impl FnOnce(CreateMappingRuleWhen, Then<Json<types::MappingRuleCreateResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/mapping-rules", CreateMappingRuleWhen, f).await
     }
-    #[doc = " Expect Search mapping rules."]
+    #[doc = " Expects calls of search_mapping_rule: Search mapping rules."]
     #[doc = ""]
     #[doc = " `POST /v2/mapping-rules/search` (operation `searchMappingRule`); match with [`SearchMappingRuleWhen`](crate::testing::ops::SearchMappingRuleWhen), answer with [`Then`]."]
     pub async fn search_mapping_rule(&self, f: impl FnOnce(SearchMappingRuleWhen, Then<Json<types::MappingRuleSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/mapping-rules/search", SearchMappingRuleWhen, f).await
     }
-    #[doc = " Expect Update mapping rule."]
+    #[doc = " Expects calls of update_mapping_rule: Update mapping rule."]
     #[doc = ""]
     #[doc = " `PUT /v2/mapping-rules/{mappingRuleId}` (operation `updateMappingRule`); match with [`UpdateMappingRuleWhen`](crate::testing::ops::UpdateMappingRuleWhen), answer with [`Then`]."]
     pub async fn update_mapping_rule(&self, f: impl FnOnce(UpdateMappingRuleWhen, Then<Json<types::MappingRuleUpdateResult>>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/mapping-rules/{mappingRuleId}", UpdateMappingRuleWhen, f).await
     }
-    #[doc = " Expect Delete a mapping rule."]
+    #[doc = " Expects calls of delete_mapping_rule: Delete a mapping rule."]
     #[doc = ""]
     #[doc = " `DELETE /v2/mapping-rules/{mappingRuleId}` (operation `deleteMappingRule`); match with [`DeleteMappingRuleWhen`](crate::testing::ops::DeleteMappingRuleWhen), answer with [`Then`]."]
     pub async fn delete_mapping_rule(&self, f: impl FnOnce(DeleteMappingRuleWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/mapping-rules/{mappingRuleId}", DeleteMappingRuleWhen, f).await
     }
-    #[doc = " Expect Get a mapping rule."]
+    #[doc = " Expects calls of get_mapping_rule: Get a mapping rule."]
     #[doc = ""]
     #[doc = " `GET /v2/mapping-rules/{mappingRuleId}` (operation `getMappingRule`); match with [`GetMappingRuleWhen`](crate::testing::ops::GetMappingRuleWhen), answer with [`Then`]."]
     pub async fn get_mapping_rule(&self, f: impl FnOnce(GetMappingRuleWhen, Then<Json<types::MappingRuleResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/mapping-rules/{mappingRuleId}", GetMappingRuleWhen, f).await
     }
-    #[doc = " Expect Search message subscriptions."]
+    #[doc = " Expects calls of search_message_subscriptions: Search message subscriptions."]
     #[doc = ""]
     #[doc = " `POST /v2/message-subscriptions/search` (operation `searchMessageSubscriptions`); match with [`SearchMessageSubscriptionsWhen`](crate::testing::ops::SearchMessageSubscriptionsWhen), answer with [`Then`]."]
     pub async fn search_message_subscriptions(&self, f: impl FnOnce(SearchMessageSubscriptionsWhen, Then<Json<types::MessageSubscriptionSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/message-subscriptions/search", SearchMessageSubscriptionsWhen, f).await
     }
-    #[doc = " Expect Correlate message."]
+    #[doc = " Expects calls of correlate_message: Correlate message."]
     #[doc = ""]
     #[doc = " `POST /v2/messages/correlation` (operation `correlateMessage`); match with [`CorrelateMessageWhen`](crate::testing::ops::CorrelateMessageWhen), answer with [`Then`]."]
     pub async fn correlate_message(&self, f: impl FnOnce(CorrelateMessageWhen, Then<Json<types::MessageCorrelationResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/messages/correlation", CorrelateMessageWhen, f).await
     }
-    #[doc = " Expect Publish message."]
+    #[doc = " Expects calls of publish_message: Publish message."]
     #[doc = ""]
     #[doc = " `POST /v2/messages/publication` (operation `publishMessage`); match with [`PublishMessageWhen`](crate::testing::ops::PublishMessageWhen), answer with [`Then`]."]
     pub async fn publish_message(&self, f: impl FnOnce(PublishMessageWhen, Then<Json<types::MessagePublicationResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/messages/publication", PublishMessageWhen, f).await
     }
-    #[doc = " Expect Search process definitions."]
+    #[doc = " Expects calls of search_process_definitions: Search process definitions."]
     #[doc = ""]
     #[doc = " `POST /v2/process-definitions/search` (operation `searchProcessDefinitions`); match with [`SearchProcessDefinitionsWhen`](crate::testing::ops::SearchProcessDefinitionsWhen), answer with [`Then`]."]
     pub async fn search_process_definitions(&self, f: impl FnOnce(SearchProcessDefinitionsWhen, Then<Json<types::ProcessDefinitionSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-definitions/search", SearchProcessDefinitionsWhen, f).await
     }
-    #[doc = " Expect Get message subscription statistics."]
+    #[doc = " Expects calls of get_process_definition_message_subscription_statistics: Get message subscription statistics."]
     #[doc = ""]
     #[doc = " `POST /v2/process-definitions/statistics/message-subscriptions` (operation `getProcessDefinitionMessageSubscriptionStatistics`); match with [`GetProcessDefinitionMessageSubscriptionStatisticsWhen`](crate::testing::ops::GetProcessDefinitionMessageSubscriptionStatisticsWhen), answer with [`Then`]."]
     pub async fn get_process_definition_message_subscription_statistics(&self, f: impl FnOnce(GetProcessDefinitionMessageSubscriptionStatisticsWhen, Then<Json<types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-definitions/statistics/message-subscriptions", GetProcessDefinitionMessageSubscriptionStatisticsWhen, f).await
     }
-    #[doc = " Expect Get process instance statistics."]
+    #[doc = " Expects calls of get_process_definition_instance_statistics: Get process instance statistics."]
     #[doc = ""]
     #[doc = " `POST /v2/process-definitions/statistics/process-instances` (operation `getProcessDefinitionInstanceStatistics`); match with [`GetProcessDefinitionInstanceStatisticsWhen`](crate::testing::ops::GetProcessDefinitionInstanceStatisticsWhen), answer with [`Then`]."]
     pub async fn get_process_definition_instance_statistics(&self, f: impl FnOnce(GetProcessDefinitionInstanceStatisticsWhen, Then<Json<types::ProcessDefinitionInstanceStatisticsQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-definitions/statistics/process-instances", GetProcessDefinitionInstanceStatisticsWhen, f).await
     }
-    #[doc = " Expect Get process definition."]
+    #[doc = " Expects calls of get_process_definition: Get process definition."]
     #[doc = ""]
     #[doc = " `GET /v2/process-definitions/{processDefinitionKey}` (operation `getProcessDefinition`); match with [`GetProcessDefinitionWhen`](crate::testing::ops::GetProcessDefinitionWhen), answer with [`Then`]."]
     pub async fn get_process_definition(&self, f: impl FnOnce(GetProcessDefinitionWhen, Then<Json<types::ProcessDefinitionResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/process-definitions/{processDefinitionKey}", GetProcessDefinitionWhen, f).await
     }
-    #[doc = " Expect Get process start form."]
+    #[doc = " Expects calls of get_start_process_form: Get process start form."]
     #[doc = ""]
     #[doc = " `GET /v2/process-definitions/{processDefinitionKey}/form` (operation `getStartProcessForm`); match with [`GetStartProcessFormWhen`](crate::testing::ops::GetStartProcessFormWhen), answer with [`Then`]."]
     pub async fn get_start_process_form(&self, f: impl FnOnce(GetStartProcessFormWhen, Then<JsonOrNone<types::FormResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/process-definitions/{processDefinitionKey}/form", GetStartProcessFormWhen, f).await
     }
-    #[doc = " Expect Get process definition statistics."]
+    #[doc = " Expects calls of get_process_definition_statistics: Get process definition statistics."]
     #[doc = ""]
     #[doc = " `POST /v2/process-definitions/{processDefinitionKey}/statistics/element-instances` (operation `getProcessDefinitionStatistics`); match with [`GetProcessDefinitionStatisticsWhen`](crate::testing::ops::GetProcessDefinitionStatisticsWhen), answer with [`Then`]."]
     pub async fn get_process_definition_statistics(&self, f: impl FnOnce(GetProcessDefinitionStatisticsWhen, Then<Json<types::ProcessDefinitionElementStatisticsQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-definitions/{processDefinitionKey}/statistics/element-instances", GetProcessDefinitionStatisticsWhen, f).await
     }
-    #[doc = " Expect Search process definition variable names."]
+    #[doc = " Expects calls of search_process_definition_variable_names: Search process definition variable names."]
     #[doc = ""]
     #[doc = " `POST /v2/process-definitions/{processDefinitionKey}/variable-names/search` (operation `searchProcessDefinitionVariableNames`); match with [`SearchProcessDefinitionVariableNamesWhen`](crate::testing::ops::SearchProcessDefinitionVariableNamesWhen), answer with [`Then`]."]
     pub async fn search_process_definition_variable_names(&self, f: impl FnOnce(SearchProcessDefinitionVariableNamesWhen, Then<Json<types::ProcessDefinitionVariableNameSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-definitions/{processDefinitionKey}/variable-names/search", SearchProcessDefinitionVariableNamesWhen, f).await
     }
-    #[doc = " Expect Get process definition XML."]
+    #[doc = " Expects calls of get_process_definition_xml: Get process definition XML."]
     #[doc = ""]
     #[doc = " `GET /v2/process-definitions/{processDefinitionKey}/xml` (operation `getProcessDefinitionXML`); match with [`GetProcessDefinitionXmlWhen`](crate::testing::ops::GetProcessDefinitionXmlWhen), answer with [`Then`]."]
     pub async fn get_process_definition_xml(&self, f: impl FnOnce(GetProcessDefinitionXmlWhen, Then<TextOrNone>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/process-definitions/{processDefinitionKey}/xml", GetProcessDefinitionXmlWhen, f).await
     }
-    #[doc = " Expect Get process instance statistics by version."]
+    #[doc = " Expects calls of get_process_definition_instance_version_statistics: Get process instance statistics by version."]
     #[doc = ""]
     #[doc = " `POST /v2/process-definitions/statistics/process-instances-by-version` (operation `getProcessDefinitionInstanceVersionStatistics`); match with [`GetProcessDefinitionInstanceVersionStatisticsWhen`](crate::testing::ops::GetProcessDefinitionInstanceVersionStatisticsWhen), answer with [`Then`]."]
     pub async fn get_process_definition_instance_version_statistics(&self, f: impl FnOnce(GetProcessDefinitionInstanceVersionStatisticsWhen, Then<Json<types::ProcessDefinitionInstanceVersionStatisticsQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-definitions/statistics/process-instances-by-version", GetProcessDefinitionInstanceVersionStatisticsWhen, f).await
     }
-    #[doc = " Expect Create process instance."]
+    #[doc = " Expects calls of create_process_instance: Create process instance."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances` (operation `createProcessInstance`); match with [`CreateProcessInstanceWhen`](crate::testing::ops::CreateProcessInstanceWhen), answer with [`Then`]."]
     pub async fn create_process_instance(&self, f: impl FnOnce(CreateProcessInstanceWhen, Then<Json<types::CreateProcessInstanceResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances", CreateProcessInstanceWhen, f).await
     }
-    #[doc = " Expect Cancel process instances (batch)."]
+    #[doc = " Expects calls of cancel_process_instances_batch_operation: Cancel process instances (batch)."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/cancellation` (operation `cancelProcessInstancesBatchOperation`); match with [`CancelProcessInstancesBatchOperationWhen`](crate::testing::ops::CancelProcessInstancesBatchOperationWhen), answer with [`Then`]."]
     pub async fn cancel_process_instances_batch_operation(&self, f: impl FnOnce(CancelProcessInstancesBatchOperationWhen, Then<Json<types::BatchOperationCreatedResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/cancellation", CancelProcessInstancesBatchOperationWhen, f).await
     }
-    #[doc = " Expect Delete process instances (batch)."]
+    #[doc = " Expects calls of delete_process_instances_batch_operation: Delete process instances (batch)."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/deletion` (operation `deleteProcessInstancesBatchOperation`); match with [`DeleteProcessInstancesBatchOperationWhen`](crate::testing::ops::DeleteProcessInstancesBatchOperationWhen), answer with [`Then`]."]
     pub async fn delete_process_instances_batch_operation(&self, f: impl FnOnce(DeleteProcessInstancesBatchOperationWhen, Then<Json<types::BatchOperationCreatedResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/deletion", DeleteProcessInstancesBatchOperationWhen, f).await
     }
-    #[doc = " Expect Resolve related incidents (batch)."]
+    #[doc = " Expects calls of resolve_incidents_batch_operation: Resolve related incidents (batch)."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/incident-resolution` (operation `resolveIncidentsBatchOperation`); match with [`ResolveIncidentsBatchOperationWhen`](crate::testing::ops::ResolveIncidentsBatchOperationWhen), answer with [`Then`]."]
     pub async fn resolve_incidents_batch_operation(&self, f: impl FnOnce(ResolveIncidentsBatchOperationWhen, Then<Json<types::BatchOperationCreatedResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/incident-resolution", ResolveIncidentsBatchOperationWhen, f).await
     }
-    #[doc = " Expect Migrate process instances (batch)."]
+    #[doc = " Expects calls of migrate_process_instances_batch_operation: Migrate process instances (batch)."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/migration` (operation `migrateProcessInstancesBatchOperation`); match with [`MigrateProcessInstancesBatchOperationWhen`](crate::testing::ops::MigrateProcessInstancesBatchOperationWhen), answer with [`Then`]."]
     pub async fn migrate_process_instances_batch_operation(&self, f: impl FnOnce(MigrateProcessInstancesBatchOperationWhen, Then<Json<types::BatchOperationCreatedResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/migration", MigrateProcessInstancesBatchOperationWhen, f).await
     }
-    #[doc = " Expect Modify process instances (batch)."]
+    #[doc = " Expects calls of modify_process_instances_batch_operation: Modify process instances (batch)."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/modification` (operation `modifyProcessInstancesBatchOperation`); match with [`ModifyProcessInstancesBatchOperationWhen`](crate::testing::ops::ModifyProcessInstancesBatchOperationWhen), answer with [`Then`]."]
     pub async fn modify_process_instances_batch_operation(&self, f: impl FnOnce(ModifyProcessInstancesBatchOperationWhen, Then<Json<types::BatchOperationCreatedResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/modification", ModifyProcessInstancesBatchOperationWhen, f).await
     }
-    #[doc = " Expect Resume process instances (batch)."]
+    #[doc = " Expects calls of resume_process_instances_batch_operation: Resume process instances (batch)."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/resumption` (operation `resumeProcessInstancesBatchOperation`); match with [`ResumeProcessInstancesBatchOperationWhen`](crate::testing::ops::ResumeProcessInstancesBatchOperationWhen), answer with [`Then`]."]
     pub async fn resume_process_instances_batch_operation(&self, f: impl FnOnce(ResumeProcessInstancesBatchOperationWhen, Then<Json<types::BatchOperationCreatedResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/resumption", ResumeProcessInstancesBatchOperationWhen, f).await
     }
-    #[doc = " Expect Search process instances."]
+    #[doc = " Expects calls of search_process_instances: Search process instances."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/search` (operation `searchProcessInstances`); match with [`SearchProcessInstancesWhen`](crate::testing::ops::SearchProcessInstancesWhen), answer with [`Then`]."]
     pub async fn search_process_instances(&self, f: impl FnOnce(SearchProcessInstancesWhen, Then<Json<types::ProcessInstanceSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/search", SearchProcessInstancesWhen, f).await
     }
-    #[doc = " Expect Suspend process instances (batch)."]
+    #[doc = " Expects calls of suspend_process_instances_batch_operation: Suspend process instances (batch)."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/suspension` (operation `suspendProcessInstancesBatchOperation`); match with [`SuspendProcessInstancesBatchOperationWhen`](crate::testing::ops::SuspendProcessInstancesBatchOperationWhen), answer with [`Then`]."]
     pub async fn suspend_process_instances_batch_operation(&self, f: impl FnOnce(SuspendProcessInstancesBatchOperationWhen, Then<Json<types::BatchOperationCreatedResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/suspension", SuspendProcessInstancesBatchOperationWhen, f).await
     }
-    #[doc = " Expect Get process instance."]
+    #[doc = " Expects calls of get_process_instance: Get process instance."]
     #[doc = ""]
     #[doc = " `GET /v2/process-instances/{processInstanceKey}` (operation `getProcessInstance`); match with [`GetProcessInstanceWhen`](crate::testing::ops::GetProcessInstanceWhen), answer with [`Then`]."]
     pub async fn get_process_instance(&self, f: impl FnOnce(GetProcessInstanceWhen, Then<Json<types::ProcessInstanceResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/process-instances/{processInstanceKey}", GetProcessInstanceWhen, f).await
     }
-    #[doc = " Expect Assign business id to process instance."]
+    #[doc = " Expects calls of assign_process_instance_business_id: Assign business id to process instance."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/{processInstanceKey}/business-id-assignment` (operation `assignProcessInstanceBusinessId`); match with [`AssignProcessInstanceBusinessIdWhen`](crate::testing::ops::AssignProcessInstanceBusinessIdWhen), answer with [`Then`]."]
     pub async fn assign_process_instance_business_id(&self, f: impl FnOnce(AssignProcessInstanceBusinessIdWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/{processInstanceKey}/business-id-assignment", AssignProcessInstanceBusinessIdWhen, f).await
     }
-    #[doc = " Expect Get call hierarchy."]
+    #[doc = " Expects calls of get_process_instance_call_hierarchy: Get call hierarchy."]
     #[doc = ""]
     #[doc = " `GET /v2/process-instances/{processInstanceKey}/call-hierarchy` (operation `getProcessInstanceCallHierarchy`); match with [`GetProcessInstanceCallHierarchyWhen`](crate::testing::ops::GetProcessInstanceCallHierarchyWhen), answer with [`Then`]."]
     pub async fn get_process_instance_call_hierarchy(&self, f: impl FnOnce(GetProcessInstanceCallHierarchyWhen, Then<Json<Vec<types::ProcessInstanceCallHierarchyEntry>>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/process-instances/{processInstanceKey}/call-hierarchy", GetProcessInstanceCallHierarchyWhen, f).await
     }
-    #[doc = " Expect Cancel process instance."]
+    #[doc = " Expects calls of cancel_process_instance: Cancel process instance."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/{processInstanceKey}/cancellation` (operation `cancelProcessInstance`); match with [`CancelProcessInstanceWhen`](crate::testing::ops::CancelProcessInstanceWhen), answer with [`Then`]."]
     pub async fn cancel_process_instance(&self, f: impl FnOnce(CancelProcessInstanceWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/{processInstanceKey}/cancellation", CancelProcessInstanceWhen, f).await
     }
-    #[doc = " Expect Delete process instance."]
+    #[doc = " Expects calls of delete_process_instance: Delete process instance."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/{processInstanceKey}/deletion` (operation `deleteProcessInstance`); match with [`DeleteProcessInstanceWhen`](crate::testing::ops::DeleteProcessInstanceWhen), answer with [`Then`]."]
     pub async fn delete_process_instance(&self, f: impl FnOnce(DeleteProcessInstanceWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/{processInstanceKey}/deletion", DeleteProcessInstanceWhen, f).await
     }
-    #[doc = " Expect Resolve related incidents."]
+    #[doc = " Expects calls of resolve_process_instance_incidents: Resolve related incidents."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/{processInstanceKey}/incident-resolution` (operation `resolveProcessInstanceIncidents`); match with [`ResolveProcessInstanceIncidentsWhen`](crate::testing::ops::ResolveProcessInstanceIncidentsWhen), answer with [`Then`]."]
     pub async fn resolve_process_instance_incidents(&self, f: impl FnOnce(ResolveProcessInstanceIncidentsWhen, Then<Json<types::BatchOperationCreatedResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/{processInstanceKey}/incident-resolution", ResolveProcessInstanceIncidentsWhen, f).await
     }
-    #[doc = " Expect Search related incidents."]
+    #[doc = " Expects calls of search_process_instance_incidents: Search related incidents."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/{processInstanceKey}/incidents/search` (operation `searchProcessInstanceIncidents`); match with [`SearchProcessInstanceIncidentsWhen`](crate::testing::ops::SearchProcessInstanceIncidentsWhen), answer with [`Then`]."]
     pub async fn search_process_instance_incidents(&self, f: impl FnOnce(SearchProcessInstanceIncidentsWhen, Then<Json<types::IncidentSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/{processInstanceKey}/incidents/search", SearchProcessInstanceIncidentsWhen, f).await
     }
-    #[doc = " Expect Migrate process instance."]
+    #[doc = " Expects calls of migrate_process_instance: Migrate process instance."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/{processInstanceKey}/migration` (operation `migrateProcessInstance`); match with [`MigrateProcessInstanceWhen`](crate::testing::ops::MigrateProcessInstanceWhen), answer with [`Then`]."]
     pub async fn migrate_process_instance(&self, f: impl FnOnce(MigrateProcessInstanceWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/{processInstanceKey}/migration", MigrateProcessInstanceWhen, f).await
     }
-    #[doc = " Expect Modify process instance."]
+    #[doc = " Expects calls of modify_process_instance: Modify process instance."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/{processInstanceKey}/modification` (operation `modifyProcessInstance`); match with [`ModifyProcessInstanceWhen`](crate::testing::ops::ModifyProcessInstanceWhen), answer with [`Then`]."]
     pub async fn modify_process_instance(&self, f: impl FnOnce(ModifyProcessInstanceWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/{processInstanceKey}/modification", ModifyProcessInstanceWhen, f).await
     }
-    #[doc = " Expect Resume process instance."]
+    #[doc = " Expects calls of resume_process_instance: Resume process instance."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/{processInstanceKey}/resumption` (operation `resumeProcessInstance`); match with [`ResumeProcessInstanceWhen`](crate::testing::ops::ResumeProcessInstanceWhen), answer with [`Then`]."]
     pub async fn resume_process_instance(&self, f: impl FnOnce(ResumeProcessInstanceWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/{processInstanceKey}/resumption", ResumeProcessInstanceWhen, f).await
     }
-    #[doc = " Expect Get sequence flows."]
+    #[doc = " Expects calls of get_process_instance_sequence_flows: Get sequence flows."]
     #[doc = ""]
     #[doc = " `GET /v2/process-instances/{processInstanceKey}/sequence-flows` (operation `getProcessInstanceSequenceFlows`); match with [`GetProcessInstanceSequenceFlowsWhen`](crate::testing::ops::GetProcessInstanceSequenceFlowsWhen), answer with [`Then`]."]
     pub async fn get_process_instance_sequence_flows(&self, f: impl FnOnce(GetProcessInstanceSequenceFlowsWhen, Then<Json<types::ProcessInstanceSequenceFlowsQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/process-instances/{processInstanceKey}/sequence-flows", GetProcessInstanceSequenceFlowsWhen, f).await
     }
-    #[doc = " Expect Get element instance statistics."]
+    #[doc = " Expects calls of get_process_instance_statistics: Get element instance statistics."]
     #[doc = ""]
     #[doc = " `GET /v2/process-instances/{processInstanceKey}/statistics/element-instances` (operation `getProcessInstanceStatistics`); match with [`GetProcessInstanceStatisticsWhen`](crate::testing::ops::GetProcessInstanceStatisticsWhen), answer with [`Then`]."]
     pub async fn get_process_instance_statistics(&self, f: impl FnOnce(GetProcessInstanceStatisticsWhen, Then<Json<types::ProcessInstanceElementStatisticsQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/process-instances/{processInstanceKey}/statistics/element-instances", GetProcessInstanceStatisticsWhen, f).await
     }
-    #[doc = " Expect Get wait state statistics."]
+    #[doc = " Expects calls of get_process_instance_wait_state_statistics: Get wait state statistics."]
     #[doc = ""]
     #[doc = " `GET /v2/process-instances/{processInstanceKey}/statistics/wait-states` (operation `getProcessInstanceWaitStateStatistics`); match with [`GetProcessInstanceWaitStateStatisticsWhen`](crate::testing::ops::GetProcessInstanceWaitStateStatisticsWhen), answer with [`Then`]."]
     pub async fn get_process_instance_wait_state_statistics(&self, f: impl FnOnce(GetProcessInstanceWaitStateStatisticsWhen, Then<Json<types::ProcessInstanceWaitStateStatisticsQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/process-instances/{processInstanceKey}/statistics/wait-states", GetProcessInstanceWaitStateStatisticsWhen, f).await
     }
-    #[doc = " Expect Suspend process instance."]
+    #[doc = " Expects calls of suspend_process_instance: Suspend process instance."]
     #[doc = ""]
     #[doc = " `POST /v2/process-instances/{processInstanceKey}/suspension` (operation `suspendProcessInstance`); match with [`SuspendProcessInstanceWhen`](crate::testing::ops::SuspendProcessInstanceWhen), answer with [`Then`]."]
     pub async fn suspend_process_instance(&self, f: impl FnOnce(SuspendProcessInstanceWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/process-instances/{processInstanceKey}/suspension", SuspendProcessInstanceWhen, f).await
     }
-    #[doc = " Expect Search resources."]
+    #[doc = " Expects calls of search_resources: Search resources."]
     #[doc = ""]
     #[doc = " `POST /v2/resources/search` (operation `searchResources`); match with [`SearchResourcesWhen`](crate::testing::ops::SearchResourcesWhen), answer with [`Then`]."]
     pub async fn search_resources(&self, f: impl FnOnce(SearchResourcesWhen, Then<Json<types::ResourceSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/resources/search", SearchResourcesWhen, f).await
     }
-    #[doc = " Expect Get resource."]
+    #[doc = " Expects calls of get_resource: Get resource."]
     #[doc = ""]
     #[doc = " `GET /v2/resources/{resourceKey}` (operation `getResource`); match with [`GetResourceWhen`](crate::testing::ops::GetResourceWhen), answer with [`Then`]."]
     pub async fn get_resource(&self, f: impl FnOnce(GetResourceWhen, Then<Json<types::ResourceResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/resources/{resourceKey}", GetResourceWhen, f).await
     }
-    #[doc = " Expect Get RPA resource content (deprecated)."]
+    #[doc = " Expects calls of get_resource_content: Get RPA resource content (deprecated)."]
     #[doc = ""]
     #[doc = " `GET /v2/resources/{resourceKey}/content` (operation `getResourceContent`); match with [`GetResourceContentWhen`](crate::testing::ops::GetResourceContentWhen), answer with [`Then`]."]
     pub async fn get_resource_content(&self, f: impl FnOnce(GetResourceContentWhen, Then<Json<::serde_json::Map <String,::serde_json::Value>>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/resources/{resourceKey}/content", GetResourceContentWhen, f).await
     }
-    #[doc = " Expect Get resource content as binary."]
+    #[doc = " Expects calls of get_resource_content_binary: Get resource content as binary."]
     #[doc = ""]
     #[doc = " `GET /v2/resources/{resourceKey}/content/binary` (operation `getResourceContentBinary`); match with [`GetResourceContentBinaryWhen`](crate::testing::ops::GetResourceContentBinaryWhen), answer with [`Then`]."]
     pub async fn get_resource_content_binary(&self, f: impl FnOnce(GetResourceContentBinaryWhen, Then<Binary>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/resources/{resourceKey}/content/binary", GetResourceContentBinaryWhen, f).await
     }
-    #[doc = " Expect Delete resource."]
+    #[doc = " Expects calls of delete_resource: Delete resource."]
     #[doc = ""]
     #[doc = " `POST /v2/resources/{resourceKey}/deletion` (operation `deleteResource`); match with [`DeleteResourceWhen`](crate::testing::ops::DeleteResourceWhen), answer with [`Then`]."]
     pub async fn delete_resource(&self, f: impl FnOnce(DeleteResourceWhen, Then<Json<types::DeleteResourceResponse>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/resources/{resourceKey}/deletion", DeleteResourceWhen, f).await
     }
-    #[doc = " Expect Create role."]
+    #[doc = " Expects calls of create_role: Create role."]
     #[doc = ""]
     #[doc = " `POST /v2/roles` (operation `createRole`); match with [`CreateRoleWhen`](crate::testing::ops::CreateRoleWhen), answer with [`Then`]."]
     pub async fn create_role(&self, f: impl FnOnce(CreateRoleWhen, Then<Json<types::RoleCreateResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/roles", CreateRoleWhen, f).await
     }
-    #[doc = " Expect Search roles."]
+    #[doc = " Expects calls of search_roles: Search roles."]
     #[doc = ""]
     #[doc = " `POST /v2/roles/search` (operation `searchRoles`); match with [`SearchRolesWhen`](crate::testing::ops::SearchRolesWhen), answer with [`Then`]."]
     pub async fn search_roles(&self, f: impl FnOnce(SearchRolesWhen, Then<Json<types::RoleSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/roles/search", SearchRolesWhen, f).await
     }
-    #[doc = " Expect Get role."]
+    #[doc = " Expects calls of get_role: Get role."]
     #[doc = ""]
     #[doc = " `GET /v2/roles/{roleId}` (operation `getRole`); match with [`GetRoleWhen`](crate::testing::ops::GetRoleWhen), answer with [`Then`]."]
     pub async fn get_role(&self, f: impl FnOnce(GetRoleWhen, Then<Json<types::RoleResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/roles/{roleId}", GetRoleWhen, f).await
     }
-    #[doc = " Expect Update role."]
+    #[doc = " Expects calls of update_role: Update role."]
     #[doc = ""]
     #[doc = " `PUT /v2/roles/{roleId}` (operation `updateRole`); match with [`UpdateRoleWhen`](crate::testing::ops::UpdateRoleWhen), answer with [`Then`]."]
     pub async fn update_role(&self, f: impl FnOnce(UpdateRoleWhen, Then<Json<types::RoleUpdateResult>>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/roles/{roleId}", UpdateRoleWhen, f).await
     }
-    #[doc = " Expect Delete role."]
+    #[doc = " Expects calls of delete_role: Delete role."]
     #[doc = ""]
     #[doc = " `DELETE /v2/roles/{roleId}` (operation `deleteRole`); match with [`DeleteRoleWhen`](crate::testing::ops::DeleteRoleWhen), answer with [`Then`]."]
     pub async fn delete_role(&self, f: impl FnOnce(DeleteRoleWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/roles/{roleId}", DeleteRoleWhen, f).await
     }
-    #[doc = " Expect Search role clients."]
+    #[doc = " Expects calls of search_clients_for_role: Search role clients."]
     #[doc = ""]
     #[doc = " `POST /v2/roles/{roleId}/clients/search` (operation `searchClientsForRole`); match with [`SearchClientsForRoleWhen`](crate::testing::ops::SearchClientsForRoleWhen), answer with [`Then`]."]
     pub async fn search_clients_for_role(&self, f: impl FnOnce(SearchClientsForRoleWhen, Then<Json<types::RoleClientSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/roles/{roleId}/clients/search", SearchClientsForRoleWhen, f).await
     }
-    #[doc = " Expect Assign a role to a client."]
+    #[doc = " Expects calls of assign_role_to_client: Assign a role to a client."]
     #[doc = ""]
     #[doc = " `PUT /v2/roles/{roleId}/clients/{clientId}` (operation `assignRoleToClient`); match with [`AssignRoleToClientWhen`](crate::testing::ops::AssignRoleToClientWhen), answer with [`Then`]."]
     pub async fn assign_role_to_client(&self, f: impl FnOnce(AssignRoleToClientWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/roles/{roleId}/clients/{clientId}", AssignRoleToClientWhen, f).await
     }
-    #[doc = " Expect Unassign a role from a client."]
+    #[doc = " Expects calls of unassign_role_from_client: Unassign a role from a client."]
     #[doc = ""]
     #[doc = " `DELETE /v2/roles/{roleId}/clients/{clientId}` (operation `unassignRoleFromClient`); match with [`UnassignRoleFromClientWhen`](crate::testing::ops::UnassignRoleFromClientWhen), answer with [`Then`]."]
     pub async fn unassign_role_from_client(&self, f: impl FnOnce(UnassignRoleFromClientWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/roles/{roleId}/clients/{clientId}", UnassignRoleFromClientWhen, f).await
     }
-    #[doc = " Expect Search role groups."]
+    #[doc = " Expects calls of search_groups_for_role: Search role groups."]
     #[doc = ""]
     #[doc = " `POST /v2/roles/{roleId}/groups/search` (operation `searchGroupsForRole`); match with [`SearchGroupsForRoleWhen`](crate::testing::ops::SearchGroupsForRoleWhen), answer with [`Then`]."]
     pub async fn search_groups_for_role(&self, f: impl FnOnce(SearchGroupsForRoleWhen, Then<Json<types::RoleGroupSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/roles/{roleId}/groups/search", SearchGroupsForRoleWhen, f).await
     }
-    #[doc = " Expect Assign a role to a group."]
+    #[doc = " Expects calls of assign_role_to_group: Assign a role to a group."]
     #[doc = ""]
     #[doc = " `PUT /v2/roles/{roleId}/groups/{groupId}` (operation `assignRoleToGroup`); match with [`AssignRoleToGroupWhen`](crate::testing::ops::AssignRoleToGroupWhen), answer with [`Then`]."]
     pub async fn assign_role_to_group(&self, f: impl FnOnce(AssignRoleToGroupWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/roles/{roleId}/groups/{groupId}", AssignRoleToGroupWhen, f).await
     }
-    #[doc = " Expect Unassign a role from a group."]
+    #[doc = " Expects calls of unassign_role_from_group: Unassign a role from a group."]
     #[doc = ""]
     #[doc = " `DELETE /v2/roles/{roleId}/groups/{groupId}` (operation `unassignRoleFromGroup`); match with [`UnassignRoleFromGroupWhen`](crate::testing::ops::UnassignRoleFromGroupWhen), answer with [`Then`]."]
     pub async fn unassign_role_from_group(&self, f: impl FnOnce(UnassignRoleFromGroupWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/roles/{roleId}/groups/{groupId}", UnassignRoleFromGroupWhen, f).await
     }
-    #[doc = " Expect Search role mapping rules."]
+    #[doc = " Expects calls of search_mapping_rules_for_role: Search role mapping rules."]
     #[doc = ""]
     #[doc = " `POST /v2/roles/{roleId}/mapping-rules/search` (operation `searchMappingRulesForRole`); match with [`SearchMappingRulesForRoleWhen`](crate::testing::ops::SearchMappingRulesForRoleWhen), answer with [`Then`]."]
     pub async fn search_mapping_rules_for_role(&self, f: impl FnOnce(SearchMappingRulesForRoleWhen, Then<Json<types::RoleMappingRuleSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/roles/{roleId}/mapping-rules/search", SearchMappingRulesForRoleWhen, f).await
     }
-    #[doc = " Expect Assign a role to a mapping rule."]
+    #[doc = " Expects calls of assign_role_to_mapping_rule: Assign a role to a mapping rule."]
     #[doc = ""]
     #[doc = " `PUT /v2/roles/{roleId}/mapping-rules/{mappingRuleId}` (operation `assignRoleToMappingRule`); match with [`AssignRoleToMappingRuleWhen`](crate::testing::ops::AssignRoleToMappingRuleWhen), answer with [`Then`]."]
     pub async fn assign_role_to_mapping_rule(&self, f: impl FnOnce(AssignRoleToMappingRuleWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/roles/{roleId}/mapping-rules/{mappingRuleId}", AssignRoleToMappingRuleWhen, f).await
     }
-    #[doc = " Expect Unassign a role from a mapping rule."]
+    #[doc = " Expects calls of unassign_role_from_mapping_rule: Unassign a role from a mapping rule."]
     #[doc = ""]
     #[doc = " `DELETE /v2/roles/{roleId}/mapping-rules/{mappingRuleId}` (operation `unassignRoleFromMappingRule`); match with [`UnassignRoleFromMappingRuleWhen`](crate::testing::ops::UnassignRoleFromMappingRuleWhen), answer with [`Then`]."]
     pub async fn unassign_role_from_mapping_rule(&self, f: impl FnOnce(UnassignRoleFromMappingRuleWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/roles/{roleId}/mapping-rules/{mappingRuleId}", UnassignRoleFromMappingRuleWhen, f).await
     }
-    #[doc = " Expect Search role users."]
+    #[doc = " Expects calls of search_users_for_role: Search role users."]
     #[doc = ""]
     #[doc = " `POST /v2/roles/{roleId}/users/search` (operation `searchUsersForRole`); match with [`SearchUsersForRoleWhen`](crate::testing::ops::SearchUsersForRoleWhen), answer with [`Then`]."]
     pub async fn search_users_for_role(&self, f: impl FnOnce(SearchUsersForRoleWhen, Then<Json<types::RoleUserSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/roles/{roleId}/users/search", SearchUsersForRoleWhen, f).await
     }
-    #[doc = " Expect Assign a role to a user."]
+    #[doc = " Expects calls of assign_role_to_user: Assign a role to a user."]
     #[doc = ""]
     #[doc = " `PUT /v2/roles/{roleId}/users/{username}` (operation `assignRoleToUser`); match with [`AssignRoleToUserWhen`](crate::testing::ops::AssignRoleToUserWhen), answer with [`Then`]."]
     pub async fn assign_role_to_user(&self, f: impl FnOnce(AssignRoleToUserWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/roles/{roleId}/users/{username}", AssignRoleToUserWhen, f).await
     }
-    #[doc = " Expect Unassign a role from a user."]
+    #[doc = " Expects calls of unassign_role_from_user: Unassign a role from a user."]
     #[doc = ""]
     #[doc = " `DELETE /v2/roles/{roleId}/users/{username}` (operation `unassignRoleFromUser`); match with [`UnassignRoleFromUserWhen`](crate::testing::ops::UnassignRoleFromUserWhen), answer with [`Then`]."]
     pub async fn unassign_role_from_user(&self, f: impl FnOnce(UnassignRoleFromUserWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/roles/{roleId}/users/{username}", UnassignRoleFromUserWhen, f).await
     }
-    #[doc = " Expect Resolve secrets."]
+    #[doc = " Expects calls of resolve_secrets: Resolve secrets."]
     #[doc = ""]
     #[doc = " `POST /v2/secrets/resolve` (operation `resolveSecrets`); match with [`ResolveSecretsWhen`](crate::testing::ops::ResolveSecretsWhen), answer with [`Then`]."]
     pub async fn resolve_secrets(&self, f: impl FnOnce(ResolveSecretsWhen, Then<Json<types::SecretResolveResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/secrets/resolve", ResolveSecretsWhen, f).await
     }
-    #[doc = " Expect List secrets."]
+    #[doc = " Expects calls of list_secrets: List secrets."]
     #[doc = ""]
     #[doc = " `POST /v2/secrets/list` (operation `listSecrets`); match with [`ListSecretsWhen`](crate::testing::ops::ListSecretsWhen), answer with [`Then`]."]
     pub async fn list_secrets(&self, f: impl FnOnce(ListSecretsWhen, Then<Json<types::SecretListResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/secrets/list", ListSecretsWhen, f).await
     }
-    #[doc = " Expect Create admin user."]
+    #[doc = " Expects calls of create_admin_user: Create admin user."]
     #[doc = ""]
     #[doc = " `POST /v2/setup/user` (operation `createAdminUser`); match with [`CreateAdminUserWhen`](crate::testing::ops::CreateAdminUserWhen), answer with [`Then`]."]
     pub async fn create_admin_user(&self, f: impl FnOnce(CreateAdminUserWhen, Then<Json<types::UserCreateResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/setup/user", CreateAdminUserWhen, f).await
     }
-    #[doc = " Expect Broadcast signal."]
+    #[doc = " Expects calls of broadcast_signal: Broadcast signal."]
     #[doc = ""]
     #[doc = " `POST /v2/signals/broadcast` (operation `broadcastSignal`); match with [`BroadcastSignalWhen`](crate::testing::ops::BroadcastSignalWhen), answer with [`Then`]."]
     pub async fn broadcast_signal(&self, f: impl FnOnce(BroadcastSignalWhen, Then<Json<types::SignalBroadcastResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/signals/broadcast", BroadcastSignalWhen, f).await
     }
-    #[doc = " Expect Get physical tenant status."]
+    #[doc = " Expects calls of get_status: Get physical tenant status."]
     #[doc = ""]
     #[doc = " `GET /v2/status` (operation `getStatus`); match with [`GetStatusWhen`](crate::testing::ops::GetStatusWhen), answer with [`Then`]."]
     pub async fn get_status(&self, f: impl FnOnce(GetStatusWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/status", GetStatusWhen, f).await
     }
-    #[doc = " Expect Get usage metrics."]
+    #[doc = " Expects calls of get_usage_metrics: Get usage metrics."]
     #[doc = ""]
     #[doc = " `GET /v2/system/usage-metrics` (operation `getUsageMetrics`); match with [`GetUsageMetricsWhen`](crate::testing::ops::GetUsageMetricsWhen), answer with [`Then`]."]
     pub async fn get_usage_metrics(&self, f: impl FnOnce(GetUsageMetricsWhen, Then<Json<types::UsageMetricsResponse>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/system/usage-metrics", GetUsageMetricsWhen, f).await
     }
-    #[doc = " Expect System configuration (alpha)."]
+    #[doc = " Expects calls of get_system_configuration: System configuration (alpha)."]
     #[doc = ""]
     #[doc = " `GET /v2/system/configuration` (operation `getSystemConfiguration`); match with [`GetSystemConfigurationWhen`](crate::testing::ops::GetSystemConfigurationWhen), answer with [`Then`]."]
     pub async fn get_system_configuration(&self, f: impl FnOnce(GetSystemConfigurationWhen, Then<Json<types::SystemConfigurationResponse>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/system/configuration", GetSystemConfigurationWhen, f).await
     }
-    #[doc = " Expect Create tenant."]
+    #[doc = " Expects calls of create_tenant: Create tenant."]
     #[doc = ""]
     #[doc = " `POST /v2/tenants` (operation `createTenant`); match with [`CreateTenantWhen`](crate::testing::ops::CreateTenantWhen), answer with [`Then`]."]
     pub async fn create_tenant(&self, f: impl FnOnce(CreateTenantWhen, Then<Json<types::TenantCreateResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/tenants", CreateTenantWhen, f).await
     }
-    #[doc = " Expect Search tenants."]
+    #[doc = " Expects calls of search_tenants: Search tenants."]
     #[doc = ""]
     #[doc = " `POST /v2/tenants/search` (operation `searchTenants`); match with [`SearchTenantsWhen`](crate::testing::ops::SearchTenantsWhen), answer with [`Then`]."]
     pub async fn search_tenants(&self, f: impl FnOnce(SearchTenantsWhen, Then<Json<types::TenantSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/tenants/search", SearchTenantsWhen, f).await
     }
-    #[doc = " Expect Get tenant."]
+    #[doc = " Expects calls of get_tenant: Get tenant."]
     #[doc = ""]
     #[doc = " `GET /v2/tenants/{tenantId}` (operation `getTenant`); match with [`GetTenantWhen`](crate::testing::ops::GetTenantWhen), answer with [`Then`]."]
     pub async fn get_tenant(&self, f: impl FnOnce(GetTenantWhen, Then<Json<types::TenantResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/tenants/{tenantId}", GetTenantWhen, f).await
     }
-    #[doc = " Expect Update tenant."]
+    #[doc = " Expects calls of update_tenant: Update tenant."]
     #[doc = ""]
     #[doc = " `PUT /v2/tenants/{tenantId}` (operation `updateTenant`); match with [`UpdateTenantWhen`](crate::testing::ops::UpdateTenantWhen), answer with [`Then`]."]
     pub async fn update_tenant(&self, f: impl FnOnce(UpdateTenantWhen, Then<Json<types::TenantUpdateResult>>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/tenants/{tenantId}", UpdateTenantWhen, f).await
     }
-    #[doc = " Expect Delete tenant."]
+    #[doc = " Expects calls of delete_tenant: Delete tenant."]
     #[doc = ""]
     #[doc = " `DELETE /v2/tenants/{tenantId}` (operation `deleteTenant`); match with [`DeleteTenantWhen`](crate::testing::ops::DeleteTenantWhen), answer with [`Then`]."]
     pub async fn delete_tenant(&self, f: impl FnOnce(DeleteTenantWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/tenants/{tenantId}", DeleteTenantWhen, f).await
     }
-    #[doc = " Expect Search clients for tenant."]
+    #[doc = " Expects calls of search_clients_for_tenant: Search clients for tenant."]
     #[doc = ""]
     #[doc = " `POST /v2/tenants/{tenantId}/clients/search` (operation `searchClientsForTenant`); match with [`SearchClientsForTenantWhen`](crate::testing::ops::SearchClientsForTenantWhen), answer with [`Then`]."]
     pub async fn search_clients_for_tenant(&self, f: impl FnOnce(SearchClientsForTenantWhen, Then<Json<types::TenantClientSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/tenants/{tenantId}/clients/search", SearchClientsForTenantWhen, f).await
     }
-    #[doc = " Expect Assign a client to a tenant."]
+    #[doc = " Expects calls of assign_client_to_tenant: Assign a client to a tenant."]
     #[doc = ""]
     #[doc = " `PUT /v2/tenants/{tenantId}/clients/{clientId}` (operation `assignClientToTenant`); match with [`AssignClientToTenantWhen`](crate::testing::ops::AssignClientToTenantWhen), answer with [`Then`]."]
     pub async fn assign_client_to_tenant(&self, f: impl FnOnce(AssignClientToTenantWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/tenants/{tenantId}/clients/{clientId}", AssignClientToTenantWhen, f).await
     }
-    #[doc = " Expect Unassign a client from a tenant."]
+    #[doc = " Expects calls of unassign_client_from_tenant: Unassign a client from a tenant."]
     #[doc = ""]
     #[doc = " `DELETE /v2/tenants/{tenantId}/clients/{clientId}` (operation `unassignClientFromTenant`); match with [`UnassignClientFromTenantWhen`](crate::testing::ops::UnassignClientFromTenantWhen), answer with [`Then`]."]
     pub async fn unassign_client_from_tenant(&self, f: impl FnOnce(UnassignClientFromTenantWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/tenants/{tenantId}/clients/{clientId}", UnassignClientFromTenantWhen, f).await
     }
-    #[doc = " Expect Search groups for tenant."]
+    #[doc = " Expects calls of search_group_ids_for_tenant: Search groups for tenant."]
     #[doc = ""]
     #[doc = " `POST /v2/tenants/{tenantId}/groups/search` (operation `searchGroupIdsForTenant`); match with [`SearchGroupIdsForTenantWhen`](crate::testing::ops::SearchGroupIdsForTenantWhen), answer with [`Then`]."]
     pub async fn search_group_ids_for_tenant(&self, f: impl FnOnce(SearchGroupIdsForTenantWhen, Then<Json<types::TenantGroupSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/tenants/{tenantId}/groups/search", SearchGroupIdsForTenantWhen, f).await
     }
-    #[doc = " Expect Assign a group to a tenant."]
+    #[doc = " Expects calls of assign_group_to_tenant: Assign a group to a tenant."]
     #[doc = ""]
     #[doc = " `PUT /v2/tenants/{tenantId}/groups/{groupId}` (operation `assignGroupToTenant`); match with [`AssignGroupToTenantWhen`](crate::testing::ops::AssignGroupToTenantWhen), answer with [`Then`]."]
     pub async fn assign_group_to_tenant(&self, f: impl FnOnce(AssignGroupToTenantWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/tenants/{tenantId}/groups/{groupId}", AssignGroupToTenantWhen, f).await
     }
-    #[doc = " Expect Unassign a group from a tenant."]
+    #[doc = " Expects calls of unassign_group_from_tenant: Unassign a group from a tenant."]
     #[doc = ""]
     #[doc = " `DELETE /v2/tenants/{tenantId}/groups/{groupId}` (operation `unassignGroupFromTenant`); match with [`UnassignGroupFromTenantWhen`](crate::testing::ops::UnassignGroupFromTenantWhen), answer with [`Then`]."]
     pub async fn unassign_group_from_tenant(&self, f: impl FnOnce(UnassignGroupFromTenantWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/tenants/{tenantId}/groups/{groupId}", UnassignGroupFromTenantWhen, f).await
     }
-    #[doc = " Expect Search mapping rules for tenant."]
+    #[doc = " Expects calls of search_mapping_rules_for_tenant: Search mapping rules for tenant."]
     #[doc = ""]
     #[doc = " `POST /v2/tenants/{tenantId}/mapping-rules/search` (operation `searchMappingRulesForTenant`); match with [`SearchMappingRulesForTenantWhen`](crate::testing::ops::SearchMappingRulesForTenantWhen), answer with [`Then`]."]
     pub async fn search_mapping_rules_for_tenant(&self, f: impl FnOnce(SearchMappingRulesForTenantWhen, Then<Json<types::TenantMappingRuleSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/tenants/{tenantId}/mapping-rules/search", SearchMappingRulesForTenantWhen, f).await
     }
-    #[doc = " Expect Assign a mapping rule to a tenant."]
+    #[doc = " Expects calls of assign_mapping_rule_to_tenant: Assign a mapping rule to a tenant."]
     #[doc = ""]
     #[doc = " `PUT /v2/tenants/{tenantId}/mapping-rules/{mappingRuleId}` (operation `assignMappingRuleToTenant`); match with [`AssignMappingRuleToTenantWhen`](crate::testing::ops::AssignMappingRuleToTenantWhen), answer with [`Then`]."]
     pub async fn assign_mapping_rule_to_tenant(&self, f: impl FnOnce(AssignMappingRuleToTenantWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/tenants/{tenantId}/mapping-rules/{mappingRuleId}", AssignMappingRuleToTenantWhen, f).await
     }
-    #[doc = " Expect Unassign a mapping rule from a tenant."]
+    #[doc = " Expects calls of unassign_mapping_rule_from_tenant: Unassign a mapping rule from a tenant."]
     #[doc = ""]
     #[doc = " `DELETE /v2/tenants/{tenantId}/mapping-rules/{mappingRuleId}` (operation `unassignMappingRuleFromTenant`); match with [`UnassignMappingRuleFromTenantWhen`](crate::testing::ops::UnassignMappingRuleFromTenantWhen), answer with [`Then`]."]
     pub async fn unassign_mapping_rule_from_tenant(&self, f: impl FnOnce(UnassignMappingRuleFromTenantWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/tenants/{tenantId}/mapping-rules/{mappingRuleId}", UnassignMappingRuleFromTenantWhen, f).await
     }
-    #[doc = " Expect Search roles for tenant."]
+    #[doc = " Expects calls of search_roles_for_tenant: Search roles for tenant."]
     #[doc = ""]
     #[doc = " `POST /v2/tenants/{tenantId}/roles/search` (operation `searchRolesForTenant`); match with [`SearchRolesForTenantWhen`](crate::testing::ops::SearchRolesForTenantWhen), answer with [`Then`]."]
     pub async fn search_roles_for_tenant(&self, f: impl FnOnce(SearchRolesForTenantWhen, Then<Json<types::TenantRoleSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/tenants/{tenantId}/roles/search", SearchRolesForTenantWhen, f).await
     }
-    #[doc = " Expect Assign a role to a tenant."]
+    #[doc = " Expects calls of assign_role_to_tenant: Assign a role to a tenant."]
     #[doc = ""]
     #[doc = " `PUT /v2/tenants/{tenantId}/roles/{roleId}` (operation `assignRoleToTenant`); match with [`AssignRoleToTenantWhen`](crate::testing::ops::AssignRoleToTenantWhen), answer with [`Then`]."]
     pub async fn assign_role_to_tenant(&self, f: impl FnOnce(AssignRoleToTenantWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/tenants/{tenantId}/roles/{roleId}", AssignRoleToTenantWhen, f).await
     }
-    #[doc = " Expect Unassign a role from a tenant."]
+    #[doc = " Expects calls of unassign_role_from_tenant: Unassign a role from a tenant."]
     #[doc = ""]
     #[doc = " `DELETE /v2/tenants/{tenantId}/roles/{roleId}` (operation `unassignRoleFromTenant`); match with [`UnassignRoleFromTenantWhen`](crate::testing::ops::UnassignRoleFromTenantWhen), answer with [`Then`]."]
     pub async fn unassign_role_from_tenant(&self, f: impl FnOnce(UnassignRoleFromTenantWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/tenants/{tenantId}/roles/{roleId}", UnassignRoleFromTenantWhen, f).await
     }
-    #[doc = " Expect Search users for tenant."]
+    #[doc = " Expects calls of search_users_for_tenant: Search users for tenant."]
     #[doc = ""]
     #[doc = " `POST /v2/tenants/{tenantId}/users/search` (operation `searchUsersForTenant`); match with [`SearchUsersForTenantWhen`](crate::testing::ops::SearchUsersForTenantWhen), answer with [`Then`]."]
     pub async fn search_users_for_tenant(&self, f: impl FnOnce(SearchUsersForTenantWhen, Then<Json<types::TenantUserSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/tenants/{tenantId}/users/search", SearchUsersForTenantWhen, f).await
     }
-    #[doc = " Expect Assign a user to a tenant."]
+    #[doc = " Expects calls of assign_user_to_tenant: Assign a user to a tenant."]
     #[doc = ""]
     #[doc = " `PUT /v2/tenants/{tenantId}/users/{username}` (operation `assignUserToTenant`); match with [`AssignUserToTenantWhen`](crate::testing::ops::AssignUserToTenantWhen), answer with [`Then`]."]
     pub async fn assign_user_to_tenant(&self, f: impl FnOnce(AssignUserToTenantWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/tenants/{tenantId}/users/{username}", AssignUserToTenantWhen, f).await
     }
-    #[doc = " Expect Unassign a user from a tenant."]
+    #[doc = " Expects calls of unassign_user_from_tenant: Unassign a user from a tenant."]
     #[doc = ""]
     #[doc = " `DELETE /v2/tenants/{tenantId}/users/{username}` (operation `unassignUserFromTenant`); match with [`UnassignUserFromTenantWhen`](crate::testing::ops::UnassignUserFromTenantWhen), answer with [`Then`]."]
     pub async fn unassign_user_from_tenant(&self, f: impl FnOnce(UnassignUserFromTenantWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/tenants/{tenantId}/users/{username}", UnassignUserFromTenantWhen, f).await
     }
-    #[doc = " Expect Get cluster topology."]
+    #[doc = " Expects calls of get_topology: Get cluster topology."]
     #[doc = ""]
     #[doc = " `GET /v2/topology` (operation `getTopology`); match with [`GetTopologyWhen`](crate::testing::ops::GetTopologyWhen), answer with [`Then`]."]
     pub async fn get_topology(&self, f: impl FnOnce(GetTopologyWhen, Then<Json<types::TopologyResponse>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/topology", GetTopologyWhen, f).await
     }
-    #[doc = " Expect Change cluster mode."]
+    #[doc = " Expects calls of change_cluster_mode: Change cluster mode."]
     #[doc = ""]
     #[doc = " `PATCH /v2/mode` (operation `changeClusterMode`); match with [`ChangeClusterModeWhen`](crate::testing::ops::ChangeClusterModeWhen), answer with [`Then`]."]
     pub async fn change_cluster_mode(&self, f: impl FnOnce(ChangeClusterModeWhen, Then<Json<types::ClusterModeChangeResponse>>)) -> httpmock::Mock<'_> {
         self.operation("PATCH", "/v2/mode", ChangeClusterModeWhen, f).await
     }
-    #[doc = " Expect Restore from a backup."]
+    #[doc = " Expects calls of restore: Restore from a backup."]
     #[doc = ""]
     #[doc = " `POST /v2/restore` (operation `restore`); match with [`RestoreWhen`](crate::testing::ops::RestoreWhen), answer with [`Then`]."]
     pub async fn restore(&self, f: impl FnOnce(RestoreWhen, Then<Json<types::ClusterRestoreResponse>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/restore", RestoreWhen, f).await
     }
-    #[doc = " Expect Get the status of the restore that is currently in progress."]
+    #[doc = " Expects calls of get_restore_status: Get the status of the restore that is currently in progress."]
     #[doc = ""]
     #[doc = " `GET /v2/restore` (operation `getRestoreStatus`); match with [`GetRestoreStatusWhen`](crate::testing::ops::GetRestoreStatusWhen), answer with [`Then`]."]
     pub async fn get_restore_status(&self, f: impl FnOnce(GetRestoreStatusWhen, Then<Json<types::RestoreStatusResponse>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/restore", GetRestoreStatusWhen, f).await
     }
-    #[doc = " Expect Get exporting status of the whole cluster."]
+    #[doc = " Expects calls of get_cluster_exporting_status: Get exporting status of the whole cluster."]
     #[doc = ""]
     #[doc = " `GET /cluster/v2/exporting` (operation `getClusterExportingStatus`); match with [`GetClusterExportingStatusWhen`](crate::testing::ops::GetClusterExportingStatusWhen), answer with [`Then`]."]
     pub async fn get_cluster_exporting_status(&self, f: impl FnOnce(GetClusterExportingStatusWhen, Then<Json<types::ExportingStatusResponse>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/cluster/v2/exporting", GetClusterExportingStatusWhen, f).await
     }
-    #[doc = " Expect Pause exporting across the whole cluster."]
+    #[doc = " Expects calls of pause_cluster_exporting: Pause exporting across the whole cluster."]
     #[doc = ""]
     #[doc = " `POST /cluster/v2/exporting/pause` (operation `pauseClusterExporting`); match with [`PauseClusterExportingWhen`](crate::testing::ops::PauseClusterExportingWhen), answer with [`Then`]."]
     pub async fn pause_cluster_exporting(&self, f: impl FnOnce(PauseClusterExportingWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/cluster/v2/exporting/pause", PauseClusterExportingWhen, f).await
     }
-    #[doc = " Expect Resume exporting across the whole cluster."]
+    #[doc = " Expects calls of resume_cluster_exporting: Resume exporting across the whole cluster."]
     #[doc = ""]
     #[doc = " `POST /cluster/v2/exporting/resume` (operation `resumeClusterExporting`); match with [`ResumeClusterExportingWhen`](crate::testing::ops::ResumeClusterExportingWhen), answer with [`Then`]."]
     pub async fn resume_cluster_exporting(&self, f: impl FnOnce(ResumeClusterExportingWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/cluster/v2/exporting/resume", ResumeClusterExportingWhen, f).await
     }
-    #[doc = " Expect Take a runtime backup on one or every physical tenant."]
+    #[doc = " Expects calls of take_runtime_backup_as_cluster_admin: Take a runtime backup on one or every physical tenant."]
     #[doc = ""]
     #[doc = " `POST /cluster/v2/backups/runtime` (operation `takeRuntimeBackupAsClusterAdmin`); match with [`TakeRuntimeBackupAsClusterAdminWhen`](crate::testing::ops::TakeRuntimeBackupAsClusterAdminWhen), answer with [`Then`]."]
     pub async fn take_runtime_backup_as_cluster_admin(&self, f: impl FnOnce(TakeRuntimeBackupAsClusterAdminWhen, Then<Json<types::ClusterTakeRuntimeBackupResponse>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/cluster/v2/backups/runtime", TakeRuntimeBackupAsClusterAdminWhen, f).await
     }
-    #[doc = " Expect List runtime backups across physical tenants."]
+    #[doc = " Expects calls of list_runtime_backups_as_cluster_admin: List runtime backups across physical tenants."]
     #[doc = ""]
     #[doc = " `GET /cluster/v2/backups/runtime` (operation `listRuntimeBackupsAsClusterAdmin`); match with [`ListRuntimeBackupsAsClusterAdminWhen`](crate::testing::ops::ListRuntimeBackupsAsClusterAdminWhen), answer with [`Then`]."]
     pub async fn list_runtime_backups_as_cluster_admin(&self, f: impl FnOnce(ListRuntimeBackupsAsClusterAdminWhen, Then<Json<Vec<types::ClusterRuntimeBackupInfo>>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/cluster/v2/backups/runtime", ListRuntimeBackupsAsClusterAdminWhen, f).await
     }
-    #[doc = " Expect Get runtime backup state across physical tenants."]
+    #[doc = " Expects calls of get_runtime_backup_state_as_cluster_admin: Get runtime backup state across physical tenants."]
     #[doc = ""]
     #[doc = " `GET /cluster/v2/backups/runtime/state` (operation `getRuntimeBackupStateAsClusterAdmin`); match with [`GetRuntimeBackupStateAsClusterAdminWhen`](crate::testing::ops::GetRuntimeBackupStateAsClusterAdminWhen), answer with [`Then`]."]
     pub async fn get_runtime_backup_state_as_cluster_admin(&self, f: impl FnOnce(GetRuntimeBackupStateAsClusterAdminWhen, Then<Json<types::ClusterRuntimeBackupState>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/cluster/v2/backups/runtime/state", GetRuntimeBackupStateAsClusterAdminWhen, f).await
     }
-    #[doc = " Expect Delete runtime backup state across physical tenants."]
+    #[doc = " Expects calls of delete_runtime_backup_state_as_cluster_admin: Delete runtime backup state across physical tenants."]
     #[doc = ""]
     #[doc = " `DELETE /cluster/v2/backups/runtime/state` (operation `deleteRuntimeBackupStateAsClusterAdmin`); match with [`DeleteRuntimeBackupStateAsClusterAdminWhen`](crate::testing::ops::DeleteRuntimeBackupStateAsClusterAdminWhen), answer with [`Then`]."]
     pub async fn delete_runtime_backup_state_as_cluster_admin(&self, f: impl FnOnce(DeleteRuntimeBackupStateAsClusterAdminWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/cluster/v2/backups/runtime/state", DeleteRuntimeBackupStateAsClusterAdminWhen, f).await
     }
-    #[doc = " Expect Force-write runtime backup state across physical tenants."]
+    #[doc = " Expects calls of sync_runtime_backup_state_as_cluster_admin: Force-write runtime backup state across physical tenants."]
     #[doc = ""]
     #[doc = " `POST /cluster/v2/backups/runtime/state/sync` (operation `syncRuntimeBackupStateAsClusterAdmin`); match with [`SyncRuntimeBackupStateAsClusterAdminWhen`](crate::testing::ops::SyncRuntimeBackupStateAsClusterAdminWhen), answer with [`Then`]."]
     pub async fn sync_runtime_backup_state_as_cluster_admin(&self, f: impl FnOnce(SyncRuntimeBackupStateAsClusterAdminWhen, Then<Json<types::ClusterRuntimeBackupState>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/cluster/v2/backups/runtime/state/sync", SyncRuntimeBackupStateAsClusterAdminWhen, f).await
     }
-    #[doc = " Expect Get a runtime backup across physical tenants."]
+    #[doc = " Expects calls of get_runtime_backup_as_cluster_admin: Get a runtime backup across physical tenants."]
     #[doc = ""]
     #[doc = " `GET /cluster/v2/backups/runtime/{backupId}` (operation `getRuntimeBackupAsClusterAdmin`); match with [`GetRuntimeBackupAsClusterAdminWhen`](crate::testing::ops::GetRuntimeBackupAsClusterAdminWhen), answer with [`Then`]."]
     pub async fn get_runtime_backup_as_cluster_admin(&self, f: impl FnOnce(GetRuntimeBackupAsClusterAdminWhen, Then<Json<types::ClusterRuntimeBackupInfo>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/cluster/v2/backups/runtime/{backupId}", GetRuntimeBackupAsClusterAdminWhen, f).await
     }
-    #[doc = " Expect Delete a runtime backup across physical tenants."]
+    #[doc = " Expects calls of delete_runtime_backup_as_cluster_admin: Delete a runtime backup across physical tenants."]
     #[doc = ""]
     #[doc = " `DELETE /cluster/v2/backups/runtime/{backupId}` (operation `deleteRuntimeBackupAsClusterAdmin`); match with [`DeleteRuntimeBackupAsClusterAdminWhen`](crate::testing::ops::DeleteRuntimeBackupAsClusterAdminWhen), answer with [`Then`]."]
     pub async fn delete_runtime_backup_as_cluster_admin(&self, f: impl FnOnce(DeleteRuntimeBackupAsClusterAdminWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/cluster/v2/backups/runtime/{backupId}", DeleteRuntimeBackupAsClusterAdminWhen, f).await
     }
-    #[doc = " Expect Take a history backup on one or every physical tenant."]
+    #[doc = " Expects calls of take_history_backup_as_cluster_admin: Take a history backup on one or every physical tenant."]
     #[doc = ""]
     #[doc = " `POST /cluster/v2/backups/history` (operation `takeHistoryBackupAsClusterAdmin`); match with [`TakeHistoryBackupAsClusterAdminWhen`](crate::testing::ops::TakeHistoryBackupAsClusterAdminWhen), answer with [`Then`]."]
     pub async fn take_history_backup_as_cluster_admin(&self, f: impl FnOnce(TakeHistoryBackupAsClusterAdminWhen, Then<Json<types::ClusterTakeHistoryBackupResponse>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/cluster/v2/backups/history", TakeHistoryBackupAsClusterAdminWhen, f).await
     }
-    #[doc = " Expect List history backups across physical tenants."]
+    #[doc = " Expects calls of list_history_backups_as_cluster_admin: List history backups across physical tenants."]
     #[doc = ""]
     #[doc = " `GET /cluster/v2/backups/history` (operation `listHistoryBackupsAsClusterAdmin`); match with [`ListHistoryBackupsAsClusterAdminWhen`](crate::testing::ops::ListHistoryBackupsAsClusterAdminWhen), answer with [`Then`]."]
     pub async fn list_history_backups_as_cluster_admin(&self, f: impl FnOnce(ListHistoryBackupsAsClusterAdminWhen, Then<Json<Vec<types::ClusterHistoryBackupInfo>>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/cluster/v2/backups/history", ListHistoryBackupsAsClusterAdminWhen, f).await
     }
-    #[doc = " Expect Get a history backup across physical tenants."]
+    #[doc = " Expects calls of get_history_backup_as_cluster_admin: Get a history backup across physical tenants."]
     #[doc = ""]
     #[doc = " `GET /cluster/v2/backups/history/{backupId}` (operation `getHistoryBackupAsClusterAdmin`); match with [`GetHistoryBackupAsClusterAdminWhen`](crate::testing::ops::GetHistoryBackupAsClusterAdminWhen), answer with [`Then`]."]
     pub async fn get_history_backup_as_cluster_admin(&self, f: impl FnOnce(GetHistoryBackupAsClusterAdminWhen, Then<Json<types::ClusterHistoryBackupInfo>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/cluster/v2/backups/history/{backupId}", GetHistoryBackupAsClusterAdminWhen, f).await
     }
-    #[doc = " Expect Delete a history backup across physical tenants."]
+    #[doc = " Expects calls of delete_history_backup_as_cluster_admin: Delete a history backup across physical tenants."]
     #[doc = ""]
     #[doc = " `DELETE /cluster/v2/backups/history/{backupId}` (operation `deleteHistoryBackupAsClusterAdmin`); match with [`DeleteHistoryBackupAsClusterAdminWhen`](crate::testing::ops::DeleteHistoryBackupAsClusterAdminWhen), answer with [`Then`]."]
     pub async fn delete_history_backup_as_cluster_admin(&self, f: impl FnOnce(DeleteHistoryBackupAsClusterAdminWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/cluster/v2/backups/history/{backupId}", DeleteHistoryBackupAsClusterAdminWhen, f).await
     }
-    #[doc = " Expect Change the cluster mode of one or every physical tenant."]
+    #[doc = " Expects calls of change_cluster_mode_as_cluster_admin: Change the cluster mode of one or every physical tenant."]
     #[doc = ""]
     #[doc = " `PATCH /cluster/v2/mode` (operation `changeClusterModeAsClusterAdmin`); match with [`ChangeClusterModeAsClusterAdminWhen`](crate::testing::ops::ChangeClusterModeAsClusterAdminWhen), answer with [`Then`]."]
     pub async fn change_cluster_mode_as_cluster_admin(&self, f: impl FnOnce(ChangeClusterModeAsClusterAdminWhen, Then<Json<types::ClusterModeChangeResponse>>)) -> httpmock::Mock<'_> {
         self.operation("PATCH", "/cluster/v2/mode", ChangeClusterModeAsClusterAdminWhen, f).await
     }
-    #[doc = " Expect Trigger a cluster-wide leadership rebalance."]
+    #[doc = " Expects calls of trigger_cluster_rebalance: Trigger a cluster-wide leadership rebalance."]
     #[doc = ""]
     #[doc = " `POST /cluster/v2/rebalance` (operation `triggerClusterRebalance`); match with [`TriggerClusterRebalanceWhen`](crate::testing::ops::TriggerClusterRebalanceWhen), answer with [`Then`]."]
     pub async fn trigger_cluster_rebalance(&self, f: impl FnOnce(TriggerClusterRebalanceWhen, Then<Json<types::ClusterBalanceResponse>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/cluster/v2/rebalance", TriggerClusterRebalanceWhen, f).await
     }
-    #[doc = " Expect Report the cluster's current leadership balance."]
+    #[doc = " Expects calls of get_cluster_rebalance: Report the cluster's current leadership balance."]
     #[doc = ""]
     #[doc = " `GET /cluster/v2/rebalance` (operation `getClusterRebalance`); match with [`GetClusterRebalanceWhen`](crate::testing::ops::GetClusterRebalanceWhen), answer with [`Then`]."]
     pub async fn get_cluster_rebalance(&self, f: impl FnOnce(GetClusterRebalanceWhen, Then<Json<types::ClusterBalanceResponse>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/cluster/v2/rebalance", GetClusterRebalanceWhen, f).await
     }
-    #[doc = " Expect Stop the running rebalance."]
+    #[doc = " Expects calls of cancel_cluster_rebalance: Stop the running rebalance."]
     #[doc = ""]
     #[doc = " `DELETE /cluster/v2/rebalance` (operation `cancelClusterRebalance`); match with [`CancelClusterRebalanceWhen`](crate::testing::ops::CancelClusterRebalanceWhen), answer with [`Then`]."]
     pub async fn cancel_cluster_rebalance(&self, f: impl FnOnce(CancelClusterRebalanceWhen, Then<Json<types::RebalanceCancellationResponse>>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/cluster/v2/rebalance", CancelClusterRebalanceWhen, f).await
     }
-    #[doc = " Expect Restore one or every physical tenant from a backup."]
+    #[doc = " Expects calls of restore_as_cluster_admin: Restore one or every physical tenant from a backup."]
     #[doc = ""]
     #[doc = " `POST /cluster/v2/restore` (operation `restoreAsClusterAdmin`); match with [`RestoreAsClusterAdminWhen`](crate::testing::ops::RestoreAsClusterAdminWhen), answer with [`Then`]."]
     pub async fn restore_as_cluster_admin(&self, f: impl FnOnce(RestoreAsClusterAdminWhen, Then<Json<types::ClusterRestoreResponse>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/cluster/v2/restore", RestoreAsClusterAdminWhen, f).await
     }
-    #[doc = " Expect Get the status of the whole cluster."]
+    #[doc = " Expects calls of get_cluster_status: Get the status of the whole cluster."]
     #[doc = ""]
     #[doc = " `GET /cluster/v2/status` (operation `getClusterStatus`); match with [`GetClusterStatusWhen`](crate::testing::ops::GetClusterStatusWhen), answer with [`Then`]."]
     pub async fn get_cluster_status(&self, f: impl FnOnce(GetClusterStatusWhen, Then<Json<types::ClusterStatusResponse>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/cluster/v2/status", GetClusterStatusWhen, f).await
     }
-    #[doc = " Expect Get the upgrade-readiness status of the whole cluster."]
+    #[doc = " Expects calls of get_cluster_upgrade_status: Get the upgrade-readiness status of the whole cluster."]
     #[doc = ""]
     #[doc = " `GET /cluster/v2/status/upgrade` (operation `getClusterUpgradeStatus`); match with [`GetClusterUpgradeStatusWhen`](crate::testing::ops::GetClusterUpgradeStatusWhen), answer with [`Then`]."]
     pub async fn get_cluster_upgrade_status(&self, f: impl FnOnce(GetClusterUpgradeStatusWhen, Then<Json<types::ClusterUpgradeStatusResponse>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/cluster/v2/status/upgrade", GetClusterUpgradeStatusWhen, f).await
     }
-    #[doc = " Expect Get the topology of the whole cluster."]
+    #[doc = " Expects calls of get_cluster_topology: Get the topology of the whole cluster."]
     #[doc = ""]
     #[doc = " `GET /cluster/v2/topology` (operation `getClusterTopology`); match with [`GetClusterTopologyWhen`](crate::testing::ops::GetClusterTopologyWhen), answer with [`Then`]."]
     pub async fn get_cluster_topology(&self, f: impl FnOnce(GetClusterTopologyWhen, Then<Json<types::ClusterTopologyResponse>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/cluster/v2/topology", GetClusterTopologyWhen, f).await
     }
-    #[doc = " Expect Create user."]
+    #[doc = " Expects calls of create_user: Create user."]
     #[doc = ""]
     #[doc = " `POST /v2/users` (operation `createUser`); match with [`CreateUserWhen`](crate::testing::ops::CreateUserWhen), answer with [`Then`]."]
     pub async fn create_user(&self, f: impl FnOnce(CreateUserWhen, Then<Json<types::UserCreateResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/users", CreateUserWhen, f).await
     }
-    #[doc = " Expect Search users."]
+    #[doc = " Expects calls of search_users: Search users."]
     #[doc = ""]
     #[doc = " `POST /v2/users/search` (operation `searchUsers`); match with [`SearchUsersWhen`](crate::testing::ops::SearchUsersWhen), answer with [`Then`]."]
     pub async fn search_users(&self, f: impl FnOnce(SearchUsersWhen, Then<Json<types::UserSearchResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/users/search", SearchUsersWhen, f).await
     }
-    #[doc = " Expect Get user."]
+    #[doc = " Expects calls of get_user: Get user."]
     #[doc = ""]
     #[doc = " `GET /v2/users/{username}` (operation `getUser`); match with [`GetUserWhen`](crate::testing::ops::GetUserWhen), answer with [`Then`]."]
     pub async fn get_user(&self, f: impl FnOnce(GetUserWhen, Then<Json<types::UserResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/users/{username}", GetUserWhen, f).await
     }
-    #[doc = " Expect Update user."]
+    #[doc = " Expects calls of update_user: Update user."]
     #[doc = ""]
     #[doc = " `PUT /v2/users/{username}` (operation `updateUser`); match with [`UpdateUserWhen`](crate::testing::ops::UpdateUserWhen), answer with [`Then`]."]
     pub async fn update_user(&self, f: impl FnOnce(UpdateUserWhen, Then<Json<types::UserUpdateResult>>)) -> httpmock::Mock<'_> {
         self.operation("PUT", "/v2/users/{username}", UpdateUserWhen, f).await
     }
-    #[doc = " Expect Delete user."]
+    #[doc = " Expects calls of delete_user: Delete user."]
     #[doc = ""]
     #[doc = " `DELETE /v2/users/{username}` (operation `deleteUser`); match with [`DeleteUserWhen`](crate::testing::ops::DeleteUserWhen), answer with [`Then`]."]
     pub async fn delete_user(&self, f: impl FnOnce(DeleteUserWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/users/{username}", DeleteUserWhen, f).await
     }
-    #[doc = " Expect Search user tasks."]
+    #[doc = " Expects calls of search_user_tasks: Search user tasks."]
     #[doc = ""]
     #[doc = " `POST /v2/user-tasks/search` (operation `searchUserTasks`); match with [`SearchUserTasksWhen`](crate::testing::ops::SearchUserTasksWhen), answer with [`Then`]."]
     pub async fn search_user_tasks(&self, f: impl FnOnce(SearchUserTasksWhen, Then<Json<types::UserTaskSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/user-tasks/search", SearchUserTasksWhen, f).await
     }
-    #[doc = " Expect Get user task."]
+    #[doc = " Expects calls of get_user_task: Get user task."]
     #[doc = ""]
     #[doc = " `GET /v2/user-tasks/{userTaskKey}` (operation `getUserTask`); match with [`GetUserTaskWhen`](crate::testing::ops::GetUserTaskWhen), answer with [`Then`]."]
     pub async fn get_user_task(&self, f: impl FnOnce(GetUserTaskWhen, Then<Json<types::UserTaskResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/user-tasks/{userTaskKey}", GetUserTaskWhen, f).await
     }
-    #[doc = " Expect Update user task."]
+    #[doc = " Expects calls of update_user_task: Update user task."]
     #[doc = ""]
     #[doc = " `PATCH /v2/user-tasks/{userTaskKey}` (operation `updateUserTask`); match with [`UpdateUserTaskWhen`](crate::testing::ops::UpdateUserTaskWhen), answer with [`Then`]."]
     pub async fn update_user_task(&self, f: impl FnOnce(UpdateUserTaskWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("PATCH", "/v2/user-tasks/{userTaskKey}", UpdateUserTaskWhen, f).await
     }
-    #[doc = " Expect Unassign user task."]
+    #[doc = " Expects calls of unassign_user_task: Unassign user task."]
     #[doc = ""]
     #[doc = " `DELETE /v2/user-tasks/{userTaskKey}/assignee` (operation `unassignUserTask`); match with [`UnassignUserTaskWhen`](crate::testing::ops::UnassignUserTaskWhen), answer with [`Then`]."]
     pub async fn unassign_user_task(&self, f: impl FnOnce(UnassignUserTaskWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("DELETE", "/v2/user-tasks/{userTaskKey}/assignee", UnassignUserTaskWhen, f).await
     }
-    #[doc = " Expect Assign user task."]
+    #[doc = " Expects calls of assign_user_task: Assign user task."]
     #[doc = ""]
     #[doc = " `POST /v2/user-tasks/{userTaskKey}/assignment` (operation `assignUserTask`); match with [`AssignUserTaskWhen`](crate::testing::ops::AssignUserTaskWhen), answer with [`Then`]."]
     pub async fn assign_user_task(&self, f: impl FnOnce(AssignUserTaskWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/user-tasks/{userTaskKey}/assignment", AssignUserTaskWhen, f).await
     }
-    #[doc = " Expect Search user task audit logs."]
+    #[doc = " Expects calls of search_user_task_audit_logs: Search user task audit logs."]
     #[doc = ""]
     #[doc = " `POST /v2/user-tasks/{userTaskKey}/audit-logs/search` (operation `searchUserTaskAuditLogs`); match with [`SearchUserTaskAuditLogsWhen`](crate::testing::ops::SearchUserTaskAuditLogsWhen), answer with [`Then`]."]
     pub async fn search_user_task_audit_logs(&self, f: impl FnOnce(SearchUserTaskAuditLogsWhen, Then<Json<types::AuditLogSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/user-tasks/{userTaskKey}/audit-logs/search", SearchUserTaskAuditLogsWhen, f).await
     }
-    #[doc = " Expect Complete user task."]
+    #[doc = " Expects calls of complete_user_task: Complete user task."]
     #[doc = ""]
     #[doc = " `POST /v2/user-tasks/{userTaskKey}/completion` (operation `completeUserTask`); match with [`CompleteUserTaskWhen`](crate::testing::ops::CompleteUserTaskWhen), answer with [`Then`]."]
     pub async fn complete_user_task(&self, f: impl FnOnce(CompleteUserTaskWhen, Then<NoContent>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/user-tasks/{userTaskKey}/completion", CompleteUserTaskWhen, f).await
     }
-    #[doc = " Expect Search user task effective variables."]
+    #[doc = " Expects calls of search_user_task_effective_variables: Search user task effective variables."]
     #[doc = ""]
     #[doc = " `POST /v2/user-tasks/{userTaskKey}/effective-variables/search` (operation `searchUserTaskEffectiveVariables`); match with [`SearchUserTaskEffectiveVariablesWhen`](crate::testing::ops::SearchUserTaskEffectiveVariablesWhen), answer with [`Then`]."]
     pub async fn search_user_task_effective_variables(&self, f: impl FnOnce(SearchUserTaskEffectiveVariablesWhen, Then<Json<types::VariableSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/user-tasks/{userTaskKey}/effective-variables/search", SearchUserTaskEffectiveVariablesWhen, f).await
     }
-    #[doc = " Expect Get user task form."]
+    #[doc = " Expects calls of get_user_task_form: Get user task form."]
     #[doc = ""]
     #[doc = " `GET /v2/user-tasks/{userTaskKey}/form` (operation `getUserTaskForm`); match with [`GetUserTaskFormWhen`](crate::testing::ops::GetUserTaskFormWhen), answer with [`Then`]."]
     pub async fn get_user_task_form(&self, f: impl FnOnce(GetUserTaskFormWhen, Then<JsonOrNone<types::FormResult>>)) -> httpmock::Mock<'_> {
         self.operation("GET", "/v2/user-tasks/{userTaskKey}/form", GetUserTaskFormWhen, f).await
     }
-    #[doc = " Expect Search user task variables."]
+    #[doc = " Expects calls of search_user_task_variables: Search user task variables."]
     #[doc = ""]
     #[doc = " `POST /v2/user-tasks/{userTaskKey}/variables/search` (operation `searchUserTaskVariables`); match with [`SearchUserTaskVariablesWhen`](crate::testing::ops::SearchUserTaskVariablesWhen), answer with [`Then`]."]
     pub async fn search_user_task_variables(&self, f: impl FnOnce(SearchUserTaskVariablesWhen, Then<Json<types::VariableSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/user-tasks/{userTaskKey}/variables/search", SearchUserTaskVariablesWhen, f).await
     }
-    #[doc = " Expect Search variables."]
+    #[doc = " Expects calls of search_variables: Search variables."]
     #[doc = ""]
     #[doc = " `POST /v2/variables/search` (operation `searchVariables`); match with [`SearchVariablesWhen`](crate::testing::ops::SearchVariablesWhen), answer with [`Then`]."]
     pub async fn search_variables(&self, f: impl FnOnce(SearchVariablesWhen, Then<Json<types::VariableSearchQueryResult>>)) -> httpmock::Mock<'_> {
         self.operation("POST", "/v2/variables/search", SearchVariablesWhen, f).await
     }
-    #[doc = " Expect Get variable."]
+    #[doc = " Expects calls of get_variable: Get variable."]
     #[doc = ""]
     #[doc = " `GET /v2/variables/{variableKey}` (operation `getVariable`); match with [`GetVariableWhen`](crate::testing::ops::GetVariableWhen), answer with [`Then`]."]
     pub async fn get_variable(&self, f: impl FnOnce(GetVariableWhen, Then<Json<types::VariableResult>>)) -> httpmock::Mock<'_> {
