@@ -32,13 +32,19 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     }
     let server = MockServer::start_with(&root, &spec)?;
     // The spec's examples by default; `--dynamic` for answers generated from the schemas.
-    let url = if args.iter().any(|a| a == "--dynamic") {
+    let dynamic = args.iter().any(|a| a == "--dynamic");
+    let url = if dynamic {
         server.dynamic_url.clone()
     } else {
         server.url.clone()
     };
+    let answers = if dynamic {
+        "values generated from the schemas (fixed seed); it may activate no jobs"
+    } else {
+        "the spec's own examples, so the same keys come back each time (`--dynamic`: generated)"
+    };
     eprintln!(
-        "demo: mock server (Prism) ready in {:.1?} at {url}",
+        "demo: mock server (Prism) ready in {:.1?} at {url}; it answers with {answers}",
         server.startup
     );
     let status = Command::new(env!("CARGO"))
