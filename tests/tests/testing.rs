@@ -344,3 +344,31 @@ async fn the_same_expectation_with_raw_httpmock() {
         .unwrap();
     completed.assert_calls_async(1).await;
 }
+
+#[tokio::test]
+async fn the_typed_mock_matches_query_parameters_and_answers_bytes() {
+    let mock = CamundaMock::start().await;
+    let id: keys::DocumentId = "invoice-7".parse().unwrap();
+    let download = mock
+        .get_document(|when, then| {
+            when.document_id(&id).store_id("in-memory");
+            then.ok(b"%PDF-1.7");
+        })
+        .await;
+    let client = mock.client();
+    let bytes = client
+        .get_document(&id, Some("in-memory"), None)
+        .await
+        .unwrap();
+    assert_eq!(bytes, b"%PDF-1.7");
+    let elsewhere = client
+        .get_document(&id, Some("gcp"), None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        elsewhere.status(),
+        Some(404),
+        "another store is not this expectation"
+    );
+    download.assert_calls_async(1).await;
+}
