@@ -257,7 +257,7 @@ async fn referee(
     } else {
         request.basic_auth("demo", Some("demo"))
     };
-    if op.request == "multipart" {
+    if op.request == xtask::inventory::RequestKind::Multipart {
         request = request.multipart(multipart_form(&op.id));
     } else if let Some(body) = body {
         request = request.json(body);

@@ -1,18 +1,24 @@
-//! `cargo xtask codegen`: spec → normalise → progenitor → one committed file.
+//! `cargo xtask codegen`: spec → normalise → one model (inventory + type space) → every
+//! committed generated file.
 
 use crate::inventory::{self, Operation};
+use crate::model::{KeyDecl, KeyKind, Model};
 use crate::normalize::{self, Report};
 use crate::{flag_value, repo_root, spec};
 use anyhow::Context;
 use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use quote::{format_ident, quote};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Where the generated raw client goes, relative to the repository root.
-pub const GENERATED: &str = "crates/camunda-raw/src/generated.rs";
+/// The generated models (types, keys, enums; always compiled), relative to the repository root.
+pub const MODELS: &str = "crates/camunda-raw/src/models.rs";
+/// The generated raw client (feature `client` of camunda-raw).
+pub const RAW_CLIENT: &str = "crates/camunda-raw/src/client.rs";
 /// The pinned spec, relative to the repository root.
 pub const SPEC: &str = "spec/rest-api.yaml";
 
@@ -108,54 +114,78 @@ pub fn stale_files(root: &Path, output: &Output) -> Vec<(PathBuf, String)> {
 
 /// Runs the whole pipeline on a spec file. `strict` is for the pinned spec: every pass must
 /// change something.
+///
+/// One model feeds every generator: the inventory (read before normalisation) joined with the
+/// type space typify builds inside progenitor's `Generator` (see [`crate::model`]). A new
+/// generated file is one more `files.extend(…)` line over `&model`.
 pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
     let mut doc = spec::load(spec_path)?;
     let inventory = inventory::build(&doc);
     let report = normalize::normalize(&mut doc, strict)?;
 
     let mut settings = GenerationSettings::default();
+    // The positional client needs no typify struct builders (64k lines nobody calls): the
+    // facade's own methods are the API.
     settings
-        .with_interface(InterfaceStyle::Builder)
+        .with_interface(InterfaceStyle::Positional)
         .with_tag(TagStyle::Merged);
 
-    let mut decls = String::new();
-    let mut keys = Vec::new();
     let mut notes = Vec::new();
-    key_decls(&doc, &mut settings, &mut decls, &mut keys, &mut notes);
-    enum_decls(&doc, &mut settings, &mut decls);
+    let (key_decls, keys_tokens) = key_decls(&doc, &mut settings, &mut notes);
+    let (enum_names, enums_tokens) = enum_decls(&doc, &mut settings);
 
-    let api: openapiv3::OpenAPI =
-        serde_json::from_value(doc).context("the normalised spec is not valid OpenAPI 3.0")?;
+    let api: openapiv3::OpenAPI = serde_json::from_value(doc.clone())
+        .context("the normalised spec is not valid OpenAPI 3.0")?;
     let mut generator = Generator::new(&settings);
     let tokens = generator
         .generate_tokens(&api)
         .map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
     let file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
-    let body = prettyplease::unparse(&file);
+    // Progenitor's output is the models (its `types` module) and the raw client (the rest).
+    let (types, client): (Vec<syn::Item>, Vec<syn::Item>) = file
+        .items
+        .into_iter()
+        .partition(|i| matches!(i, syn::Item::Mod(m) if m.ident == "types"));
+    let allow = quote! {
+        #![allow(missing_docs, clippy::all, clippy::pedantic, unused_imports, irrefutable_let_patterns)]
+    };
+    let models = quote! {
+        #allow
+        #(#types)*
+        #keys_tokens
+        #enums_tokens
+    };
+    let client = quote! {
+        #allow
+        use crate::types;
+        #(#client)*
+    };
 
-    let mut content = String::with_capacity(body.len() + decls.len() + 512);
-    content.push_str(HEADER);
-    content.push_str(&body);
-    content.push('\n');
-    content.push_str(&decls);
-
-    let facade_ops = crate::facade::plan(&inventory, &content)?;
-    let mut files = vec![(PathBuf::from(GENERATED), content)];
-    for (path, text) in crate::facade::render(&inventory, &facade_ops) {
-        files.push((PathBuf::from(path), text));
-    }
-    let mocks = crate::mocks::render(&inventory, &facade_ops)?;
-    files.push((PathBuf::from(crate::mocks::MOCKS), mocks));
-    // Auto-paging reads the facade's signatures, so it comes after the facade.
-    let client = files
-        .iter()
-        .find(|(p, _)| p == Path::new(crate::facade::CLIENT))
-        .map(|(_, text)| text.as_str())
-        .unwrap_or_default();
-    let (paging, paging_notes) = crate::paging::render(&inventory, &files[0].1, client, strict)?;
+    let model = Model::build(
+        &doc,
+        &inventory,
+        generator.get_type_space(),
+        &key_decls,
+        &enum_names,
+    )?;
+    let mut files = vec![
+        (PathBuf::from(MODELS), pretty_file(HEADER, models)?),
+        (PathBuf::from(RAW_CLIENT), pretty_file(HEADER, client)?),
+    ];
+    files.extend(
+        crate::facade::render(&model)?
+            .into_iter()
+            .map(|(p, t)| (PathBuf::from(p), t)),
+    );
+    files.push(crate::mocks::render(&model)?);
+    let (paging, paging_notes) = crate::paging::render(&model, strict)?;
     files.push((PathBuf::from(crate::paging::PAGING), paging));
     notes.extend(paging_notes);
 
+    let keys = key_decls
+        .iter()
+        .map(|k| format!("{}: {}", k.name, k.kind.macro_name()))
+        .collect();
     Ok(Output {
         files,
         report,
@@ -163,6 +193,13 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
         keys,
         notes,
     })
+}
+
+/// A generated file's text: `header` (comments, which tokens cannot carry), then `tokens`
+/// formatted by prettyplease.
+pub fn pretty_file(header: &str, tokens: TokenStream) -> anyhow::Result<String> {
+    let file: syn::File = syn::parse2(tokens).context("codegen produced invalid Rust")?;
+    Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
 const HEADER: &str = "\
@@ -185,12 +222,18 @@ const KNOWN_PATTERNS: &[(&str, &str)] = &[
     ),
 ];
 
-fn doc_attr(out: &mut String, indent: &str, schema: &Value) {
-    if let Some(d) = schema.get("description").and_then(Value::as_str) {
-        for line in d.trim_end().lines() {
-            let _ = writeln!(out, "{indent}#[doc = {:?}]", format!(" {line}").trim_end());
-        }
-    }
+fn doc_attrs(schema: &Value) -> TokenStream {
+    let lines = schema
+        .get("description")
+        .and_then(Value::as_str)
+        .map(|d| {
+            d.trim_end()
+                .lines()
+                .map(|l| format!(" {l}").trim_end().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    quote!(#(#[doc = #lines])*)
 }
 
 /// Every component that is its own `x-semantic-type` becomes a key type declared with the macros
@@ -198,12 +241,10 @@ fn doc_attr(out: &mut String, indent: &str, schema: &Value) {
 fn key_decls(
     doc: &Value,
     settings: &mut GenerationSettings,
-    out: &mut String,
-    keys: &mut Vec<String>,
     unchecked: &mut Vec<String>,
-) {
-    out.push_str("/// Semantic keys and identifiers named by the spec's `x-semantic-type`.\n");
-    out.push_str("pub mod keys {\n");
+) -> (Vec<KeyDecl>, TokenStream) {
+    let mut decls = Vec::new();
+    let mut items = Vec::new();
     for (name, schema) in spec::schemas(doc) {
         if schema.get("x-semantic-type").and_then(Value::as_str) != Some(name.as_str()) {
             continue;
@@ -218,18 +259,21 @@ fn key_decls(
             .get("maxLength")
             .and_then(Value::as_u64)
             .unwrap_or(u64::from(u32::MAX));
-        out.push('\n');
-        let mut body = String::new();
-        doc_attr(&mut body, "        ", schema);
-        let line = match (ty, pattern) {
+        let docs = doc_attrs(schema);
+        let ident = format_ident!("{name}");
+        let (kind, args) = match (ty, pattern) {
             ("integer", _) => {
                 let min = schema
                     .get("minimum")
                     .and_then(Value::as_i64)
                     .unwrap_or(i64::MIN);
-                format!("        {name}, min = {min}\n")
+                let min = proc_macro2::Literal::i64_unsuffixed(min);
+                (KeyKind::Integer, quote!(min = #min))
             }
-            (_, Some(r"^-?[0-9]+$")) => format!("        {name}, max_len = {max}\n"),
+            (_, Some(r"^-?[0-9]+$")) => {
+                let max = proc_macro2::Literal::u64_unsuffixed(max);
+                (KeyKind::Numeric, quote!(max_len = #max))
+            }
             _ => {
                 let check = match pattern {
                     None => "any",
@@ -244,34 +288,50 @@ fn key_decls(
                             "any"
                         }),
                 };
-                format!(
-                    "        {name}, min_len = {min}, max_len = {max}, check = crate::key_support::check::{check}, pattern = {:?}\n",
-                    pattern.unwrap_or("")
+                let check = format_ident!("{check}");
+                let pattern = pattern.unwrap_or("");
+                let (min, max) = (
+                    proc_macro2::Literal::u64_unsuffixed(min),
+                    proc_macro2::Literal::u64_unsuffixed(max),
+                );
+                (
+                    KeyKind::String,
+                    quote!(min_len = #min, max_len = #max, check = check::#check, pattern = #pattern),
                 )
             }
         };
-        body.push_str(&line);
-        let kind = match (ty, pattern) {
-            ("integer", _) => "integer_key",
-            (_, Some(r"^-?[0-9]+$")) => "numeric_key",
-            _ => "string_key",
-        };
-        let _ = writeln!(out, "    crate::{kind}! {{\n{body}    }}");
+        let mac = format_ident!("{}", kind.macro_name());
+        items.push(quote! {
+            crate::#mac! {
+                #docs
+                #ident, #args
+            }
+        });
         settings.with_replacement(
             name,
             format!("crate::keys::{name}"),
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
-        keys.push(format!("{name}: {kind}"));
+        decls.push(KeyDecl {
+            name: name.clone(),
+            kind,
+        });
     }
-    out.push_str("}\n\n");
+    let tokens = quote! {
+        /// Semantic keys and identifiers named by the spec's `x-semantic-type`.
+        pub mod keys {
+            use crate::key_support::check;
+            #(#items)*
+        }
+    };
+    (decls, tokens)
 }
 
 /// Every string enum component becomes an open enum (`Unknown(String)` for values a newer
 /// server adds), declared with `open_enum!` from `open_enum.rs`.
-fn enum_decls(doc: &Value, settings: &mut GenerationSettings, out: &mut String) {
-    out.push_str("/// Enumerations of the spec. Each accepts values this SDK does not know yet.\n");
-    out.push_str("pub mod enums {\n");
+fn enum_decls(doc: &Value, settings: &mut GenerationSettings) -> (Vec<String>, TokenStream) {
+    let mut names = Vec::new();
+    let mut items = Vec::new();
     for (name, schema) in spec::schemas(doc) {
         let Some(values) = schema.get("enum").and_then(Value::as_array) else {
             continue;
@@ -279,11 +339,9 @@ fn enum_decls(doc: &Value, settings: &mut GenerationSettings, out: &mut String) 
         if values.len() < 2 || schema.get("type").and_then(Value::as_str) != Some("string") {
             continue;
         }
-        out.push('\n');
-        let mut body = String::new();
-        doc_attr(&mut body, "        ", schema);
-        let _ = writeln!(body, "        {name} {{");
+        let docs = doc_attrs(schema);
         let mut used: Vec<String> = Vec::new();
+        let mut variants = Vec::new();
         for v in values.iter().filter_map(Value::as_str) {
             let mut variant = v.to_upper_camel_case();
             if variant.is_empty() || variant.starts_with(|c: char| c.is_ascii_digit()) {
@@ -296,17 +354,32 @@ fn enum_decls(doc: &Value, settings: &mut GenerationSettings, out: &mut String) 
                 variant.push('_');
             }
             used.push(variant.clone());
-            let _ = writeln!(body, "            {variant} = {v:?},");
+            let ident = format_ident!("{variant}");
+            variants.push(quote!(#ident = #v,));
         }
-        body.push_str("        }\n");
-        let _ = writeln!(out, "    crate::open_enum! {{\n{body}    }}");
+        let ident = format_ident!("{name}");
+        items.push(quote! {
+            crate::open_enum! {
+                #docs
+                #ident {
+                    #(#variants)*
+                }
+            }
+        });
         settings.with_replacement(
             name,
             format!("crate::enums::{name}"),
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
+        names.push(name.clone());
     }
-    out.push_str("}\n");
+    let tokens = quote! {
+        /// Enumerations of the spec. Each accepts values this SDK does not know yet.
+        pub mod enums {
+            #(#items)*
+        }
+    };
+    (names, tokens)
 }
 
 /// A crate at `dir` that builds the generated file with this repository's hand-written support
@@ -317,12 +390,13 @@ fn write_standalone_crate(dir: &Path, output: &Output) -> anyhow::Result<()> {
     std::fs::create_dir_all(&src)?;
     for entry in std::fs::read_dir(root.join("crates/camunda-raw/src"))? {
         let entry = entry?;
-        let name = entry.file_name();
-        if name != "generated.rs" {
-            std::fs::copy(entry.path(), src.join(&name))?;
+        std::fs::copy(entry.path(), src.join(entry.file_name()))?;
+    }
+    for (path, text) in &output.files {
+        if path.starts_with("crates/camunda-raw/src") {
+            std::fs::write(src.join(path.file_name().expect("a file")), text)?;
         }
     }
-    std::fs::write(src.join("generated.rs"), &output.files[0].1)?;
     let manifest = std::fs::read_to_string(root.join("crates/camunda-raw/Cargo.toml"))?;
     let workspace = std::fs::read_to_string(root.join("Cargo.toml"))?;
     std::fs::write(
@@ -342,7 +416,18 @@ fn standalone_manifest(manifest: &str, workspace: &str) -> String {
     };
     let mut out = String::from("[workspace]\n\n");
     for line in manifest.lines() {
-        if line.ends_with(".workspace = true") {
+        if let Some(key) = line.strip_suffix(" = { workspace = true, optional = true }") {
+            // An optional dependency: the workspace's line, marked optional.
+            if let Some(resolved) = dep_line(key) {
+                let spec = resolved[key.len() + 3..].trim();
+                match spec.strip_prefix('{') {
+                    Some(rest) => out.push_str(&format!("{key} = {{ optional = true,{rest}")),
+                    None => {
+                        out.push_str(&format!("{key} = {{ version = {spec}, optional = true }}"))
+                    }
+                }
+            }
+        } else if line.ends_with(".workspace = true") {
             let key = line.trim_end_matches(".workspace = true");
             match dep_line(key) {
                 Some(resolved) => out.push_str(&resolved),
@@ -385,7 +470,13 @@ pub fn compat(args: &[String]) -> anyhow::Result<ExitCode> {
         let crate_dir = dir.join("camunda-raw");
         write_standalone_crate(&crate_dir, &output)?;
         let status = std::process::Command::new(env!("CARGO"))
-            .args(["check", "--quiet", "--manifest-path"])
+            .args([
+                "check",
+                "--quiet",
+                "--features",
+                "client",
+                "--manifest-path",
+            ])
             .arg(crate_dir.join("Cargo.toml"))
             .env("CARGO_TARGET_DIR", base.join("target"))
             .status()?;

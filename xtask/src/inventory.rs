@@ -15,8 +15,8 @@ pub struct Operation {
     pub path: String,
     /// `/v2` for ordinary operations, `/` for those with their own server (cluster admin).
     pub base: String,
-    pub request: &'static str,
-    pub response: &'static str,
+    pub request: RequestKind,
+    pub response: ResponseKind,
     pub eventually_consistent: bool,
     pub added_in: Option<String>,
     pub tenant_in_body: bool,
@@ -30,8 +30,96 @@ pub struct Operation {
     /// The spec's summary and description, for generated docs.
     pub summary: String,
     pub description: String,
-    /// Path parameters, then query parameters, in the spec's order: (name, in, required).
-    pub parameters: Vec<(String, String, bool)>,
+    /// The parameters in the spec's order.
+    pub parameters: Vec<Parameter>,
+}
+
+/// What an operation's request body is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestKind {
+    None,
+    Json,
+    Multipart,
+    Binary,
+    Other,
+}
+
+/// What an operation's success responses carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseKind {
+    None,
+    Json,
+    Xml,
+    Text,
+    Binary,
+    Other,
+    /// JSON, or 204 without a body.
+    JsonOrNone,
+    /// XML, or 204 without a body.
+    XmlOrNone,
+    Mixed,
+}
+
+/// Where a parameter goes (`in` in the spec).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Clone, Debug)]
+pub struct Parameter {
+    /// The name on the wire.
+    pub name: String,
+    pub location: Location,
+    pub required: bool,
+}
+
+impl RequestKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::None => "none",
+            RequestKind::Json => "json",
+            RequestKind::Multipart => "multipart",
+            RequestKind::Binary => "binary",
+            RequestKind::Other => "other",
+        }
+    }
+}
+
+impl ResponseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseKind::None => "none",
+            ResponseKind::Json => "json",
+            ResponseKind::Xml => "xml",
+            ResponseKind::Text => "text",
+            ResponseKind::Binary => "binary",
+            ResponseKind::Other => "other",
+            ResponseKind::JsonOrNone => "json|none",
+            ResponseKind::XmlOrNone => "xml|none",
+            ResponseKind::Mixed => "mixed",
+        }
+    }
+
+    /// A 204 without a body is one of the success answers.
+    pub fn may_be_empty(self) -> bool {
+        matches!(self, ResponseKind::JsonOrNone | ResponseKind::XmlOrNone)
+    }
+}
+
+impl Location {
+    fn parse(s: &str) -> Option<Location> {
+        Some(match s {
+            "path" => Location::Path,
+            "query" => Location::Query,
+            "header" => Location::Header,
+            "cookie" => Location::Cookie,
+            _ => return None,
+        })
+    }
 }
 
 impl Operation {
@@ -72,8 +160,8 @@ impl fmt::Display for Operation {
             self.method.to_uppercase(),
             if self.base == "/" { "" } else { &self.base },
             self.path,
-            self.request,
-            self.response,
+            self.request.as_str(),
+            self.response.as_str(),
             flags.join(" ")
         )
     }
@@ -118,7 +206,7 @@ pub fn build(doc: &Value) -> Vec<Operation> {
                     .map(str::to_owned),
                 tenant_in_body: body_props.iter().any(|p| p == "tenantId"),
                 paged,
-                hand_written: request == "multipart",
+                hand_written: request == RequestKind::Multipart,
                 long_poll: body_props.iter().any(|p| p == "requestTimeout"),
                 summary: op["summary"].as_str().unwrap_or("").trim().to_owned(),
                 description: op["description"].as_str().unwrap_or("").trim().to_owned(),
@@ -126,12 +214,12 @@ pub fn build(doc: &Value) -> Vec<Operation> {
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .map(|p| {
-                        (
-                            p["name"].as_str().unwrap_or("").to_owned(),
-                            p["in"].as_str().unwrap_or("").to_owned(),
-                            p["required"].as_bool().unwrap_or(false),
-                        )
+                    .filter_map(|p| {
+                        Some(Parameter {
+                            name: p["name"].as_str()?.to_owned(),
+                            location: Location::parse(p["in"].as_str()?)?,
+                            required: p["required"].as_bool().unwrap_or(false),
+                        })
                     })
                     .collect(),
             });
@@ -140,27 +228,28 @@ pub fn build(doc: &Value) -> Vec<Operation> {
     ops
 }
 
-fn request_kind(op: &Value) -> &'static str {
+fn request_kind(op: &Value) -> RequestKind {
     let Some(content) = op
         .pointer("/requestBody/content")
         .and_then(Value::as_object)
     else {
-        return "none";
+        return RequestKind::None;
     };
     if content.contains_key("multipart/form-data") {
-        "multipart"
+        RequestKind::Multipart
     } else if content.contains_key("application/json") {
-        "json"
+        RequestKind::Json
     } else if content.contains_key("application/octet-stream") {
-        "binary"
+        RequestKind::Binary
     } else {
-        "other"
+        RequestKind::Other
     }
 }
 
-fn response_kind(op: &Value) -> &'static str {
+fn response_kind(op: &Value) -> ResponseKind {
+    use ResponseKind as K;
     let Some(responses) = op.get("responses").and_then(Value::as_object) else {
-        return "none";
+        return K::None;
     };
     let mut kinds = Vec::new();
     for (code, resp) in responses {
@@ -173,24 +262,24 @@ fn response_kind(op: &Value) -> &'static str {
             .and_then(Value::as_object)
             .filter(|_| code != "204");
         let kind = match content {
-            None => "none",
-            Some(c) if c.is_empty() => "none",
-            Some(c) if c.contains_key("application/json") => "json",
-            Some(c) if c.contains_key("text/xml") => "xml",
-            Some(c) if c.contains_key("text/plain") => "text",
-            Some(c) if c.contains_key("application/octet-stream") => "binary",
-            Some(_) => "other",
+            None => K::None,
+            Some(c) if c.is_empty() => K::None,
+            Some(c) if c.contains_key("application/json") => K::Json,
+            Some(c) if c.contains_key("text/xml") => K::Xml,
+            Some(c) if c.contains_key("text/plain") => K::Text,
+            Some(c) if c.contains_key("application/octet-stream") => K::Binary,
+            Some(_) => K::Other,
         };
         if !kinds.contains(&kind) {
             kinds.push(kind);
         }
     }
     match kinds.as_slice() {
-        [] => "none",
-        [one] => one,
-        _ if kinds.contains(&"json") && kinds.contains(&"none") => "json|none",
-        _ if kinds.contains(&"xml") && kinds.contains(&"none") => "xml|none",
-        _ => "mixed",
+        [] => K::None,
+        [one] => *one,
+        _ if kinds.contains(&K::Json) && kinds.contains(&K::None) => K::JsonOrNone,
+        _ if kinds.contains(&K::Xml) && kinds.contains(&K::None) => K::XmlOrNone,
+        _ => K::Mixed,
     }
 }
 

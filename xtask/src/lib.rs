@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod inventory;
 pub mod mock;
 pub mod mocks;
+pub mod model;
 pub mod normalize;
 pub mod paging;
 pub mod spec;

@@ -21,6 +21,17 @@ const STEPS: &[(&str, &[&str])] = &[
             "warnings",
         ],
     ),
+    (
+        "raw client (camunda-raw --features client)",
+        &[
+            "check",
+            "-p",
+            "camunda-raw",
+            "--features",
+            "client",
+            "--quiet",
+        ],
+    ),
     ("test", &["test", "--workspace", "--quiet"]),
     (
         "examples",

@@ -24,13 +24,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let deployment = client.deploy_resources_from_files([BPMN], None)?;
     println!("deployment {}", deployment.key);
 
-    let instruction: types::ProcessInstanceCreationInstructionById =
-        types::ProcessInstanceCreationInstructionById::builder()
-            .process_definition_id("order-process")
-            .variables(Some(variables::to_variables(
-                &serde_json::json!({ "orderId": "A-1002", "amount": 12.0 }),
-            )?))
-            .try_into()?;
+    let instruction = types::ProcessInstanceCreationInstructionById {
+        process_definition_id: "order-process".parse()?,
+        variables: Some(variables::to_variables(
+            &serde_json::json!({ "orderId": "A-1002", "amount": 12.0 }),
+        )?),
+        await_completion: None,
+        business_id: None,
+        fetch_variables: Vec::new(),
+        operation_reference: None,
+        process_definition_version: None,
+        request_timeout: None,
+        runtime_instructions: Vec::new(),
+        start_instructions: Vec::new(),
+        tags: None,
+        tenant_id: None,
+    };
     let created = client.create_process_instance(&instruction.into())?;
     println!("started {}", created.process_instance_key);
 

@@ -79,11 +79,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         amount: 42.5,
         express: true,
     };
-    let instruction: types::ProcessInstanceCreationInstructionById =
-        types::ProcessInstanceCreationInstructionById::builder()
-            .process_definition_id("order-process")
-            .variables(Some(variables::to_variables(&order)?))
-            .try_into()?;
+    let instruction = types::ProcessInstanceCreationInstructionById {
+        process_definition_id: "order-process".parse()?,
+        variables: Some(variables::to_variables(&order)?),
+        await_completion: None,
+        business_id: None,
+        fetch_variables: Vec::new(),
+        operation_reference: None,
+        process_definition_version: None,
+        request_timeout: None,
+        runtime_instructions: Vec::new(),
+        start_instructions: Vec::new(),
+        tags: None,
+        tenant_id: None,
+    };
     match client.create_process_instance(&instruction.into()).await {
         Ok(created) => println!(
             "[3/6] started instance {} of {}",

@@ -500,39 +500,8 @@ impl Config {
     }
 
     #[cfg(feature = "rustls")]
-    fn apply_tls(
-        &self,
-        mut builder: reqwest::ClientBuilder,
-    ) -> Result<reqwest::ClientBuilder, Error> {
-        if let Some(ca) = &self.tls.ca_cert {
-            let certs = reqwest::Certificate::from_pem_bundle(ca.contents()).map_err(|e| {
-                Error::config(
-                    "CAMUNDA_MTLS_CA",
-                    format!("not a PEM certificate bundle: {e}"),
-                )
-            })?;
-            if certs.is_empty() {
-                return Err(Error::config(
-                    "CAMUNDA_MTLS_CA",
-                    "expected at least one PEM certificate",
-                ));
-            }
-            builder = builder.tls_certs_merge(certs);
-        }
-        if let (Some(cert), Some(key)) = (&self.tls.client_cert, &self.tls.client_key) {
-            let mut pem = Vec::with_capacity(cert.contents().len() + key.contents().len() + 1);
-            pem.extend_from_slice(cert.contents());
-            pem.push(b'\n');
-            pem.extend_from_slice(key.contents());
-            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
-                Error::config(
-                    "CAMUNDA_MTLS_CERT",
-                    format!("expected a PEM certificate chain and private key: {e}"),
-                )
-            })?;
-            builder = builder.identity(identity);
-        }
-        Ok(builder)
+    fn apply_tls(&self, builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+        Ok(builder.tls_backend_preconfigured(crate::tls::client_config(&self.tls)?))
     }
 
     #[cfg(not(feature = "rustls"))]

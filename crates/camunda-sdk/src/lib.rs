@@ -21,6 +21,8 @@ pub mod paging;
 mod retry;
 #[cfg(feature = "testing")]
 pub mod testing;
+#[cfg(feature = "rustls")]
+mod tls;
 mod transport;
 pub mod variables;
 mod version;

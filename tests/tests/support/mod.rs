@@ -146,7 +146,12 @@ pub fn config(url: &str) -> camunda_sdk::Config {
 /// An async client of the test server at `url`, without auth or retries, so a test sees every
 /// answer as the server sent it.
 pub fn client_without_retries(url: &str) -> camunda_sdk::CamundaClient {
-    camunda_sdk::CamundaClient::new(config(url))
+    without_retries(config(url))
+}
+
+/// An async client for `config`, without retries.
+pub fn without_retries(config: camunda_sdk::Config) -> camunda_sdk::CamundaClient {
+    camunda_sdk::CamundaClient::new(config)
         .unwrap()
         .with_retry_policy(camunda_sdk::RetryPolicy::none())
 }
