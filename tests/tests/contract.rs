@@ -46,20 +46,17 @@ fn root() -> PathBuf {
     xtask::repo_root()
 }
 
-fn mock() -> &'static MockServer {
-    static MOCK: OnceLock<Result<MockServer, String>> = OnceLock::new();
+/// The shared mock server, or `None` (after a printed notice) when it cannot run here; see
+/// [`xtask::mock::start_or_skip`].
+fn mock() -> Option<&'static MockServer> {
+    static MOCK: OnceLock<Option<MockServer>> = OnceLock::new();
     MOCK.get_or_init(|| {
-        let t = Instant::now();
-        let (_, installed) = xtask::mock::install(&root()).map_err(|e| format!("{e:#}"))?;
-        if installed {
-            eprintln!("contract: installed Prism in {:.1?}", t.elapsed());
-        }
-        let server = MockServer::start(&root()).map_err(|e| format!("{e:#}"))?;
+        let server =
+            xtask::mock::start_or_skip(&root(), "contract tier (tests/tests/contract.rs)")?;
         eprintln!("contract: mock server ready in {:.1?}", server.startup);
-        Ok(server)
+        Some(server)
     })
     .as_ref()
-    .unwrap_or_else(|e| panic!("the mock server did not start: {e}"))
 }
 
 struct Spec {
@@ -257,7 +254,7 @@ async fn referee(
     plan: &Plan,
     body: Option<&Value>,
 ) -> Vec<Violation> {
-    let server = mock();
+    let server = mock().expect("the mock server runs");
     let from = server.exchanges(0).map(|e| e.len()).unwrap_or(0);
     let method = reqwest::Method::from_bytes(op.method.to_uppercase().as_bytes()).unwrap();
     let mut request = http
@@ -421,7 +418,7 @@ type Pick = fn(&Verdict) -> Option<&str>;
 
 /// Calls every operation against `base_url`; returns the report and the failed operation ids.
 async fn pass(name: &str, base_url: &str) -> (String, Vec<String>) {
-    let server = mock();
+    let server = mock().expect("the mock server runs");
     let tag = format!("contract-{name}");
     let referee_tag = format!("contract-referee-{name}");
     let basic = client(base_url, &tag, false);
@@ -591,14 +588,16 @@ fn publish(report: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_with_the_specs_examples() {
-    let (report, failed) = pass("static", &mock().url).await;
+    let Some(server) = mock() else { return };
+    let (report, failed) = pass("static", &server.url).await;
     publish(&report);
     assert!(failed.is_empty(), "{report}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_with_generated_responses() {
-    let (report, failed) = pass("dynamic", &mock().dynamic_url).await;
+    let Some(server) = mock() else { return };
+    let (report, failed) = pass("dynamic", &server.dynamic_url).await;
     publish(&report);
     assert!(failed.is_empty(), "{report}");
 }
@@ -606,7 +605,7 @@ async fn every_operation_with_generated_responses() {
 /// Proves the tier can fail: requests the validator must reject, judged like the contract calls.
 #[tokio::test]
 async fn the_validator_catches_a_broken_request() {
-    let server = mock();
+    let Some(server) = mock() else { return };
     let http = reqwest::Client::new();
     let tag = "contract-broken";
     let from = server.exchanges(0).unwrap().len();

@@ -177,6 +177,7 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
             .into_iter()
             .map(|(p, t)| (PathBuf::from(p), t)),
     );
+    files.push(crate::mocks::render(&model)?);
     let (paging, paging_notes) = crate::paging::render(&model, strict)?;
     files.push((PathBuf::from(crate::paging::PAGING), paging));
     notes.extend(paging_notes);

@@ -1,21 +1,11 @@
 //! `cargo xtask demo`: the quickstart example end to end against the spec-driven mock server,
-//! no Camunda cluster needed. Starts the mock (installing Prism the first time), runs
+//! no Camunda cluster needed. Writes the corrected copy of the spec ([`crate::demo_spec`]),
+//! starts the mock on it (installing Prism the first time), runs
 //! `cargo run -p camunda-sdk --example quickstart` pointed at it, stops it.
 
 use crate::mock::MockServer;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
-
-/// What a validating mock cannot do, printed after the run so a failed step is not a surprise.
-const MOCK_LIMITS: &str = "\
-demo: against the mock server some steps cannot succeed, whatever the client does:
-  - deploy: Prism does not read repeated multipart parts as an array (\"resources must be array\");
-  - worker: the spec's job activation example carries \"userTaskKey\": \"string\", which breaks the
-    spec's own key pattern, so the SDK refuses it (with --dynamic the mock activates no jobs);
-  - paged search: the spec's `page` is a oneOf of four schemas that every object matches, so the
-    validator rejects any request with a `page`.
-  A real cluster runs every step: point CAMUNDA_REST_ADDRESS at it and run
-  `cargo run -p camunda-sdk --example quickstart`.";
 
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     let root = crate::repo_root();
@@ -24,16 +14,37 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     if installed {
         eprintln!("demo: installed the mock server in {:.1?}", t.elapsed());
     }
-    let server = MockServer::start(&root)?;
+    let (spec, corrections) = crate::demo_spec::write(&root)?;
+    eprintln!(
+        "demo: the mock serves {}: {} with {} correction(s) of upstream defects that would stop it \
+         (the SDK and the contract tier use the spec unchanged):",
+        spec.strip_prefix(&root).unwrap_or(&spec).display(),
+        crate::codegen::SPEC,
+        corrections.len()
+    );
+    for c in &corrections {
+        let shown = if c.places.len() > 12 {
+            format!("{}, … {} in all", c.places[..5].join(", "), c.places.len())
+        } else {
+            c.places.join(", ")
+        };
+        eprintln!("  - {} [{shown}]", c.what);
+    }
+    let server = MockServer::start_with_spec(&root, &spec)?;
     // The spec's examples by default; `--dynamic` for answers generated from the schemas.
-    let url = if args.iter().any(|a| a == "--dynamic") {
+    let dynamic = args.iter().any(|a| a == "--dynamic");
+    let url = if dynamic {
         server.dynamic_url.clone()
     } else {
         server.url.clone()
     };
+    let answers = if dynamic {
+        "values generated from the schemas (fixed seed); it may activate no jobs"
+    } else {
+        "the spec's own examples, so the same keys come back each time (`--dynamic`: generated)"
+    };
     eprintln!(
-        "demo: mock server (Prism, {}) ready in {:.1?} at {url}",
-        crate::codegen::SPEC,
+        "demo: mock server (Prism) ready in {:.1?} at {url}; it answers with {answers}",
         server.startup
     );
     let status = Command::new(env!("CARGO"))
@@ -55,7 +66,6 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         .env_remove("CAMUNDA_DEFAULT_TENANT_ID")
         .status()?;
     server.stop();
-    eprintln!("{MOCK_LIMITS}");
     if status.success() {
         eprintln!(
             "demo: done in {:.1?}; the mock server is stopped",

@@ -2,10 +2,12 @@
 
 pub mod codegen;
 pub mod demo;
+pub mod demo_spec;
 pub mod facade;
 pub mod fetch;
 pub mod inventory;
 pub mod mock;
+pub mod mocks;
 pub mod model;
 pub mod normalize;
 pub mod paging;

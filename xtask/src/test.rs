@@ -4,7 +4,8 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 /// Each step: a name and the cargo arguments. Environment: `INSTA_UPDATE=no` so a changed
-/// snapshot fails instead of being written.
+/// snapshot fails instead of being written, and `CAMUNDA_REQUIRE_PRISM=1` so a tier that needs
+/// the mock server fails when it cannot run instead of skipping.
 const STEPS: &[(&str, &[&str])] = &[
     ("fmt", &["fmt", "--all", "--check"]),
     ("codegen --check", &["xtask", "codegen", "--check"]),
@@ -59,6 +60,8 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
             .current_dir(crate::repo_root())
             .env("INSTA_UPDATE", "no")
             .env("CI", "true")
+            // The Prism tiers skip where Node.js is missing; here they must run.
+            .env(crate::mock::REQUIRE_ENV, "1")
             .status()?;
         if !status.success() {
             eprintln!("== {name}: FAILED after {:.0?}", t.elapsed());

@@ -13,6 +13,7 @@ use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
 use camunda_sdk::{CamundaClient, Config, types, variables};
 use futures::TryStreamExt;
 use serde::Serialize;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const BPMN: &str = concat!(
@@ -34,7 +35,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = CamundaClient::from_env()?;
     println!("cluster: {}", client.address());
 
-    // Each step prints its result and the next one runs even if it failed.
+    // Each step prints its result and the next one runs even if it failed; the exit status
+    // says whether all succeeded.
+    let mut failed = 0;
     // 1. Topology.
     match client.get_topology().await {
         Ok(topology) => println!(
@@ -43,22 +46,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             topology.partitions_count,
             topology.gateway_version
         ),
-        Err(e) => println!("[1/6] topology failed: {e}"),
+        Err(e) => {
+            failed += 1;
+            println!("[1/6] topology failed: {e}")
+        }
     }
 
     // 2. Deploy the sample process from its file.
     match client.deploy_resources_from_files([BPMN], None).await {
         Ok(deployment) => {
+            println!(
+                "[2/6] deployed: deployment {} with {} process(es)",
+                deployment.key,
+                deployment.processes.len()
+            );
             for p in &deployment.processes {
                 println!(
-                    "[2/6] deployed: {} version {} (key {})",
+                    "        {} version {} (key {})",
                     p.process_definition_id, p.process_definition_version, p.process_definition_key
                 );
             }
         }
-        // The process may be deployed already. (The mock server cannot validate multipart
-        // file lists, so it rejects every deployment.)
-        Err(e) => println!("[2/6] deploy failed: {e}"),
+        Err(e) => {
+            failed += 1;
+            println!("[2/6] deploy failed: {e}")
+        }
     }
 
     // 3. Start an instance with typed variables.
@@ -86,16 +98,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "[3/6] started instance {} of {}",
             created.process_instance_key, created.process_definition_id
         ),
-        Err(e) => println!("[3/6] start failed: {e}"),
+        Err(e) => {
+            failed += 1;
+            println!("[3/6] start failed: {e}")
+        }
     }
 
     // 4. A worker that completes `check-order` jobs; stopped after a few jobs or 5 seconds.
+    let decided = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&decided);
     let worker = client.create_job_worker(
         JobWorkerConfig::new("check-order").max_jobs_active(4),
-        |job: Job| async move {
-            let amount: Option<f64> = job.variable("amount")?;
-            let approved = amount.is_none_or(|a| a < 1_000.0);
-            Outcome::complete_with(&serde_json::json!({ "approved": approved }))
+        move |job: Job| {
+            let seen = Arc::clone(&seen);
+            async move {
+                let amount: Option<f64> = job.variable("amount")?;
+                let approved = amount.is_none_or(|a| a < 1_000.0);
+                seen.lock()
+                    .unwrap()
+                    .push(format!("{} approved={approved}", job.key()));
+                Outcome::complete_with(&serde_json::json!({ "approved": approved }))
+            }
         },
     );
     let started = Instant::now();
@@ -116,6 +139,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         stats.failed,
         report.unfinished.len()
     );
+    if stats.completed == 0 {
+        failed += 1;
+    }
+    for d in decided.lock().unwrap().iter().take(3) {
+        println!("        job {d}");
+    }
 
     // 5. A paged search: process instances, two per request, at most five.
     let query = types::ProcessInstanceSearchQuery::default();
@@ -130,7 +159,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!("        {} {:?}", i.process_instance_key, i.state);
             }
         }
-        Err(e) => println!("[5/6] search failed: {e}"),
+        Err(e) => {
+            failed += 1;
+            println!("[5/6] search failed: {e}")
+        }
     }
 
     // 6. An error case: a request without credentials.
@@ -141,12 +173,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .build()?,
     )?;
     match anonymous.get_topology().await {
-        Err(e) => println!(
-            "[6/6] without credentials: HTTP {} (retryable: {}): {e}",
-            e.status().map_or("-".into(), |s| s.to_string()),
+        Err(e) if e.status() == Some(401) => println!(
+            "[6/6] without credentials: refused as expected (retryable: {}): {e}",
             e.is_retryable()
         ),
+        Err(e) => {
+            failed += 1;
+            println!("[6/6] without credentials: unexpected error: {e}")
+        }
         Ok(_) => println!("[6/6] without credentials: accepted (this cluster has no auth)"),
+    }
+    if failed > 0 {
+        return Err(format!("{failed} of 6 steps failed").into());
     }
     Ok(())
 }

@@ -21,6 +21,8 @@ pub mod filters;
 pub mod gate;
 pub mod paging;
 mod resilience;
+#[cfg(feature = "testing")]
+pub mod testing;
 #[cfg(feature = "rustls")]
 mod tls;
 mod transport;
@@ -34,6 +36,8 @@ pub mod worker;
 mod generated {
     mod blocking;
     mod client;
+    #[cfg(feature = "testing")]
+    pub(crate) mod mocks;
     pub(crate) mod ops;
     mod paging;
 }
