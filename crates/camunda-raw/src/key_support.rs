@@ -68,12 +68,15 @@ impl std::error::Error for InvalidKey {}
 pub mod check {
     type Check = Result<(), &'static str>;
 
-    fn all(s: &str, ok: impl Fn(char) -> bool, reason: &'static str) -> Check {
-        if s.chars().all(ok) {
-            Ok(())
+    /// Every char of `s` passes `ok`; ASCII (nearly every identifier) through `table`, which
+    /// must agree with `ok` on ASCII.
+    fn all(s: &str, table: &[bool; 128], ok: impl Fn(char) -> bool, reason: &'static str) -> Check {
+        let valid = if s.is_ascii() {
+            s.bytes().all(|b| table[usize::from(b)])
         } else {
-            Err(reason)
-        }
+            s.chars().all(ok)
+        };
+        if valid { Ok(()) } else { Err(reason) }
     }
 
     /// No constraint beyond length.
@@ -83,8 +86,12 @@ pub mod check {
 
     /// `^-?[0-9]+$`
     pub fn decimal(s: &str) -> Check {
-        let digits = s.strip_prefix('-').unwrap_or(s);
-        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let digits = s.strip_prefix('-').unwrap_or(s).as_bytes();
+        // Every key of a decoded answer goes through here: one branch-free pass.
+        let all_digits = digits
+            .iter()
+            .fold(true, |ok, b| ok & (b.wrapping_sub(b'0') < 10));
+        if !digits.is_empty() && all_digits {
             Ok(())
         } else {
             Err("is not a decimal number (digits, optionally after a '-')")
@@ -110,11 +117,29 @@ pub mod check {
         c.is_alphanumeric() || c == '_'
     }
 
+    /// ASCII letters and digits plus `extra`, as a table: identifiers in every decoded item
+    /// are checked with one load per byte instead of a chain of comparisons.
+    const fn ascii_alnum_and(extra: &[u8]) -> [bool; 128] {
+        let mut table = [false; 128];
+        let mut i = 0;
+        while i < 128 {
+            table[i] = (i as u8).is_ascii_alphanumeric();
+            i += 1;
+        }
+        let mut j = 0;
+        while j < extra.len() {
+            table[extra[j] as usize] = true;
+            j += 1;
+        }
+        table
+    }
+
     /// `^[\w_][\w0-9_\-\.]*$` (BPMN and DMN ids)
     pub fn bpmn_id(s: &str) -> Check {
         match s.chars().next() {
             Some(c) if word(c) => all(
                 s,
+                &const { ascii_alnum_and(b"_-.") },
                 |c| word(c) || c == '-' || c == '.',
                 "may only contain letters, digits, '_', '-' and '.'",
             ),
@@ -129,6 +154,7 @@ pub mod check {
         }
         all(
             s,
+            &const { ascii_alnum_and(b"_.-") },
             |c| word(c) || c == '.' || c == '-',
             "may only contain letters, digits, '_', '.' and '-' (or be \"<default>\")",
         )
@@ -138,7 +164,8 @@ pub mod check {
     pub fn entity_id(s: &str) -> Check {
         all(
             s,
-            |c| c.is_ascii_alphanumeric() || "_~@.+-".contains(c),
+            &const { ascii_alnum_and(b"_~@.+-") },
+            |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '~' | '@' | '.' | '+' | '-'),
             "may only contain ASCII letters, digits and _ ~ @ . + -",
         )
     }
@@ -148,7 +175,8 @@ pub mod check {
         match s.chars().next() {
             Some(c) if c.is_ascii_alphabetic() => all(
                 s,
-                |c| c.is_ascii_alphanumeric() || "_-:.".contains(c),
+                &const { ascii_alnum_and(b"_-:.") },
+                |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'),
                 "may only contain ASCII letters, digits and _ - : .",
             ),
             _ => Err("must start with an ASCII letter"),
@@ -289,8 +317,8 @@ macro_rules! numeric_key {
             #[doc = concat!("`", stringify!($name), "`.")]
             pub fn new(value: impl AsRef<str> + Into<String>) -> Result<Self, $crate::key_support::InvalidKey> {
                 let s = value.as_ref();
-                let len = s.chars().count();
-                if len > $max {
+                // A string has at most as many chars as bytes: count them only when needed.
+                if s.len() > $max && s.chars().count() > $max {
                     return Err($crate::key_support::InvalidKey::new(
                         stringify!($name), s, format!("is longer than {} characters", $max)));
                 }
@@ -361,7 +389,13 @@ macro_rules! string_key {
                 const MIN: u64 = $min;
                 const MAX: u64 = $max;
                 let s = value.as_ref();
-                let len = s.chars().count() as u64;
+                let bytes = s.len() as u64;
+                // chars <= bytes <= 4 * chars: count chars only when the bytes leave it open.
+                let len = if bytes <= MAX && bytes >= MIN.saturating_mul(4) {
+                    bytes
+                } else {
+                    s.chars().count() as u64
+                };
                 if len < MIN {
                     return Err($crate::key_support::InvalidKey::new(
                         stringify!($name), s, format!("is shorter than {MIN} characters")));
@@ -465,6 +499,24 @@ macro_rules! integer_key {
 #[cfg(test)]
 mod tests {
     use super::check;
+
+    #[test]
+    fn identifier_checks_agree_on_ascii_and_beyond() {
+        for (s, bpmn, tenant, entity, tag) in [
+            ("order-process_v2.1", true, true, true, true),
+            ("a~b@c+d", false, false, true, false),
+            ("x:y", false, false, false, true),
+            ("_start", true, true, true, false),
+            ("Bestellung-größe", true, true, false, false),
+            ("has space", false, false, false, false),
+            ("-lead", false, true, true, false),
+        ] {
+            assert_eq!(check::bpmn_id(s).is_ok(), bpmn, "bpmn_id {s:?}");
+            assert_eq!(check::tenant_id(s).is_ok(), tenant, "tenant_id {s:?}");
+            assert_eq!(check::entity_id(s).is_ok(), entity, "entity_id {s:?}");
+            assert_eq!(check::tag(s).is_ok(), tag, "tag {s:?}");
+        }
+    }
 
     #[test]
     fn base64_follows_the_spec_pattern() {
