@@ -50,9 +50,11 @@ pub(crate) fn encode_path(segment: &str) -> String {
     out
 }
 
-/// Whether `needle` occurs in `haystack`.
+/// Whether `needle` (not empty) occurs in `haystack`; the first byte is compared before the rest.
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    haystack
+        .windows(needle.len())
+        .any(|w| w[0] == needle[0] && w == needle)
 }
 
 /// The body of a request, serialised once so retries resend the same bytes.
