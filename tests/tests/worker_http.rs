@@ -1,6 +1,6 @@
 //! Workers through the real client and HTTP pipeline, against an in-process job server that
-//! counts: every job completed exactly once, never more in flight than the limit, and recovery
-//! from an outage of 503s and dropped connections.
+//! counts: every job completed exactly once, never more in flight than the limit, slots refilled
+//! as they free up, and recovery from an outage of 503s and dropped connections.
 
 mod support;
 
@@ -18,6 +18,8 @@ struct Ledger {
     max_in_flight: usize,
     completions: HashMap<u64, u32>,
     activations: u32,
+    /// Per activation: jobs asked for (`maxJobsToActivate`) and jobs handed out.
+    asked: Vec<(usize, usize)>,
     /// Requests still to be failed, in order: `Some(503)` answers 503, `None` drops the
     /// connection without an answer.
     faults: VecDeque<Option<u16>>,
@@ -38,6 +40,7 @@ async fn job_server(ledger: Arc<Mutex<Ledger>>) -> String {
             let n = asked["maxJobsToActivate"].as_u64().unwrap() as usize;
             let take = n.min(l.available.len());
             let keys: Vec<u64> = l.available.drain(..take).collect();
+            l.asked.push((n, take));
             l.in_flight += keys.len();
             l.max_in_flight = l.max_in_flight.max(l.in_flight);
             let jobs: Vec<String> = keys.iter().map(|k| support::job_json_locked(*k)).collect();
@@ -174,4 +177,62 @@ async fn the_worker_recovers_from_an_outage_and_loses_no_job() {
     let stats = worker.stats();
     assert_eq!(stats.completed, 300, "{stats:?}");
     assert_eq!(stats.result_failures, 0, "{stats:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_refills_freed_slots_and_never_exceeds_its_limit() {
+    const JOBS: usize = 200;
+    let ledger = Arc::new(Mutex::new(Ledger {
+        available: (1..=JOBS as u64).collect(),
+        ..Default::default()
+    }));
+    let url = job_server(ledger.clone()).await;
+    let client = client(&url);
+    // Handlers hold their job until the test lets one go.
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (g, s) = (gate.clone(), started.clone());
+    client.create_job_worker(config(8), move |_job: Job| {
+        let (gate, started) = (g.clone(), s.clone());
+        async move {
+            started.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            gate.acquire().await.map(|p| p.forget()).ok();
+            Ok::<_, camunda_sdk::Error>(Outcome::complete())
+        }
+    });
+    let running = |n: usize| {
+        let started = started.clone();
+        move || started.load(std::sync::atomic::Ordering::SeqCst) >= n
+    };
+    support::wait_until(running(8)).await;
+    // One job done: a slot is free, but the worker waits for a quarter of its 8 slots.
+    gate.add_permits(1);
+    support::wait_until(|| ledger.lock().unwrap().completions.len() == 1).await;
+    // A second one: now it asks for exactly the two free slots.
+    gate.add_permits(1);
+    support::wait_until(running(10)).await;
+    {
+        let l = ledger.lock().unwrap();
+        assert_eq!(l.asked, [(8, 8), (2, 2)], "activations (asked, handed out)");
+        assert_eq!(l.in_flight, 8);
+    }
+    // Let everything through: the worker keeps re-activating as slots free.
+    gate.add_permits(JOBS);
+    support::wait_until(|| ledger.lock().unwrap().completions.len() == JOBS).await;
+    let report = client.run_workers_until(async {}).await;
+    assert!(report.unfinished.is_empty());
+
+    let l = ledger.lock().unwrap();
+    assert!(l.completions.values().all(|&n| n == 1), "each job once");
+    assert!(l.max_in_flight <= 8, "in flight peaked at {}", l.max_in_flight);
+    let fed: Vec<_> = l.asked.iter().filter(|(_, handed)| *handed > 0).collect();
+    assert!(
+        fed.iter().all(|(asked, _)| (2..=8).contains(asked)),
+        "each activation asks for a quarter of the slots or more, never more than the limit: {fed:?}"
+    );
+    assert!(
+        fed.len() <= JOBS / 2,
+        "{} activations for {JOBS} jobs",
+        fed.len()
+    );
 }

@@ -140,7 +140,8 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
     let tokens = generator
         .generate_tokens(&api)
         .map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
-    let file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
+    let mut file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
+    fast_date_times(&mut file.items);
     // Progenitor's output is the models (its `types` module) and the raw client (the rest).
     let (types, client): (Vec<syn::Item>, Vec<syn::Item>) = file
         .items
@@ -200,6 +201,48 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
 pub fn pretty_file(header: &str, tokens: TokenStream) -> anyhow::Result<String> {
     let file: syn::File = syn::parse2(tokens).context("codegen produced invalid Rust")?;
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
+}
+
+/// Points every `date-time` field of a decoded struct at `camunda_raw::date_time`, which reads
+/// the servers' canonical RFC 3339 shape without chrono's general parser (the same values and
+/// errors, a tenth of the cost).
+fn fast_date_times(items: &mut [syn::Item]) {
+    const DATE_TIME: &str = "::chrono::DateTime<::chrono::offset::Utc>";
+    for item in items {
+        match item {
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &mut m.content {
+                    fast_date_times(inner);
+                }
+            }
+            syn::Item::Struct(s) => {
+                let derives_deserialize = s.attrs.iter().any(|a| {
+                    a.path().is_ident("derive")
+                        && quote::quote!(#a).to_string().contains("Deserialize")
+                });
+                let syn::Fields::Named(fields) = &mut s.fields else {
+                    continue;
+                };
+                if !derives_deserialize {
+                    continue;
+                }
+                for field in &mut fields.named {
+                    let ty = &field.ty;
+                    let ty = quote::quote!(#ty).to_string().replace(' ', "");
+                    if ty == DATE_TIME {
+                        field.attrs.push(syn::parse_quote!(
+                            #[serde(deserialize_with = "crate::date_time::deserialize")]
+                        ));
+                    } else if ty == format!("::std::option::Option<{DATE_TIME}>") {
+                        field.attrs.push(syn::parse_quote!(
+                            #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 const HEADER: &str = "\

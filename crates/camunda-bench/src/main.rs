@@ -8,7 +8,9 @@
 //! "Performance" section.
 //!
 //! `cargo run --release -p camunda-bench -- decode-only <search|activate|topology|create>
-//! <sdk|plain> [reps]` only decodes a canned body `reps` times (for `valgrind --tool=callgrind`).
+//! <sdk|plain> [reps]` only decodes a canned body `reps` times, and `-- calls-only
+//! <get_topology|create_process_instance|...> <floor|sdk> [calls]` only makes sequential calls
+//! (both for `valgrind --tool=callgrind`).
 
 use camunda_bench::canned;
 use camunda_bench::cpu;
@@ -60,6 +62,9 @@ fn main() -> Result<(), Error> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    if args.get(1).map(String::as_str) == Some("calls-only") {
+        return calls_only(&rt, &server, &args[2..]);
+    }
     println!(
         "# camunda-bench: {} cores, load average {} at start, server {url}",
         std::thread::available_parallelism().map_or(0, usize::from),
@@ -733,5 +738,40 @@ fn decode_only(args: &[String]) -> Result<(), Error> {
         "decoded {name} into {into} types {reps} times, {:.1} allocations each",
         (allocations() - a0) as f64 / reps as f64
     );
+    Ok(())
+}
+
+/// `calls-only <op> <floor|sdk> [calls]`: sequential calls of one operation against the canned
+/// server and nothing else, for instruction counts under callgrind.
+fn calls_only(rt: &tokio::runtime::Runtime, server: &Server, args: &[String]) -> Result<(), Error> {
+    let usage = "usage: camunda-bench calls-only <op> <floor|sdk> [calls]";
+    let (Some(name), Some(via)) = (args.first(), args.get(1)) else {
+        return Err(usage.into());
+    };
+    let calls: usize = args.get(2).map_or(Ok(200), |r| r.parse())?;
+    let op = Op::ALL
+        .into_iter()
+        .find(|o| o.name() == name)
+        .ok_or(usage)?;
+    let variant = match via.as_str() {
+        "floor" => Variant::Floor(0),
+        "sdk" => Variant::Async,
+        _ => return Err(usage.into()),
+    };
+    let url = server.url();
+    let clients = {
+        let _guard = rt.enter();
+        Clients {
+            floors: vec![Floor::new(&url)?],
+            sdk: camunda_sdk::CamundaClient::new(config(&url)?)?
+                .with_retry_policy(RetryPolicy::none()),
+            blocking: blocking::CamundaClient::new(config(&url)?)?
+                .with_retry_policy(RetryPolicy::none()),
+        }
+    };
+    let bodies = Arc::new(Bodies::new()?);
+    let per_call = allocations_per_call(rt, variant, &clients, &bodies, op)?;
+    time_calls(rt, variant, &clients, &bodies, op, calls, 1)?;
+    println!("{calls} calls of {name} through {via}; {per_call:.1} allocations per call");
     Ok(())
 }

@@ -38,6 +38,8 @@
 //! ```
 
 #[doc(hidden)]
+pub mod date_time;
+#[doc(hidden)]
 pub mod key_support;
 mod open_enum;
 

@@ -669,6 +669,7 @@ This is `null` if the job is not a user task.
     pub struct AdvancedDateTimeFilter {
         ///Checks for equality with the provided value.
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub eq: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Checks if the current property exists.
         #[serde(
@@ -678,9 +679,11 @@ This is `null` if the job is not a user task.
         pub exists: ::std::option::Option<bool>,
         ///Greater than comparison with the provided value.
         #[serde(rename = "$gt", skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub gt: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Greater than or equal comparison with the provided value.
         #[serde(rename = "$gte", skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub gte: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Checks if the property matches any of the provided values.
         #[serde(
@@ -691,12 +694,15 @@ This is `null` if the job is not a user task.
         pub in_: ::std::vec::Vec<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Lower than comparison with the provided value.
         #[serde(rename = "$lt", skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub lt: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Lower than or equal comparison with the provided value.
         #[serde(rename = "$lte", skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub lte: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Checks for inequality with the provided value.
         #[serde(rename = "$neq", skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub neq: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///Advanced DecisionDefinitionKey filter.
@@ -2204,6 +2210,7 @@ roles.
         pub model: ::std::option::Option<::std::string::String>,
         ///The agent-side timestamp of when this message was produced.
         #[serde(rename = "producedAt")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub produced_at: ::chrono::DateTime<::chrono::offset::Utc>,
         /**The LLM provider as of this entry. CONFIGURATION items only; omit for other roles.
 */
@@ -2324,6 +2331,7 @@ roles.
         pub model: ::std::option::Option<::std::string::String>,
         ///The agent-side timestamp of when this message was produced.
         #[serde(rename = "producedAt")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub produced_at: ::chrono::DateTime<::chrono::offset::Utc>,
         /**The LLM provider as of this entry. CONFIGURATION items only; null for other roles.
 */
@@ -2613,11 +2621,13 @@ use OBJECT content for machine-readable structured data.
             rename = "completionDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub completion_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///The date when this agent instance was created.
         #[serde(rename = "creationDate")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub creation_date: ::chrono::DateTime<::chrono::offset::Utc>,
         pub definition: AgentInstanceResultDefinition,
         #[serde(rename = "elementId")]
@@ -2627,6 +2637,7 @@ use OBJECT content for machine-readable structured data.
         pub element_instance_keys: ::std::vec::Vec<crate::keys::ElementInstanceKey>,
         ///The date when this agent instance was last updated.
         #[serde(rename = "lastUpdatedDate")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub last_updated_date: ::chrono::DateTime<::chrono::offset::Utc>,
         pub limits: AgentInstanceResultLimits,
         pub metrics: AgentInstanceResultMetrics,
@@ -3272,6 +3283,7 @@ For example, for authorization operations, this will contain the type of the own
         )]
         pub tenant_id: ::std::option::Option<crate::keys::TenantId>,
         ///The timestamp when the operation occurred.
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(
             rename = "userTaskKey",
@@ -3981,6 +3993,7 @@ This is `null` if the item has not yet been processed.
             rename = "processedDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub processed_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -4106,6 +4119,7 @@ This is `null` if the batch operation is still running.
             rename = "endDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The errors that occurred per partition during the batch operation.
         pub errors: ::std::vec::Vec<BatchOperationError>,
@@ -4125,6 +4139,7 @@ This is `null` if the batch operation has not yet started.
             rename = "startDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         pub state: crate::enums::BatchOperationStateEnum,
     }
@@ -4427,6 +4442,7 @@ This ensures correct event emission for assignee changes.
     pub struct ClusterBalanceResponseLastCompletedRebalance {
         ///When this rebalance finished.
         #[serde(rename = "finishedAt")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub finished_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Every partition in the rebalance plan and its progress within this rebalance.
         pub partitions: ::std::vec::Vec<ClusterRebalanceOperationPartition>,
@@ -4436,6 +4452,7 @@ This ensures correct event emission for assignee changes.
         pub result: crate::enums::ClusterCompletedRebalanceResult,
         ///When this rebalance was created.
         #[serde(rename = "startedAt")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Normally the rebalance currently running, or absent if no rebalance is running. For a dry-run response, this is instead the unexecuted plan of that dry run.
@@ -4454,6 +4471,7 @@ This ensures correct event emission for assignee changes.
         pub rebalance_id: i64,
         ///When this rebalance was created.
         #[serde(rename = "startedAt")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Provides information on a broker node, independent of any physical tenant.
@@ -5003,11 +5021,13 @@ This ensures correct event emission for assignee changes.
         pub backup_ids: ::std::option::Option<::std::vec::Vec<i64>>,
         ///The start of the time range to restore from, as an ISO 8601 timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub from: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub overrides: ::std::option::Option<ClusterRestoreRequestOverrides>,
         ///The end of the time range to restore from, as an ISO 8601 timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub to: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///The backup selection to apply to individual physical tenants, keyed by physical tenant id. Only allowed for a cluster-wide restore, that is when no `physicalTenantId` parameter is given.
@@ -5580,6 +5600,7 @@ This ensures correct event emission for assignee changes.
         pub correlation_key: ::std::option::Option<::std::string::String>,
         ///The time when the message was correlated.
         #[serde(rename = "correlationTime")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub correlation_time: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(rename = "elementId")]
         pub element_id: crate::keys::ElementId,
@@ -6368,6 +6389,7 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub evaluated_inputs: ::std::vec::Vec<EvaluatedDecisionInputItem>,
         ///The evaluation date of the decision instance.
         #[serde(rename = "evaluationDate")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub evaluation_date: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The evaluation failure of the decision instance.
         #[serde(
@@ -6443,6 +6465,7 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub element_instance_key: ::std::option::Option<crate::keys::ElementInstanceKey>,
         ///The evaluation date of the decision instance.
         #[serde(rename = "evaluationDate")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub evaluation_date: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The evaluation failure of the decision instance.
         #[serde(
@@ -7059,6 +7082,7 @@ Sent by servers 8.9 and later.*/
     pub struct DocumentLink {
         ///The date and time when the link expires.
         #[serde(rename = "expiresAt")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The link to the document.
         pub url: ::std::string::String,
@@ -7115,6 +7139,7 @@ Sent by servers 8.9 and later.*/
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The name of the file.
         #[serde(rename = "fileName")]
@@ -7331,6 +7356,7 @@ Sent by servers 8.9 and later.*/
             rename = "endDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Shows whether this element instance has an incident. If true also an incidentKey is provided.
         #[serde(rename = "hasIncident")]
@@ -7365,6 +7391,7 @@ Sent by servers 8.9 and later.*/
         >,
         ///Date when element instance started.
         #[serde(rename = "startDate")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub start_date: ::chrono::DateTime<::chrono::offset::Utc>,
         pub state: crate::enums::ElementInstanceStateEnum,
         #[serde(rename = "tenantId")]
@@ -8366,6 +8393,7 @@ listed without snapshot detail.
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         /**The state of the snapshot, reported verbatim by the secondary storage (for example
 'SUCCESS', 'IN_PROGRESS' or 'PARTIAL'). Deliberately not a closed set: Elasticsearch
@@ -8530,6 +8558,7 @@ with the specified error hash code.
     pub struct IncidentResult {
         ///The creation time of the incident.
         #[serde(rename = "creationTime")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub creation_time: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(rename = "elementId")]
         pub element_id: crate::keys::ElementId,
@@ -9069,12 +9098,14 @@ with the specified error hash code.
         pub error_message: ::std::option::Option<StringFilterProperty>,
         /**Start of the time window to filter metrics. ISO 8601 date-time format.
 */
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub from: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Job type to return error metrics for.
         #[serde(rename = "jobType")]
         pub job_type: ::std::string::String,
         /**End of the time window to filter metrics. ISO 8601 date-time format.
 */
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub to: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Aggregated error metrics for a single error type and message combination.
@@ -9638,6 +9669,7 @@ the persisted attribute's value.
             rename = "creationTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub creation_time: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -9645,6 +9677,7 @@ the persisted attribute's value.
         pub custom_headers: JobSearchResultCustomHeaders,
         ///If the job has been activated, when it will next be available to be activated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The reason provided by the user task listener for denying the work.
         #[serde(
@@ -9666,6 +9699,7 @@ This is `null` if the job is not in an end state yet.
             rename = "endTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub end_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The error code provided for a failed job.
         #[serde(
@@ -9696,6 +9730,7 @@ This is `null` if the job is not in an end state yet.
             rename = "lastUpdateTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub last_update_time: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -9798,6 +9833,7 @@ Sent by servers 8.10 and later.*/
     pub struct JobTimeSeriesStatisticsFilter {
         /**Start of the time window to filter metrics. ISO 8601 date-time format.
 */
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub from: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Job type to return time-series metrics for.
         #[serde(rename = "jobType")]
@@ -9809,6 +9845,7 @@ Sent by servers 8.10 and later.*/
         pub resolution: ::std::option::Option<::std::string::String>,
         /**End of the time window to filter metrics. ISO 8601 date-time format.
 */
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub to: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Aggregated job metrics for a single time bucket.
@@ -9818,6 +9855,7 @@ Sent by servers 8.10 and later.*/
         pub created: StatusMetric,
         pub failed: StatusMetric,
         ///ISO 8601 timestamp representing the start of this time bucket.
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub time: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Job time-series statistics query.
@@ -9839,6 +9877,7 @@ Sent by servers 8.10 and later.*/
     pub struct JobTypeStatisticsFilter {
         /**Start of the time window to filter metrics. ISO 8601 date-time format.
 */
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub from: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(
             rename = "jobType",
@@ -9847,6 +9886,7 @@ Sent by servers 8.10 and later.*/
         pub job_type: ::std::option::Option<StringFilterProperty>,
         /**End of the time window to filter metrics. ISO 8601 date-time format.
 */
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub to: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Statistics for a single job type.
@@ -9982,12 +10022,14 @@ Sent by servers 8.10 and later.*/
     pub struct JobWorkerStatisticsFilter {
         /**Start of the time window to filter metrics. ISO 8601 date-time format.
 */
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub from: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Job type to return worker metrics for.
         #[serde(rename = "jobType")]
         pub job_type: ::std::string::String,
         /**End of the time window to filter metrics. ISO 8601 date-time format.
 */
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub to: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Statistics for a single worker within a job type.
@@ -10021,6 +10063,7 @@ Sent by servers 8.10 and later.*/
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Will be false when a license contains a non-commerical=true property
         #[serde(rename = "isCommercial")]
@@ -10451,6 +10494,7 @@ Null when the property is absent.
         pub inbound_connector_type: ::std::option::Option<::std::string::String>,
         ///The last updated date of the message subscription.
         #[serde(rename = "lastUpdatedDate")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub last_updated_date: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The name of the message associated with the message subscription.
         #[serde(rename = "messageName")]
@@ -10965,6 +11009,7 @@ Must be > 0 if provided.
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Failure reason if the state is 'FAILED'.
         #[serde(
@@ -10985,6 +11030,7 @@ state from 'IN_PROGRESS' to 'COMPLETED'.
             rename = "lastUpdatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub last_updated_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -11021,6 +11067,7 @@ state from 'IN_PROGRESS' to 'COMPLETED'.
         pub checkpoint_position: i64,
         ///The timestamp at which the checkpoint was created.
         #[serde(rename = "checkpointTimestamp")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub checkpoint_timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(rename = "checkpointType")]
         pub checkpoint_type: crate::enums::BackupType,
@@ -11047,6 +11094,7 @@ where the partition is already identified by the enclosing range.
         pub checkpoint_position: i64,
         ///The timestamp at which the checkpoint was created.
         #[serde(rename = "checkpointTimestamp")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub checkpoint_timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(rename = "checkpointType")]
         pub checkpoint_type: crate::enums::BackupType,
@@ -11073,6 +11121,7 @@ where the partition is already identified by the enclosing range.
         pub checkpoint_position: i64,
         ///The timestamp at which the checkpoint was created.
         #[serde(rename = "checkpointTimestamp")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub checkpoint_timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(rename = "checkpointType")]
         pub checkpoint_type: crate::enums::BackupType,
@@ -11099,6 +11148,7 @@ where the partition is already identified by the enclosing range.
         pub checkpoint_position: i64,
         ///The timestamp at which the checkpoint was created.
         #[serde(rename = "checkpointTimestamp")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub checkpoint_timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(rename = "checkpointType")]
         pub checkpoint_type: crate::enums::CheckpointType,
@@ -12958,6 +13008,7 @@ at runtime by the given id.
             rename = "endDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Whether this process instance has a related incident or not.
         #[serde(rename = "hasIncident")]
@@ -13006,6 +13057,7 @@ at runtime by the given id.
         >,
         ///The start time of the process instance.
         #[serde(rename = "startDate")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub start_date: ::chrono::DateTime<::chrono::offset::Utc>,
         pub state: crate::enums::ProcessInstanceStateEnum,
         /**The time this process instance most recently entered the `SUSPENDED` state.
@@ -13015,6 +13067,7 @@ This is `null` if the process instance is not currently suspended.
             rename = "suspendedDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub suspended_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -13479,6 +13532,7 @@ This matches process instances that:
             rename = "completedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub completed_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -13498,9 +13552,11 @@ This matches process instances that:
         pub backup_ids: ::std::option::Option<::std::vec::Vec<i64>>,
         ///The start of the time range to restore from, as an ISO 8601 timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub from: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///The end of the time range to restore from, as an ISO 8601 timestamp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub to: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///The status of the restore that is currently in progress.
@@ -13516,6 +13572,7 @@ This matches process instances that:
             rename = "startedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         pub status: crate::enums::RestoreStatusResponseStatus,
     }
@@ -14445,6 +14502,7 @@ instance with the sourceElementInstanceKey and activate a new element instance a
             rename = "lastUpdatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub last_updated_at: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -15519,11 +15577,13 @@ This matches users whose <code>username</code> is <em>user-1</em> or <em>user-2<
             rename = "completionDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub completion_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///The creation date of a user task.
         #[serde(rename = "creationDate")]
+        #[serde(deserialize_with = "crate::date_time::deserialize")]
         pub creation_date: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(rename = "customHeaders")]
         pub custom_headers: UserTaskResultCustomHeaders,
@@ -15532,6 +15592,7 @@ This matches users whose <code>username</code> is <em>user-1</em> or <em>user-2<
             rename = "dueDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub due_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(rename = "elementId")]
         pub element_id: crate::keys::ElementId,
@@ -15548,6 +15609,7 @@ This matches users whose <code>username</code> is <em>user-1</em> or <em>user-2<
             rename = "followUpDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub follow_up_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
@@ -15854,6 +15916,7 @@ This matches user tasks that:
             rename = "dueDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(default, deserialize_with = "crate::date_time::deserialize_option")]
         pub due_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(rename = "taskKey")]
         pub task_key: crate::keys::UserTaskKey,

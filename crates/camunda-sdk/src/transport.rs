@@ -52,6 +52,13 @@ pub(crate) fn encode_path(segment: &str) -> String {
     out
 }
 
+/// Whether `needle` (not empty) occurs in `haystack`; the first byte is compared before the rest.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w[0] == needle[0] && w == needle)
+}
+
 /// The body of a request, serialised once so retries resend the same bytes.
 pub(crate) enum Body {
     None,
@@ -106,7 +113,9 @@ impl Call {
             name: "body",
             message: format!("could not serialise the request body: {e}"),
         })?;
-        if self.op.long_poll {
+        // Reading the body again costs as much as a small call's decoding: only when it has the
+        // field (serde_json writes keys unescaped, so the bytes show it when it is there).
+        if self.op.long_poll && contains(&bytes, b"\"requestTimeout\"") {
             // The body's `requestTimeout` (job activation, or creating an instance that awaits
             // completion) is how long the server may hold the request. Only that field is read.
             #[derive(serde::Deserialize)]
@@ -118,6 +127,8 @@ impl Call {
                 .ok()
                 .and_then(|h| h.request_timeout);
             self = self.long_poll(timeout);
+        } else if self.op.long_poll {
+            self = self.long_poll(None);
         }
         self.body = Body::Json(bytes.into());
         Ok(self)
@@ -588,5 +599,18 @@ mod tests {
         assert_eq!(call.long_poll(Some(60_000)).hold, Duration::from_secs(60));
         let call = Call::new(&OP, Method::POST, "/v2/jobs/activation".into());
         assert_eq!(call.long_poll(Some(-1)).hold, Duration::ZERO);
+
+        // From the body: its top-level `requestTimeout`, else the server's default of 10 s.
+        let hold = |body: serde_json::Value| {
+            Call::new(&OP, Method::POST, "/v2/jobs/activation".into())
+                .json(&body)
+                .unwrap()
+                .hold
+        };
+        let at = |ms| Duration::from_millis(ms);
+        assert_eq!(hold(serde_json::json!({"requestTimeout": 2500})), at(2500));
+        assert_eq!(hold(serde_json::json!({"type": "x"})), at(10_000));
+        let nested = serde_json::json!({"variables": {"requestTimeout": 1}});
+        assert_eq!(hold(nested), at(10_000));
     }
 }

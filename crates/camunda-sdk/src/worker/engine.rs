@@ -478,9 +478,12 @@ async fn poll_loop(w: Arc<Worker>) {
     let cfg = &w.config;
     let max = cfg.max_jobs_active.max(1);
     let batch = cfg.activation_batch_size.clamp(1, max);
-    // Fill in batches: wait until a sizeable share of the capacity is free rather than
-    // sending one activation per finished job.
-    let threshold = batch.min((max / 2).max(1));
+    // Keep the slots full: while no activation is outstanding, ask for every free slot (up to
+    // `batch`) as soon as a quarter of the capacity is free, so slots freed during one
+    // activation are asked for together by the next. Waiting for half the capacity left a
+    // small worker (10 slots) running half empty; waiting for a single slot would send an
+    // activation per finished job. A quarter bounds it to one activation per `max / 4` jobs.
+    let threshold = batch.min(max.div_ceil(4)).max(1);
     let fetch = cfg
         .fetch_variables
         .clone()
