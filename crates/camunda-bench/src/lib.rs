@@ -6,6 +6,6 @@
 pub mod canned;
 pub mod cpu;
 pub mod floor;
-pub mod plain;
 pub mod gate;
+pub mod plain;
 pub mod server;

@@ -11,10 +11,10 @@
 use super::{Args, Fail, Spec, ops, plan_in, snake};
 use crate::sample::{Fill, Sampler};
 use camunda_sdk::{CamundaClient, Error};
-use xtask::inventory::ResponseKind;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
+use xtask::inventory::ResponseKind;
 
 /// Operations whose response shape truly changed between versions, with why: (spec version,
 /// operation, reason). Goal: empty.
