@@ -1,6 +1,8 @@
 //! Auth providers against an httpmock token endpoint: the client-credentials form, caching,
 //! single flight, expiry, invalidation, error mapping, static headers and redaction.
 
+mod support;
+
 use camunda_sdk::auth::{
     self, AuthProvider, BasicAuth, BearerToken, NoAuth, OAuthConfig, OAuthProvider,
 };
@@ -20,7 +22,7 @@ fn oauth_config(server: &MockServer) -> OAuthConfig {
 }
 
 fn provider(server: &MockServer) -> OAuthProvider {
-    OAuthProvider::new(oauth_config(server), reqwest::Client::new())
+    OAuthProvider::new(oauth_config(server), support::http())
 }
 
 async fn token_mock<'a>(
@@ -95,7 +97,7 @@ async fn oauth_posts_the_client_credentials_form_and_caches_the_token() {
         .await;
     let provider = OAuthProvider::new(
         oauth_config(&server).with_scope("camunda"),
-        reqwest::Client::new(),
+        support::http(),
     );
 
     let value = provider.authorization().await.unwrap().unwrap();
@@ -125,7 +127,7 @@ async fn no_scope_and_no_audience_are_not_sent() {
         .await;
     let provider = OAuthProvider::new(
         oauth_config(&server).with_audience(""),
-        reqwest::Client::new(),
+        support::http(),
     );
     assert_eq!(header(&provider).await, "Bearer tok");
     assert_eq!(header(&provider).await, "Bearer tok");
@@ -331,7 +333,7 @@ async fn an_unreachable_endpoint_is_retryable() {
     };
     let config = OAuthConfig::new(CLIENT_ID, CLIENT_SECRET)
         .with_token_url(format!("http://127.0.0.1:{port}{TOKEN_PATH}"));
-    let provider = OAuthProvider::new(config, reqwest::Client::new());
+    let provider = OAuthProvider::new(config, support::http());
     let (message, status, retryable) = auth_error(provider.authorization().await);
     assert_eq!(status, None);
     assert!(retryable);
@@ -352,7 +354,7 @@ async fn a_slow_endpoint_times_out_as_retryable() {
         drop(sock);
     });
     let config = OAuthConfig::new(CLIENT_ID, CLIENT_SECRET).with_token_url(url);
-    let provider = OAuthProvider::new(config, reqwest::Client::new())
+    let provider = OAuthProvider::new(config, support::http())
         .with_request_timeout(Duration::from_millis(200));
     let started = tokio::time::Instant::now();
     let (message, status, retryable) = auth_error(provider.authorization().await);
@@ -455,15 +457,15 @@ async fn from_config_builds_the_configured_provider() {
     assert_eq!(mock.calls_async().await, 1);
 
     let basic = Config::builder().basic("demo", "demo").build().unwrap();
-    let provider = auth::from_config(&basic, reqwest::Client::new());
+    let provider = auth::from_config(&basic, support::http());
     assert_eq!(header(provider.as_ref()).await, "Basic ZGVtbzpkZW1v");
 
     let bearer = Config::builder().bearer_token("static").build().unwrap();
-    let provider = auth::from_config(&bearer, reqwest::Client::new());
+    let provider = auth::from_config(&bearer, support::http());
     assert_eq!(header(provider.as_ref()).await, "Bearer static");
 
     let none = Config::builder().build().unwrap();
-    let provider = auth::from_config(&none, reqwest::Client::new());
+    let provider = auth::from_config(&none, support::http());
     assert!(provider.authorization().await.unwrap().is_none());
 
     let custom: Arc<dyn AuthProvider> = Arc::new(BearerToken::new("custom"));
@@ -471,6 +473,6 @@ async fn from_config_builds_the_configured_provider() {
         .auth_provider(custom.clone())
         .build()
         .unwrap();
-    let provider = auth::from_config(&config, reqwest::Client::new());
+    let provider = auth::from_config(&config, support::http());
     assert!(Arc::ptr_eq(&provider, &custom));
 }

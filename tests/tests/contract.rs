@@ -423,7 +423,7 @@ async fn pass(name: &str, base_url: &str) -> (String, Vec<String>) {
     let referee_tag = format!("contract-referee-{name}");
     let basic = client(base_url, &tag, false);
     let bearer = client(base_url, &tag, true);
-    let http = reqwest::Client::new();
+    let http = support::http();
     let started = Instant::now();
     let mut verdicts = Vec::new();
     let mut body_sources: HashMap<&str, usize> = HashMap::new();
@@ -606,7 +606,7 @@ async fn every_operation_with_generated_responses() {
 #[tokio::test]
 async fn the_validator_catches_a_broken_request() {
     let Some(server) = mock() else { return };
-    let http = reqwest::Client::new();
+    let http = support::http();
     let tag = "contract-broken";
     let from = server.exchanges(0).unwrap().len();
     // A body without the required process definition (key or id).

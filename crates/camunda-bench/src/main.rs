@@ -46,6 +46,9 @@ impl Scale {
 }
 
 fn main() -> Result<(), Error> {
+    // The SDK gives its own client a crypto provider; the floor's bare reqwest clients need a
+    // process-wide one (the SDK's build of reqwest has rustls without a default provider).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("decode-only") {
         return decode_only(&args[2..]);

@@ -237,3 +237,14 @@ pub async fn wait_until(mut done: impl FnMut() -> bool) {
     }
     panic!("condition not reached within 10 s");
 }
+
+/// A plain `reqwest::Client` for a test's own requests. The SDK builds reqwest with rustls and
+/// no process-wide crypto provider (it configures its own client); a test binary may install
+/// one, so `reqwest::Client::new()` works here as it would in an application that chose one.
+pub fn http() -> reqwest::Client {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+    reqwest::Client::new()
+}
