@@ -95,10 +95,7 @@ async fn oauth_posts_the_client_credentials_form_and_caches_the_token() {
             }));
         })
         .await;
-    let provider = OAuthProvider::new(
-        oauth_config(&server).with_scope("camunda"),
-        support::http(),
-    );
+    let provider = OAuthProvider::new(oauth_config(&server).with_scope("camunda"), support::http());
 
     let value = provider.authorization().await.unwrap().unwrap();
     assert_eq!(value, "Bearer tok-1");
@@ -125,10 +122,7 @@ async fn no_scope_and_no_audience_are_not_sent() {
                 .json_body(json!({ "access_token": "tok", "expires_in": "3600" }));
         })
         .await;
-    let provider = OAuthProvider::new(
-        oauth_config(&server).with_audience(""),
-        support::http(),
-    );
+    let provider = OAuthProvider::new(oauth_config(&server).with_audience(""), support::http());
     assert_eq!(header(&provider).await, "Bearer tok");
     assert_eq!(header(&provider).await, "Bearer tok");
     assert_eq!(
