@@ -178,7 +178,7 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
             .into_iter()
             .map(|(p, t)| (PathBuf::from(p), t)),
     );
-    files.push(crate::mocks::render(&model)?);
+    files.push(crate::mocks::render(&model, strict, &mut notes)?);
     let (paging, paging_notes) = crate::paging::render(&model, strict)?;
     files.push((PathBuf::from(crate::paging::PAGING), paging));
     notes.extend(paging_notes);

@@ -131,13 +131,26 @@ fn hand_written<'a>(model: &Model, op: &'a Operation) -> anyhow::Result<MockOp<'
     })
 }
 
-/// Every operation of the inventory, in inventory order.
-fn plan<'a>(model: &Model<'a>) -> anyhow::Result<Vec<MockOp<'a>>> {
+/// Every operation of the inventory, in inventory order. With `strict` (the pinned spec) an
+/// operation that cannot be mocked is an error; for other specs it is left out with a note.
+fn plan<'a>(
+    model: &Model<'a>,
+    strict: bool,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Vec<MockOp<'a>>> {
     let mut out = Vec::new();
     for op in model.inventory {
         let m = match model.ops.iter().find(|f| f.op.id == op.id) {
-            Some(f) => generated(f)?,
-            None => hand_written(model, op)?,
+            Some(f) => generated(f),
+            None => hand_written(model, op),
+        };
+        let m = match m {
+            Ok(m) => m,
+            Err(e) if !strict => {
+                notes.push(format!("{}: no typed mock ({e:#})", op.id));
+                continue;
+            }
+            Err(e) => return Err(e),
         };
         if let Some(p) = m
             .path
@@ -254,8 +267,12 @@ fn matcher(m: &MockOp) -> TokenStream {
 }
 
 /// The generated file.
-pub fn render(model: &Model) -> anyhow::Result<(PathBuf, String)> {
-    let mocks = plan(model)?;
+pub fn render(
+    model: &Model,
+    strict: bool,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<(PathBuf, String)> {
+    let mocks = plan(model, strict, notes)?;
     let expectations = mocks.iter().map(expectation);
     let matchers = mocks.iter().map(matcher);
     let file = quote! {
