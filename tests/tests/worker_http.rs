@@ -253,7 +253,11 @@ async fn the_worker_refills_freed_slots_and_never_exceeds_its_limit() {
 
     let l = ledger.lock().unwrap();
     assert!(l.completions.values().all(|&n| n == 1), "each job once");
-    assert!(l.max_in_flight <= 8, "in flight peaked at {}", l.max_in_flight);
+    assert!(
+        l.max_in_flight <= 8,
+        "in flight peaked at {}",
+        l.max_in_flight
+    );
     let fed: Vec<_> = l.asked.iter().filter(|(_, handed)| *handed > 0).collect();
     assert!(
         fed.iter().all(|(asked, _)| (2..=8).contains(asked)),
