@@ -3,6 +3,7 @@
 //! the process environment.
 
 use camunda_sdk::config::{AuthConfig, ENV_VARS, PemSource, Secret};
+use camunda_sdk::worker::{self, JobWorkerConfig};
 use camunda_sdk::{Config, Error};
 use httpmock::prelude::*;
 use std::cell::RefCell;
@@ -651,6 +652,65 @@ fn env_vars_table_lists_exactly_the_variables_read() {
     let defaults: HashMap<&str, &str> = ENV_VARS.iter().map(|(n, d, _)| (*n, *d)).collect();
     assert_eq!(defaults["CAMUNDA_REST_ADDRESS"], "http://localhost:8080");
     assert_eq!(defaults["CAMUNDA_REQUEST_TIMEOUT_MS"], "30000");
+}
+
+#[test]
+fn worker_env_vars_list_exactly_the_variables_read_with_their_defaults() {
+    let asked = RefCell::new(BTreeSet::new());
+    JobWorkerConfig::from_lookup("t", |name| {
+        asked.borrow_mut().insert(name.to_owned());
+        None
+    })
+    .unwrap();
+    // Set, each value is parsed: the defaults the list gives must be the ones `new` has.
+    let set: HashMap<&str, &str> = worker::ENV_VARS
+        .iter()
+        .filter(|(_, d, _)| !d.is_empty())
+        .map(|(n, d, _)| (*n, *d))
+        .collect();
+    let from_defaults = JobWorkerConfig::from_lookup("t", |name| {
+        asked.borrow_mut().insert(name.to_owned());
+        set.get(name).map(|v| v.to_string())
+    })
+    .unwrap();
+    let listed: BTreeSet<String> = worker::ENV_VARS
+        .iter()
+        .map(|(n, _, _)| n.to_string())
+        .collect();
+    assert_eq!(asked.into_inner(), listed);
+    assert_eq!(
+        format!("{from_defaults:?}"),
+        format!("{:?}", JobWorkerConfig::new("t"))
+    );
+    for (name, _, meaning) in worker::ENV_VARS {
+        assert!(name.starts_with("CAMUNDA_WORKER_"), "{name}");
+        assert!(!meaning.is_empty(), "{name} has no meaning");
+    }
+}
+
+/// The README's configuration table has one row per variable the client or a worker reads, in
+/// the lists' order, with the lists' default and meaning, and no other rows.
+#[test]
+fn readme_configuration_table_matches_the_variables_read() {
+    let readme = include_str!("../../README.md");
+    let section = readme
+        .split("\n## ")
+        .find(|s| s.starts_with("Configuration\n"))
+        .expect("README has a Configuration section");
+    let rows: Vec<&str> = section.lines().filter(|l| l.starts_with("| `")).collect();
+    let expected: Vec<String> = ENV_VARS
+        .iter()
+        .chain(worker::ENV_VARS)
+        .map(|(name, default, meaning)| {
+            let default = if default.is_empty() {
+                "—".to_owned()
+            } else {
+                format!("`{default}`")
+            };
+            format!("| `{name}` | {default} | {meaning} |")
+        })
+        .collect();
+    assert_eq!(rows, expected);
 }
 
 #[test]

@@ -4,6 +4,44 @@ use crate::Error;
 use crate::keys::TenantId;
 use std::time::Duration;
 
+const NAME: &str = "CAMUNDA_WORKER_NAME";
+const MAX_JOBS_ACTIVE: &str = "CAMUNDA_WORKER_MAX_JOBS_ACTIVE";
+const TIMEOUT: &str = "CAMUNDA_WORKER_TIMEOUT";
+const REQUEST_TIMEOUT: &str = "CAMUNDA_WORKER_REQUEST_TIMEOUT";
+const TENANT_IDS: &str = "CAMUNDA_WORKER_TENANT_IDS";
+
+/// The environment variables [`JobWorkerConfig::from_env`] reads: `(name, default, meaning)`,
+/// like [`crate::config::ENV_VARS`] for the client.
+///
+/// An empty value counts as unset.
+pub const ENV_VARS: &[(&str, &str, &str)] = &[
+    (
+        NAME,
+        "camunda-rs-worker",
+        "Worker name the server records on the jobs the worker activates.",
+    ),
+    (
+        MAX_JOBS_ACTIVE,
+        "32",
+        "Most jobs a worker holds activated and unfinished at once; also caps the activation batch size.",
+    ),
+    (
+        TIMEOUT,
+        "300000",
+        "Job lock in milliseconds: how long an activated job stays with the worker.",
+    ),
+    (
+        REQUEST_TIMEOUT,
+        "20000",
+        "How long one activation request long-polls when no job is available, in milliseconds.",
+    ),
+    (
+        TENANT_IDS,
+        "",
+        "Comma-separated tenants to activate jobs for (the server's default when unset).",
+    ),
+];
+
 /// How a job worker activates and runs jobs of one type.
 ///
 /// ```
@@ -80,9 +118,8 @@ impl JobWorkerConfig {
         }
     }
 
-    /// The defaults for `job_type`, overridden by `CAMUNDA_WORKER_NAME`,
-    /// `CAMUNDA_WORKER_MAX_JOBS_ACTIVE`, `CAMUNDA_WORKER_TIMEOUT` (ms),
-    /// `CAMUNDA_WORKER_REQUEST_TIMEOUT` (ms) and `CAMUNDA_WORKER_TENANT_IDS` (comma-separated).
+    /// The defaults for `job_type`, overridden by the `CAMUNDA_WORKER_*` variables in
+    /// [`ENV_VARS`].
     ///
     /// A value that does not parse is an [`Error::Config`] naming the variable.
     pub fn from_env(job_type: impl Into<String>) -> Result<Self, Error> {
@@ -107,29 +144,28 @@ impl JobWorkerConfig {
     ) -> Result<Self, Error> {
         let mut config = Self::new(job_type);
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        if let Some(v) = get("CAMUNDA_WORKER_NAME") {
+        if let Some(v) = get(NAME) {
             config.worker_name = v.trim().to_owned();
         }
-        if let Some(v) = get("CAMUNDA_WORKER_MAX_JOBS_ACTIVE") {
-            let n = parse_positive("CAMUNDA_WORKER_MAX_JOBS_ACTIVE", &v)?;
+        if let Some(v) = get(MAX_JOBS_ACTIVE) {
+            let n = parse_positive(MAX_JOBS_ACTIVE, &v)?;
             config.max_jobs_active = n as usize;
             config.activation_batch_size = config.activation_batch_size.min(n as usize);
         }
-        if let Some(v) = get("CAMUNDA_WORKER_TIMEOUT") {
-            config.timeout = Duration::from_millis(parse_positive("CAMUNDA_WORKER_TIMEOUT", &v)?);
+        if let Some(v) = get(TIMEOUT) {
+            config.timeout = Duration::from_millis(parse_positive(TIMEOUT, &v)?);
         }
-        if let Some(v) = get("CAMUNDA_WORKER_REQUEST_TIMEOUT") {
-            config.request_timeout =
-                Duration::from_millis(parse_positive("CAMUNDA_WORKER_REQUEST_TIMEOUT", &v)?);
+        if let Some(v) = get(REQUEST_TIMEOUT) {
+            config.request_timeout = Duration::from_millis(parse_positive(REQUEST_TIMEOUT, &v)?);
         }
-        if let Some(v) = get("CAMUNDA_WORKER_TENANT_IDS") {
+        if let Some(v) = get(TENANT_IDS) {
             config.tenant_ids = v
                 .split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(|s| {
                     TenantId::new(s).map_err(|e| Error::Config {
-                        variable: "CAMUNDA_WORKER_TENANT_IDS".to_owned(),
+                        variable: TENANT_IDS.to_owned(),
                         message: e.to_string(),
                     })
                 })

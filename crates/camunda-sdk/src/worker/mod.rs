@@ -25,7 +25,7 @@ mod job;
 mod results;
 
 pub use api::{ActivatedJob, JobApi, UndecodedJob, decode_activation};
-pub use config::JobWorkerConfig;
+pub use config::{ENV_VARS, JobWorkerConfig};
 pub use engine::{JobWorkers, WorkerHandle, WorkerState, WorkerStats};
 pub use handler::{Blocking, HandlerError, JobHandler, Typed, blocking, typed};
 pub use job::{Job, JobContext, Outcome};
