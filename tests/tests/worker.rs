@@ -65,6 +65,10 @@ struct Script {
     complete_ambiguous: Vec<String>,
     /// Non-retryable activation error until this is cleared.
     activation_always: Option<fn() -> Error>,
+    /// An outage that begins when this many completions have been recorded: its errors go
+    /// to [`Self::activation_errors`] in the same step, so it always begins mid-run, however
+    /// slowly the test itself gets to run.
+    outage_after: Option<(usize, Vec<Error>)>,
 }
 
 #[derive(Default)]
@@ -181,6 +185,16 @@ impl JobApi for Fake {
             self.finish(&mut st, &key)?;
             *st.completions.entry(key.clone()).or_default() += 1;
             st.completion_requests.push((key.clone(), req));
+            let done: usize = st.completions.values().sum();
+            if st
+                .script
+                .outage_after
+                .as_ref()
+                .is_some_and(|(n, _)| done >= *n)
+                && let Some((_, errors)) = st.script.outage_after.take()
+            {
+                st.script.activation_errors.extend(errors);
+            }
             if let Some(i) = st.script.complete_ambiguous.iter().position(|k| *k == key) {
                 st.script.complete_ambiguous.remove(i);
                 return Err(Error::Timeout {
@@ -305,32 +319,36 @@ async fn recovers_from_an_outage_and_completes_every_job_once() {
         st.script.complete_503_every = Some(7);
         st.script.complete_ambiguous = vec!["5".into(), "150".into()];
     }
+    // The outage, after 50 completions: 503s, timeouts (dropped connections) and a token
+    // endpoint that is down. It starts inside the fake: a test that polled for the 50th
+    // completion could, on a loaded machine, wake up after all 300, and see no outage.
+    let outage = (0..12)
+        .map(|i| match i % 3 {
+            0 => http(503),
+            1 => Error::Timeout {
+                operation: "activateJobs",
+                after: Duration::from_millis(5),
+            },
+            _ => Error::Auth {
+                message: "token endpoint down".into(),
+                status: Some(503),
+                retryable: true,
+                source: None,
+            },
+        })
+        .collect();
+    fake.st().script.outage_after = Some((50, outage));
     let workers = JobWorkers::new(fake.clone());
     let w = workers.create_job_worker(config(16), complete);
-    wait_until("some completions", || fake.total_completions() >= 50).await;
-    // The outage: 503s, timeouts (dropped connections) and a token endpoint that is down.
-    {
-        let mut st = fake.st();
-        for i in 0..12 {
-            st.script.activation_errors.push_back(match i % 3 {
-                0 => http(503),
-                1 => Error::Timeout {
-                    operation: "activateJobs",
-                    after: Duration::from_millis(5),
-                },
-                _ => Error::Auth {
-                    message: "token endpoint down".into(),
-                    status: Some(503),
-                    retryable: true,
-                    source: None,
-                },
-            });
-        }
-    }
     wait_until("300 completions", || fake.total_completions() == 300).await;
     let report = workers.shutdown(Duration::from_secs(2)).await;
     assert!(report.unfinished.is_empty());
     assert_each_once(&fake, 300);
+    {
+        let st = fake.st();
+        assert!(st.script.outage_after.is_none(), "the outage began");
+        assert!(st.script.activation_errors.is_empty(), "the outage ended");
+    }
     let stats = w.stats();
     assert_eq!(stats.activation_errors, 12);
     assert_eq!(stats.completed, 300);

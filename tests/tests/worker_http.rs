@@ -8,14 +8,14 @@ use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
 use camunda_sdk::{CamundaClient, Config, RetryPolicy};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// What the job server has seen.
 #[derive(Default)]
 struct Ledger {
     available: VecDeque<u64>,
+    /// Jobs locked now (activated, not completed, lock not run out).
     in_flight: usize,
-    max_in_flight: usize,
     completions: HashMap<u64, u32>,
     activations: u32,
     /// Per activation: jobs asked for (`maxJobsToActivate`) and jobs handed out.
@@ -23,6 +23,107 @@ struct Ledger {
     /// Requests still to be failed, in order: `Some(503)` answers 503, `None` drops the
     /// connection without an answer.
     faults: VecDeque<Option<u16>>,
+    /// Faults that begin once this many jobs were completed, in the same step as that
+    /// completion: they always begin mid-run, however late the test itself gets to look.
+    outage_after: Option<(usize, Vec<Option<u16>>)>,
+    /// Activated jobs not completed yet, and when their lock (the activation's `timeout`)
+    /// runs out. Like the real server, a job whose lock ran out is offered again: whatever
+    /// answer gets lost on the way, a job is never lost for longer than its lock.
+    locked: HashMap<u64, Instant>,
+    /// Jobs offered again after their lock ran out.
+    reoffered: u32,
+    /// Per lease token (one per job and activation): when the job was handed out and when the
+    /// worker first sent a command for it, as steps of [`Self::step`]. The worker holds a
+    /// slot for a job over at least that span; a job whose answer was lost on the way shows
+    /// no command and holds no slot (the server cannot tell, so `in_flight` counts it).
+    held: HashMap<String, (u64, Option<u64>)>,
+    step: u64,
+}
+
+impl Ledger {
+    /// Puts the jobs whose lock ran out back in front of the pool.
+    fn expire_locks(&mut self) {
+        let now = Instant::now();
+        let expired: Vec<u64> = (self.locked.iter())
+            .filter(|(_, until)| **until <= now)
+            .map(|(key, _)| *key)
+            .collect();
+        for key in expired {
+            self.locked.remove(&key);
+            self.in_flight -= 1;
+            self.available.push_front(key);
+            self.reoffered += 1;
+        }
+    }
+
+    /// Hands out up to `n` jobs, locked for `lock`.
+    fn activate(&mut self, n: usize, lock: Duration) -> Vec<String> {
+        self.expire_locks();
+        self.activations += 1;
+        let take = n.min(self.available.len());
+        let keys: Vec<u64> = self.available.drain(..take).collect();
+        self.asked.push((n, take));
+        self.in_flight += keys.len();
+        let until = Instant::now() + lock;
+        self.locked.extend(keys.iter().map(|key| (*key, until)));
+        let deadline = (SystemTime::now() + lock)
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_millis();
+        let activation = self.activations;
+        self.step += 1;
+        let step = self.step;
+        keys.iter()
+            .map(|key| {
+                let lease = format!("{key}/{activation}");
+                self.held.insert(lease.clone(), (step, None));
+                let mut job = support::job_json(*key, deadline);
+                job.pop();
+                format!(r#"{job},"jobLeaseToken":"{lease}"}}"#)
+            })
+            .collect()
+    }
+
+    /// The most jobs the worker held at once (see [`Self::held`]).
+    fn max_held(&self) -> usize {
+        let mut changes: Vec<(u64, i64)> = (self.held.values())
+            .filter_map(|(from, to)| to.map(|to| [(*from, 1), (to, -1)]))
+            .flatten()
+            .collect();
+        changes.sort_unstable();
+        let mut held = 0;
+        let mut max = 0;
+        for (_, change) in changes {
+            held += change;
+            max = max.max(held);
+        }
+        usize::try_from(max).unwrap()
+    }
+
+    /// The first completion of a job is accepted (also after its lock ran out, as the server
+    /// does until the job is completed), a repeat is not found: `false`.
+    fn complete(&mut self, key: u64, lease: Option<&str>) -> bool {
+        self.step += 1;
+        if let Some((_, to @ None)) = lease.and_then(|l| self.held.get_mut(l)) {
+            *to = Some(self.step);
+        }
+        let seen = self.completions.entry(key).or_insert(0);
+        *seen += 1;
+        if *seen > 1 {
+            return false;
+        }
+        if self.locked.remove(&key).is_some() {
+            self.in_flight -= 1;
+        } else {
+            self.available.retain(|k| *k != key);
+        }
+        if (self.outage_after.as_ref()).is_some_and(|(n, _)| self.completions.len() >= *n)
+            && let Some((_, faults)) = self.outage_after.take()
+        {
+            self.faults.extend(faults);
+        }
+        true
+    }
 }
 
 /// Serves `/v2/jobs/activation` from the ledger's pool and records `/v2/jobs/{key}/completion`.
@@ -35,26 +136,18 @@ async fn job_server(ledger: Arc<Mutex<Ledger>>) -> String {
             return fault.map(|status| (status, String::new()));
         }
         Some(if req.path == "/v2/jobs/activation" {
-            l.activations += 1;
             let asked: serde_json::Value = serde_json::from_str(&req.body).unwrap();
             let n = asked["maxJobsToActivate"].as_u64().unwrap() as usize;
-            let take = n.min(l.available.len());
-            let keys: Vec<u64> = l.available.drain(..take).collect();
-            l.asked.push((n, take));
-            l.in_flight += keys.len();
-            l.max_in_flight = l.max_in_flight.max(l.in_flight);
-            let jobs: Vec<String> = keys.iter().map(|k| support::job_json_locked(*k)).collect();
+            let lock = Duration::from_millis(asked["timeout"].as_u64().unwrap());
+            let jobs = l.activate(n, lock);
             (200, format!(r#"{{"jobs":[{}]}}"#, jobs.join(",")))
         } else if let Some(key) = req
             .path
             .strip_prefix("/v2/jobs/")
             .and_then(|p| p.strip_suffix("/completion"))
         {
-            let key: u64 = key.parse().unwrap();
-            let seen = l.completions.entry(key).or_insert(0);
-            *seen += 1;
-            if *seen == 1 {
-                l.in_flight -= 1;
+            let body: serde_json::Value = serde_json::from_str(&req.body).unwrap();
+            if l.complete(key.parse().unwrap(), body["jobLeaseToken"].as_str()) {
                 (204, String::new())
             } else {
                 // A repeated completion is what a real server rejects.
@@ -122,11 +215,7 @@ async fn a_thousand_jobs_over_http_are_completed_exactly_once() {
         l.completions.values().all(|&n| n == 1),
         "each job completed once"
     );
-    assert!(
-        l.max_in_flight <= 32,
-        "in flight peaked at {}",
-        l.max_in_flight
-    );
+    assert!(l.max_held() <= 32, "in flight peaked at {}", l.max_held());
     assert!(
         l.activations <= 1000 / 8 + 8,
         "{} activation requests for 1000 jobs",
@@ -140,40 +229,60 @@ async fn the_worker_recovers_from_an_outage_and_loses_no_job() {
         available: (1..=300).collect(),
         ..Default::default()
     }));
+    // The outage, after 50 completions: a run of 503s and dropped connections, hitting
+    // activations and completions alike, long enough for several backoff cycles.
+    let outage: Vec<Option<u16>> = (0..40)
+        .map(|i| if i % 3 == 0 { None } else { Some(503) })
+        .collect();
+    let drops = outage.iter().filter(|f| f.is_none()).count();
+    ledger.lock().unwrap().outage_after = Some((50, outage));
     let url = job_server(ledger.clone()).await;
     let client = client(&url);
     // A result budget longer than the outage: when only one job is in flight, it meets most
     // of the faults (the default budget of 10 sends would give up and leave it to time out).
-    let worker = client
-        .create_job_worker(config(16).max_result_attempts(64), |_job: Job| async move {
-            Ok::<_, camunda_sdk::Error>(Outcome::complete())
-        });
-    support::wait_until(|| ledger.lock().unwrap().completions.len() >= 50).await;
-    let drops = (0..40).filter(|i| i % 3 == 0).count();
-    {
-        // The outage: a run of 503s and dropped connections, hitting activations and
-        // completions alike, long enough for several backoff cycles.
-        let mut l = ledger.lock().unwrap();
-        for i in 0..40 {
-            l.faults
-                .push_back(if i % 3 == 0 { None } else { Some(503) });
+    // The lock is far longer than the run (well under a second), and bounds each result's
+    // retry budget too: a job comes back only if an answer was lost on the way, and then well
+    // within the wait below.
+    let worker = client.create_job_worker(
+        config(16)
+            .max_result_attempts(64)
+            .timeout(Duration::from_secs(30)),
+        |_job: Job| async move { Ok::<_, camunda_sdk::Error>(Outcome::complete()) },
+    );
+    // Bounded, and not a verdict: on a loaded machine the run may take long, and a job whose
+    // activation answer got lost is back only after its lock.
+    let started = Instant::now();
+    while ledger.lock().unwrap().completions.len() < 300 {
+        if started.elapsed() > Duration::from_secs(120) {
+            let l = ledger.lock().unwrap();
+            panic!(
+                "{} of 300 jobs completed in 120 s; {} in the pool, locked: {:?}, {} offered again, {} faults left; {:?}",
+                l.completions.len(),
+                l.available.len(),
+                l.locked.keys().collect::<Vec<_>>(),
+                l.reoffered,
+                l.faults.len(),
+                worker.stats()
+            );
         }
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    support::wait_until(|| ledger.lock().unwrap().completions.len() == 300).await;
     let report = client.run_workers_until(async {}).await;
     assert!(report.unfinished.is_empty());
 
     let l = ledger.lock().unwrap();
-    assert!(l.faults.is_empty(), "the outage happened");
+    assert!(l.outage_after.is_none(), "the outage began");
+    assert!(l.faults.is_empty(), "the outage ended");
     assert_eq!(l.completions.len(), 300, "every job completed");
     // A completion is sent again only after a dropped connection (the server answers the
     // repeat 404 and the worker takes it as done), so repeats are bounded by the drops.
     let repeated = l.completions.values().filter(|&&n| n > 1).count();
     assert!(
         repeated <= drops,
-        "{repeated} jobs completed more than once"
+        "{repeated} jobs completed more than once ({} offered again)",
+        l.reoffered
     );
-    assert!(l.max_in_flight <= 16);
+    assert!(l.max_held() <= 16, "in flight peaked at {}", l.max_held());
     let stats = worker.stats();
     assert_eq!(stats.completed, 300, "{stats:?}");
     assert_eq!(stats.result_failures, 0, "{stats:?}");
@@ -224,11 +333,7 @@ async fn the_worker_refills_freed_slots_and_never_exceeds_its_limit() {
 
     let l = ledger.lock().unwrap();
     assert!(l.completions.values().all(|&n| n == 1), "each job once");
-    assert!(
-        l.max_in_flight <= 8,
-        "in flight peaked at {}",
-        l.max_in_flight
-    );
+    assert!(l.max_held() <= 8, "in flight peaked at {}", l.max_held());
     let fed: Vec<_> = l.asked.iter().filter(|(_, handed)| *handed > 0).collect();
     assert!(
         fed.iter().all(|(asked, _)| (2..=8).contains(asked)),
