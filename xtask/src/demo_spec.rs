@@ -29,6 +29,7 @@ pub fn correct(doc: &mut Value) -> Vec<Correction> {
         ambiguous_one_of(doc),
         key_examples(doc),
         problem_examples(doc),
+        complete_example_pages(doc),
     ];
     all.into_iter().filter(|c| !c.places.is_empty()).collect()
 }
@@ -176,6 +177,39 @@ fn key_examples(doc: &mut Value) -> Correction {
     }
 }
 
+/// Search results: Prism answers every page with the same example `endCursor` and
+/// `hasMoreTotalItems: true`, so a walk that follows the cursor is handed the cursor it already
+/// followed, which the SDK reports as a paging loop (`Error::PagingLoop`). The copy's example
+/// page says it is the whole result (one item, `hasMoreTotalItems: false`).
+fn complete_example_pages(doc: &mut Value) -> Correction {
+    let what = "the example search page says it is the whole result (totalItems 1, hasMoreTotalItems false): Prism repeats one example endCursor on every page, which a walk must report as a loop";
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return Correction {
+            what,
+            places: Vec::new(),
+        };
+    };
+    let mut places = Vec::new();
+    for (name, schema) in schemas.iter_mut() {
+        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        if !["totalItems", "hasMoreTotalItems", "endCursor"]
+            .iter()
+            .all(|p| props.contains_key(*p))
+        {
+            continue;
+        }
+        props["totalItems"]["example"] = json!(1);
+        props["hasMoreTotalItems"]["example"] = json!(false);
+        places.push(name.clone());
+    }
+    Correction { what, places }
+}
+
 /// Error responses without an example: Prism assembles one from `ProblemDetail`'s property
 /// examples, which describe a 400 (`Request property [maxJobsToActivates] cannot be parsed`),
 /// whatever the status. The copy gives each a problem that matches its status and description.
@@ -263,7 +297,9 @@ mod tests {
     fn each_correction_changes_the_upstream_spec_and_fixes_its_defect() {
         let mut doc = upstream();
         let names: Vec<&str> = correct(&mut doc).iter().map(|c| c.what).collect();
-        assert_eq!(names.len(), 4, "{names:?}");
+        assert_eq!(names.len(), 5, "{names:?}");
+        let page = &doc["components"]["schemas"]["SearchQueryPageResponse"]["properties"];
+        assert_eq!(page["hasMoreTotalItems"]["example"], false);
         let s = &doc["components"]["schemas"];
         assert!(s["SearchQueryPageRequest"].get("oneOf").is_none());
         assert_eq!(s["UserTaskKey"]["example"], "2251799813685249");
