@@ -199,14 +199,14 @@ impl TestJob {
     /// [`Outcome`], or for an `Err` or a panic the failure the worker turns it into (message,
     /// the job's retries minus one).
     pub async fn decide(handler: &impl JobHandler, job: Job) -> Outcome {
-        let retries = (job.retries() - 1).max(0);
+        let retries = job.retries();
         let handled = AssertUnwindSafe(handler.handle(job)).catch_unwind().await;
         as_worker_would(handled, retries)
     }
 
     /// [`Self::decide`] for tests without a Tokio runtime (a blocking handler, a plain `#[test]`).
     pub fn decide_blocking(handler: &impl JobHandler, job: Job) -> Outcome {
-        let retries = (job.retries() - 1).max(0);
+        let retries = job.retries();
         let handled = std::panic::catch_unwind(AssertUnwindSafe(|| {
             harness_runtime().block_on(handler.handle(job))
         }));
@@ -214,28 +214,19 @@ impl TestJob {
     }
 }
 
-/// The worker's rule (`worker::engine::run_job`): an `Err` or a panic fails the job with the
-/// job's retries minus one.
+/// What the worker would send for `handled` (its rule, shared with `worker::engine::run_job`).
 fn as_worker_would(
     handled: Result<Result<Outcome, HandlerError>, Box<dyn std::any::Any + Send>>,
-    retries: i32,
+    job_retries: i32,
 ) -> Outcome {
-    let fail = |message: String| Outcome::Fail {
-        message,
-        retries: Some(retries),
-        retry_backoff: None,
-    };
+    use crate::worker::engine::{handler_failure, panic_message};
     match handled {
         Ok(Ok(outcome)) => outcome,
-        Ok(Err(e)) => fail(e.to_string()),
-        Err(payload) => {
-            let msg = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "(no message)".to_owned());
-            fail(format!("job handler panicked: {msg}"))
-        }
+        Ok(Err(e)) => handler_failure(job_retries, e.to_string()),
+        Err(payload) => handler_failure(
+            job_retries,
+            format!("job handler panicked: {}", panic_message(&*payload)),
+        ),
     }
 }
 

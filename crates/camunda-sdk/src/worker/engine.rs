@@ -706,7 +706,17 @@ fn fail_back_undecoded(w: &Arc<Worker>, job: UndecodedJob, permit: OwnedSemaphor
     });
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+/// What the worker sends for a handler that returned `Err` or panicked: a failure with the
+/// job's retries minus one (so an incident shows when they run out) and no back-off.
+pub(crate) fn handler_failure(job_retries: i32, message: String) -> Outcome {
+    Outcome::Fail {
+        message,
+        retries: Some((job_retries - 1).max(0)),
+        retry_backoff: None,
+    }
+}
+
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_owned()
     } else if let Some(s) = payload.downcast_ref::<String>() {
@@ -734,27 +744,18 @@ async fn run_job(w: &Worker, job: Job, stage: &AtomicU8) {
     } else {
         handled.await
     };
-    let default_retries = (job.retries() - 1).max(0);
     let outcome = match result {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(e)) => {
             bump(&w.counters.handler_errors);
             tracing::warn!(error = %e, "job handler failed");
-            Outcome::Fail {
-                message: e.to_string(),
-                retries: Some(default_retries),
-                retry_backoff: None,
-            }
+            handler_failure(job.retries(), e.to_string())
         }
         Err(payload) => {
             bump(&w.counters.panicked);
             let msg = panic_message(&*payload);
             tracing::error!(panic = %msg, "job handler panicked");
-            Outcome::Fail {
-                message: format!("job handler panicked: {msg}"),
-                retries: Some(default_retries),
-                retry_backoff: None,
-            }
+            handler_failure(job.retries(), format!("job handler panicked: {msg}"))
         }
     };
     if stage

@@ -19,7 +19,7 @@
 
 mod api;
 mod config;
-mod engine;
+pub(crate) mod engine;
 mod handler;
 mod job;
 mod results;
