@@ -179,9 +179,14 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
             .map(|(p, t)| (PathBuf::from(p), t)),
     );
     files.push(crate::mocks::render(&model, strict, &mut notes)?);
-    let (paging, paging_notes) = crate::paging::render(&model, strict)?;
+    let (paging, paging_notes, paged) = crate::paging::render(&model, strict)?;
     files.push((PathBuf::from(crate::paging::PAGING), paging));
     notes.extend(paging_notes);
+    files.extend(
+        crate::builders::render(&model, &doc, &paged)?
+            .into_iter()
+            .map(|(p, t)| (PathBuf::from(p), t)),
+    );
 
     let keys = key_decls
         .iter()

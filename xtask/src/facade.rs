@@ -1,18 +1,14 @@
-//! Generates the facade's flat operation methods from the model: the operation table
-//! (`ops.rs`, every inventory row), the async methods (`client.rs`) and their blocking twins
-//! (`blocking.rs`). Types come from [`crate::model`]; what to do with each operation (path,
-//! idempotency, tenant, long poll) from the inventory.
+//! Generates the operation table (`ops.rs`, every inventory row: what the transport needs to
+//! know about an operation) and the rustdoc shared by the client methods [`crate::builders`]
+//! emits.
 
 use crate::codegen::pretty_file;
 use crate::inventory::{Operation, ResponseKind};
-use crate::model::{Model, OpModel, Wire};
-use anyhow::bail;
+use crate::model::Model;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// Facade files, relative to the repository root.
-pub const CLIENT: &str = "crates/camunda-sdk/src/generated/client.rs";
-pub const BLOCKING: &str = "crates/camunda-sdk/src/generated/blocking.rs";
 pub const OPS: &str = "crates/camunda-sdk/src/generated/ops.rs";
 
 const HEADER: &str = "\
@@ -42,30 +38,16 @@ pub fn doc_lines(lines: &[String]) -> TokenStream {
     quote!(#(#[doc = #lines])*)
 }
 
-/// What the facade method returns, and which transport call decodes it.
-fn output(f: &OpModel) -> anyhow::Result<(TokenStream, &'static str)> {
-    Ok(match (f.op.response, &f.response) {
-        (ResponseKind::JsonOrNone, Some(t)) => {
-            let t = &t.tokens;
-            (quote!(Option<#t>), "send_json_or_none")
-        }
-        (ResponseKind::Json, Some(t)) => (t.tokens.clone(), "send_json"),
-        (ResponseKind::Xml | ResponseKind::Text, _) => (quote!(String), "send_text"),
-        (ResponseKind::XmlOrNone, _) => (quote!(Option<String>), "send_text_or_none"),
-        (ResponseKind::Binary, _) => (quote!(Vec<u8>), "send_bytes"),
-        (ResponseKind::None, _) => (quote!(()), "send_unit"),
-        (kind, _) => bail!(
-            "{}: response kind {} is not supported",
-            f.op.id,
-            kind.as_str()
-        ),
-    })
-}
-
-fn docs(op: &Operation, blocking: bool) -> TokenStream {
+/// The rustdoc of an operation's client method; `extra` (when not empty) is a paragraph on its
+/// arguments.
+pub fn docs(op: &Operation, blocking: bool, extra: &str) -> TokenStream {
     let mut lines: Vec<String> = Vec::new();
     if !op.summary.is_empty() {
         lines.push(op.summary.clone());
+    }
+    if !extra.is_empty() {
+        lines.push(String::new());
+        lines.push(extra.to_owned());
     }
     if !op.description.is_empty() && op.description != op.summary {
         lines.push(String::new());
@@ -103,95 +85,8 @@ fn docs(op: &Operation, blocking: bool) -> TokenStream {
     doc_lines(&lines)
 }
 
-/// `name: Type` for every parameter of a method, in call order: path, body, query.
-pub fn signature(f: &OpModel) -> Vec<TokenStream> {
-    let mut out: Vec<TokenStream> = f
-        .path
-        .iter()
-        .map(|p| {
-            let (n, t) = (&p.ident, p.signature_type());
-            quote!(#n: #t)
-        })
-        .collect();
-    if let Some(body) = &f.body {
-        let t = &body.tokens;
-        out.push(quote!(body: &#t));
-    }
-    out.extend(f.query.iter().map(|p| {
-        let (n, t) = (&p.ident, p.signature_type());
-        quote!(#n: #t)
-    }));
-    out
-}
-
-/// The argument names in call order.
-pub fn arguments(f: &OpModel) -> Vec<proc_macro2::Ident> {
-    let mut out: Vec<_> = f.path.iter().map(|p| p.ident.clone()).collect();
-    if f.body.is_some() {
-        out.push(format_ident!("body"));
-    }
-    out.extend(f.query.iter().map(|p| p.ident.clone()));
-    out
-}
-
-fn method(f: &OpModel) -> anyhow::Result<(TokenStream, TokenStream)> {
-    let (ret, send) = output(f)?;
-    let send = format_ident!("{send}");
-    let name = f.method();
-    let params = signature(f);
-    let konst = const_ident(f.op);
-    let http = format_ident!("{}", f.op.method.to_uppercase());
-    let base = if f.op.base == "/" { "" } else { &f.op.base };
-    let mut path = format!("{base}{}", f.op.path);
-    // Each path parameter is shadowed by its encoded text, so the path is one `format!` with
-    // inline arguments.
-    let encoded = f.path.iter().map(|p| {
-        let n = &p.ident;
-        quote!(let #n = crate::transport::encode_path(&#n.to_string());)
-    });
-    for p in &f.path {
-        path = path.replace(&format!("{{{}}}", p.wire), &format!("{{{}}}", p.ident));
-    }
-    let path_expr = if f.path.is_empty() {
-        quote!(#path.into())
-    } else {
-        quote!(format!(#path))
-    };
-    let query = f.query.iter().map(|p| {
-        let (wire, n) = (&p.wire, &p.ident);
-        let render = match p.ty.wire {
-            Wire::Rfc3339 => quote!(crate::transport::rfc3339),
-            Wire::Display => quote!(ToString::to_string),
-        };
-        if p.required {
-            quote!(.query(#wire, Some(#render(&#n))))
-        } else {
-            quote!(.query(#wire, #n.map(|v| #render(&v))))
-        }
-    });
-    let body = f.body.as_ref().map(|_| quote!(.json(body)?));
-    let async_docs = docs(f.op, false);
-    let asynchronous = quote! {
-        #async_docs
-        pub async fn #name(&self #(, #params)*) -> Result<#ret> {
-            #(#encoded)*
-            let call = Call::new(&super::ops::#konst, Method::#http, #path_expr);
-            self.#send(call #(#query)* #body).await
-        }
-    };
-    let blocking_docs = docs(f.op, true);
-    let args = arguments(f);
-    let blocking = quote! {
-        #blocking_docs
-        pub fn #name(&self #(, #params)*) -> Result<#ret> {
-            run(self, self.inner().#name(#(#args),*))
-        }
-    };
-    Ok((asynchronous, blocking))
-}
-
-/// The three facade files: operation metadata (for every operation, hand-written ones
-/// included), async methods and blocking twins (for the generated ones).
+/// The operation table: metadata for every operation, hand-written ones included. The client
+/// methods and their builders come from [`crate::builders`].
 pub fn render(model: &Model) -> anyhow::Result<Vec<(String, String)>> {
     let meta = model.inventory.iter().map(|o| {
         let name = const_ident(o);
@@ -217,48 +112,5 @@ pub fn render(model: &Model) -> anyhow::Result<Vec<(String, String)>> {
         use crate::transport::OpMeta;
         #(#meta)*
     };
-    let mut asynchronous = Vec::new();
-    let mut blocking = Vec::new();
-    for f in &model.ops {
-        let (a, b) = method(f)?;
-        asynchronous.push(a);
-        blocking.push(b);
-    }
-    let client = quote! {
-        use crate::transport::{Call, Method};
-        use crate::{enums, keys, types, CamundaClient, Result};
-        impl CamundaClient {
-            #(#asynchronous)*
-        }
-    };
-    let blocking = quote! {
-        use crate::{enums, keys, types, Result};
-        use super::super::blocking::CamundaClient;
-        use std::future::Future;
-        use std::pin::Pin;
-
-        /// Runs one operation's future on the client's runtime. The future is boxed and its
-        /// output written to a local, so the runtime's `block_on` is compiled once for all
-        /// operations instead of once per operation (a third of this crate's code).
-        fn run<T>(client: &CamundaClient, future: impl Future<Output = Result<T>>) -> Result<T> {
-            let mut out = None;
-            let erased: Pin<Box<dyn Future<Output = Result<()>> + '_>> = Box::pin(async {
-                out = Some(future.await);
-                Ok(())
-            });
-            client.block_on(erased)?;
-            out.unwrap_or_else(|| {
-                Err(crate::Error::Runtime("the operation did not run to completion".into()))
-            })
-        }
-
-        impl CamundaClient {
-            #(#blocking)*
-        }
-    };
-    Ok(vec![
-        (OPS.to_owned(), pretty_file(HEADER, ops)?),
-        (CLIENT.to_owned(), pretty_file(HEADER, client)?),
-        (BLOCKING.to_owned(), pretty_file(HEADER, blocking)?),
-    ])
+    Ok(vec![(OPS.to_owned(), pretty_file(HEADER, ops)?)])
 }

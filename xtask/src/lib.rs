@@ -1,5 +1,6 @@
 //! Repository automation for camunda-rs, as a library so that tests can run codegen in-process.
 
+pub mod builders;
 pub mod codegen;
 pub mod demo;
 pub mod demo_spec;

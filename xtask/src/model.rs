@@ -230,6 +230,16 @@ impl<'a> Model<'a> {
         })
     }
 
+    /// The kind of the key type codegen declared under `name`, if it is one.
+    pub fn key_kind(&self, name: &str) -> Option<KeyKind> {
+        self.keys.get(name).copied()
+    }
+
+    /// Whether codegen declared an open enum named `name`.
+    pub fn is_enum(&self, name: &str) -> bool {
+        self.enums.iter().any(|e| e == name)
+    }
+
     /// A named type of the type space.
     pub fn named(&self, name: &str) -> Option<&Type<'a>> {
         self.named.get(name)

@@ -3,12 +3,12 @@
 //!
 //! Everything comes from the model: the search's body and response types (`Q`, `R`), and from
 //! the type space `Q.page: Option<P>` (the page request type), `R.items: Vec<I>` (the item type)
-//! and `R.page: SearchQueryPageResponse`. For each search it emits the `paging` trait impls and
-//! two methods: `search_x_stream` on the async client and `search_x_iter` on the blocking one.
+//! and `R.page: SearchQueryPageResponse`. For each search it emits the `paging` trait impls; the
+//! search's builder (see [`crate::builders`]) gets `stream()` and `iter()` from the item type
+//! [`render`] returns.
 
 use crate::codegen::pretty_file;
-use crate::facade::{arguments, doc_lines, signature};
-use crate::model::{Model, OpModel, Pass};
+use crate::model::{Model, OpModel};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 use typify::{Type, TypeDetails};
@@ -105,7 +105,11 @@ fn analyse<'m, 'a>(model: &Model<'a>, f: &'m OpModel<'a>) -> anyhow::Result<Plan
 /// Renders `generated/paging.rs`. With `strict` (the pinned spec) a search whose shape is not
 /// understood is an error; otherwise that search gets no auto-paging and is listed in the
 /// returned notes, so an older or newer spec still generates.
-pub fn render(model: &Model, strict: bool) -> anyhow::Result<(String, Vec<String>)> {
+/// Also returns, per paged operation id, the item type its builder's `stream()` yields.
+pub fn render(
+    model: &Model,
+    strict: bool,
+) -> anyhow::Result<(String, Vec<String>, BTreeMap<String, String>)> {
     let mut plans = Vec::new();
     let mut notes = Vec::new();
     for f in model.ops.iter().filter(|f| f.op.paged) {
@@ -178,93 +182,17 @@ pub fn render(model: &Model, strict: bool) -> anyhow::Result<(String, Vec<String
         }
     });
 
-    let mut asynchronous = Vec::new();
-    let mut blocking = Vec::new();
-    for p in &plans {
-        let f = p.f;
-        let name = f.method();
-        let stream = format_ident!("{name}_stream");
-        let iter = format_ident!("{name}_iter");
-        let query = format_ident!("{}", p.query);
-        let item = format_ident!("{}", p.item);
-        let params = signature(f);
-        let args = arguments(f);
-        // Each captured parameter is stored owned in the closure and lent back to each call.
-        let (mut store, mut pass) = (Vec::new(), Vec::new());
-        let mut captured = Vec::new();
-        for q in f.path.iter().chain(&f.query) {
-            let n = &q.ident;
-            captured.push(n.clone());
-            let (s, l) = match (q.ty.pass, q.required) {
-                (Pass::Str, true) => (quote!(#n.to_owned()), quote!(&#n)),
-                (Pass::Str, false) => (quote!(#n.map(str::to_owned)), quote!(#n.as_deref())),
-                (Pass::Ref, true) => (quote!(#n.clone()), quote!(&#n)),
-                (Pass::Ref, false) => (quote!(#n.cloned()), quote!(#n.as_ref())),
-                (Pass::Value, _) => (quote!(#n), quote!(#n)),
-            };
-            store.push(quote!(let #n = #s;));
-            pass.push((n.clone(), l));
-        }
-        let call_args = args.iter().map(|a| {
-            pass.iter()
-                .find(|(n, _)| n == a)
-                .map_or_else(|| quote!(&body), |(_, l)| l.clone())
-        });
-        let method = f.op.method_name();
-        let since =
-            f.op.added_in
-                .as_ref()
-                .map(|v| format!(" Available since Camunda {v}."))
-                .unwrap_or_default();
-        let stream_docs = doc_lines(&[
-            format!(
-                "Every item of [`{method}`](Self::{method}), fetched page by page as the stream is read."
-            ),
-            String::new(),
-            format!(
-                "Same arguments plus [`Paging`]; see [`crate::paging`]. `POST {}{}` (operation `{}`).{since}",
-                f.op.base, f.op.path, f.op.id
-            ),
-        ]);
-        asynchronous.push(quote! {
-            #stream_docs
-            pub fn #stream(&self #(, #params)*, paging: Paging) -> ItemStream<types::#item> {
-                let client = self.clone();
-                #(#store)*
-                crate::paging::stream(body.clone(), paging, move |body: types::#query| {
-                    let client = client.clone();
-                    #(let #captured = #captured.clone();)*
-                    async move { client.#name(#(#call_args),*).await }
-                })
-            }
-        });
-        let iter_docs = doc_lines(&[
-            format!(
-                "Every item of [`{method}`](Self::{method}), fetched page by page as the iterator is read."
-            ),
-            String::new(),
-            format!("Blocking twin of [`crate::CamundaClient::{method}_stream`]."),
-        ]);
-        blocking.push(quote! {
-            #iter_docs
-            pub fn #iter(&self #(, #params)*, paging: Paging) -> ItemIter<types::#item> {
-                ItemIter::new(self.clone(), self.inner().#stream(#(#args,)* paging))
-            }
-        });
-    }
     let file = quote! {
         #![allow(unused_imports)]
-        use crate::paging::{ItemIter, ItemStream, PageParams, PageRequest, PagedQuery, PagedResult, Paging};
+        use crate::paging::{PageParams, PageRequest, PagedQuery, PagedResult};
         use crate::{enums, keys, types};
         #(#page_impls)*
         #(#query_impls)*
         #(#result_impls)*
-        impl crate::CamundaClient {
-            #(#asynchronous)*
-        }
-        impl crate::blocking::CamundaClient {
-            #(#blocking)*
-        }
     };
-    Ok((pretty_file(HEADER, file)?, notes))
+    let items = plans
+        .iter()
+        .map(|p| (p.f.op.id.clone(), p.item.clone()))
+        .collect();
+    Ok((pretty_file(HEADER, file)?, notes, items))
 }

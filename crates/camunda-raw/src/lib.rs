@@ -47,6 +47,9 @@ mod open_enum;
 #[rustfmt::skip]
 mod models;
 
+#[rustfmt::skip]
+mod conversions;
+
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 mod client;

@@ -182,6 +182,16 @@ impl CamundaClient {
         self.transport.bytes(call, &self.retry).await
     }
 
+    /// The whole answer with its status and headers (`send_with_response`).
+    pub(crate) async fn send_full<T>(
+        &self,
+        call: Call,
+        read: fn(&'static str, reqwest::StatusCode, bytes::Bytes) -> Result<T>,
+    ) -> Result<crate::request::Response<T>> {
+        self.check_version(&call).await?;
+        self.transport.full(call, &self.retry, read).await
+    }
+
     /// The successful response itself, for answers read as a stream (document download),
     /// with the longest gap the caller should allow between chunks.
     pub(crate) async fn send_raw(
@@ -233,7 +243,7 @@ impl crate::worker::JobApi for CamundaClient {
         req: crate::types::JobCompletionRequest,
     ) -> futures::future::BoxFuture<'_, Result<()>> {
         let key = key.clone();
-        Box::pin(async move { CamundaClient::complete_job(self, &key, &req).await })
+        Box::pin(async move { self.complete_job(&key).body(req).await })
     }
 
     fn fail_job(
@@ -242,7 +252,7 @@ impl crate::worker::JobApi for CamundaClient {
         req: crate::types::JobFailRequest,
     ) -> futures::future::BoxFuture<'_, Result<()>> {
         let key = key.clone();
-        Box::pin(async move { CamundaClient::fail_job(self, &key, &req).await })
+        Box::pin(async move { self.fail_job(&key).body(req).await })
     }
 
     fn throw_job_error(
@@ -251,7 +261,10 @@ impl crate::worker::JobApi for CamundaClient {
         req: crate::types::JobErrorRequest,
     ) -> futures::future::BoxFuture<'_, Result<()>> {
         let key = key.clone();
-        Box::pin(async move { CamundaClient::throw_job_error(self, &key, &req).await })
+        Box::pin(async move {
+            let code = req.error_code.clone();
+            self.throw_job_error(&key, code).body(req).await
+        })
     }
 
     fn activation_cap(&self) -> Option<usize> {
@@ -264,7 +277,7 @@ impl crate::worker::JobApi for CamundaClient {
         req: crate::types::JobUpdateRequest,
     ) -> futures::future::BoxFuture<'_, Result<()>> {
         let key = key.clone();
-        Box::pin(async move { CamundaClient::update_job(self, &key, &req).await })
+        Box::pin(async move { self.update_job(&key).body(req).await })
     }
 }
 

@@ -20,6 +20,7 @@ pub mod error;
 pub mod filters;
 pub mod gate;
 pub mod paging;
+pub mod request;
 mod resilience;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -34,6 +35,7 @@ pub mod worker;
 #[rustfmt::skip]
 #[allow(clippy::all)]
 mod generated {
+    pub mod builders;
     mod blocking;
     mod client;
     #[cfg(feature = "testing")]
@@ -43,6 +45,7 @@ mod generated {
 }
 
 pub use camunda_raw::{enums, keys, types};
+pub use generated::builders;
 pub use client::CamundaClient;
 pub use config::{Config, ConfigBuilder};
 pub use error::{Error, Result};

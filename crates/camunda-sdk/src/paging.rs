@@ -199,6 +199,11 @@ pub trait PagedResult {
 /// one.
 pub type ItemStream<T> = BoxStream<'static, Result<T>>;
 
+/// A stream that yields `error` and ends (a search whose arguments were invalid).
+pub(crate) fn failed<T: Send + 'static>(error: Error) -> ItemStream<T> {
+    futures::stream::once(async move { Err(error) }).boxed()
+}
+
 struct State<Q, F, T> {
     query: Q,
     fetch: F,

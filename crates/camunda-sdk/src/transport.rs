@@ -234,7 +234,7 @@ impl Transport {
     /// whole exchange: an answer whose body breaks off counts like a dropped connection.
     async fn whole(&self, call: Call, policy: &RetryPolicy) -> Result<(StatusCode, Bytes)> {
         match self.exchange(call, policy).await? {
-            Answer::Whole { status, body } => Ok((status, body)),
+            Answer::Whole { status, body, .. } => Ok((status, body)),
             Answer::Streamed(_) => unreachable!("only a streamed call yields the response"),
         }
     }
@@ -395,8 +395,15 @@ impl Transport {
         if call.streamed {
             return Ok(Answer::Streamed(resp));
         }
+        let mut resp = resp;
+        // Taken, not copied: only `send_with_response` reads them.
+        let headers = std::mem::take(resp.headers_mut());
         let body = read_body(op, resp, timeout).await?;
-        Ok(Answer::Whole { status, body })
+        Ok(Answer::Whole {
+            status,
+            headers,
+            body,
+        })
     }
 
     /// A JSON answer decoded into `T`.
@@ -444,6 +451,31 @@ impl Transport {
         utf8(op, bytes).map(Some)
     }
 
+    /// The whole answer with its status and headers, read by `read` (one of [`read`]'s
+    /// functions).
+    pub async fn full<T>(
+        &self,
+        call: Call,
+        policy: &RetryPolicy,
+        read: fn(&'static str, StatusCode, Bytes) -> Result<T>,
+    ) -> Result<crate::request::Response<T>> {
+        let op = call.op.id;
+        let Answer::Whole {
+            status,
+            headers,
+            body,
+        } = self.exchange(call, policy).await?
+        else {
+            unreachable!("only a streamed call yields the response")
+        };
+        let body = read(op, status, body).map_err(|e| self.scrub(e, None))?;
+        Ok(crate::request::Response {
+            status: status.as_u16(),
+            headers,
+            body,
+        })
+    }
+
     /// A binary answer.
     pub async fn bytes(&self, call: Call, policy: &RetryPolicy) -> Result<Vec<u8>> {
         Ok(self.whole(call, policy).await?.1.to_vec())
@@ -452,10 +484,60 @@ impl Transport {
 
 /// What one exchange yields.
 enum Answer {
-    /// The status and the whole body.
-    Whole { status: StatusCode, body: Bytes },
+    /// The status, the headers and the whole body.
+    Whole {
+        status: StatusCode,
+        headers: header::HeaderMap,
+        body: Bytes,
+    },
     /// The response of a streamed call, its body unread.
     Streamed(reqwest::Response),
+}
+
+/// Readers of a whole answer for [`Transport::full`], one per kind of success body.
+pub(crate) mod read {
+    use super::{Bytes, Result, StatusCode, decode, utf8};
+    use serde::de::DeserializeOwned;
+
+    /// A JSON body.
+    pub fn json<T: DeserializeOwned>(op: &'static str, _: StatusCode, body: Bytes) -> Result<T> {
+        decode(op, &body)
+    }
+
+    /// A JSON body, or `None` for 204.
+    pub fn json_or_none<T: DeserializeOwned>(
+        op: &'static str,
+        status: StatusCode,
+        body: Bytes,
+    ) -> Result<Option<T>> {
+        if status == StatusCode::NO_CONTENT || body.is_empty() {
+            return Ok(None);
+        }
+        decode(op, &body).map(Some)
+    }
+
+    /// No body the caller needs.
+    pub fn unit(_: &'static str, _: StatusCode, _: Bytes) -> Result<()> {
+        Ok(())
+    }
+
+    /// A text body.
+    pub fn text(op: &'static str, _: StatusCode, body: Bytes) -> Result<String> {
+        utf8(op, body)
+    }
+
+    /// A text body, or `None` for 204.
+    pub fn text_or_none(op: &'static str, status: StatusCode, body: Bytes) -> Result<Option<String>> {
+        if status == StatusCode::NO_CONTENT {
+            return Ok(None);
+        }
+        utf8(op, body).map(Some)
+    }
+
+    /// A binary body.
+    pub fn bytes(_: &'static str, _: StatusCode, body: Bytes) -> Result<Vec<u8>> {
+        Ok(body.to_vec())
+    }
 }
 
 fn utf8(op: &'static str, bytes: Bytes) -> Result<String> {

@@ -30,7 +30,6 @@
 //! ```
 
 use crate::keys::ProcessInstanceKey;
-use crate::paging::Paging;
 use crate::types::{VariableSearchQuery, VariableSearchQueryFilter, VariableSearchResult};
 use crate::{CamundaClient, Error, Result, filters};
 use futures::TryStreamExt;
@@ -210,7 +209,9 @@ pub async fn fetch<T: DeserializeOwned + schemars::JsonSchema>(
 ) -> Result<T> {
     let query = query_for::<T>(key)?;
     let items: Vec<VariableSearchResult> = client
-        .search_variables_stream(&query, None, Paging::new())
+        .search_variables()
+        .body(query)
+        .stream()
         .try_collect()
         .await?;
     let mut values = Vec::with_capacity(items.len());
