@@ -356,7 +356,7 @@ async fn a_worker_completes_its_jobs_while_its_activations_are_throttled() {
         let go = gate.clone();
         async move {
             go.acquire().await.unwrap().forget();
-            Ok::<_, Error>(Outcome::complete())
+            Ok(Outcome::complete())
         }
     });
     wait_until("eight jobs run", || worker.stats().in_flight == 8).await;

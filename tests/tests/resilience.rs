@@ -187,7 +187,7 @@ fn storm_worker(url: &str) -> camunda_sdk::worker::WorkerHandle {
     let client = CamundaClient::new(support::config(url)).unwrap();
     client.create_job_worker(
         JobWorkerConfig::new("charge").request_timeout(Duration::from_millis(50)),
-        |_job: Job| async move { Ok::<_, Error>(Outcome::complete()) },
+        |_job: Job| async move { Ok(Outcome::complete()) },
     )
 }
 

@@ -126,7 +126,7 @@ async fn handlers_still_running_at_the_deadline_are_handed_back_and_never_comple
     let client = client(&url);
     let worker = client.create_job_worker(config(), |_job: Job| async move {
         tokio::time::sleep(Duration::from_secs(10)).await;
-        Ok::<_, camunda_sdk::Error>(Outcome::complete())
+        Ok(Outcome::complete())
     });
     wait_until("five jobs in flight", || worker.stats().in_flight == 5).await;
 
@@ -180,9 +180,8 @@ async fn activation_on_its_way(
         ..Default::default()
     }));
     let url = start(server.clone()).await;
-    let worker = client(&url).create_job_worker(config(), |_job: Job| async move {
-        Ok::<_, camunda_sdk::Error>(Outcome::complete())
-    });
+    let worker = client(&url)
+        .create_job_worker(config(), |_job: Job| async move { Ok(Outcome::complete()) });
     wait_until("the server handed out the jobs", || {
         server.lock().unwrap().handed_out.len() == jobs as usize
     })
@@ -230,9 +229,8 @@ async fn a_result_still_on_its_way_at_the_deadline_is_reported_as_sent() {
         ..Default::default()
     }));
     let url = start(server.clone()).await;
-    let worker = client(&url).create_job_worker(config(), |_job: Job| async move {
-        Ok::<_, camunda_sdk::Error>(Outcome::complete())
-    });
+    let worker = client(&url)
+        .create_job_worker(config(), |_job: Job| async move { Ok(Outcome::complete()) });
     wait_until("the completion sent", || {
         !server.lock().unwrap().completions.is_empty()
     })
@@ -268,7 +266,7 @@ async fn jobs_beyond_the_worker_s_room_at_the_deadline_are_reported_abandoned() 
         config().max_jobs_active(2).activation_batch_size(2),
         |_job: Job| async move {
             tokio::time::sleep(Duration::from_secs(10)).await;
-            Ok::<_, camunda_sdk::Error>(Outcome::complete())
+            Ok(Outcome::complete())
         },
     );
     wait_until("two jobs in flight", || worker.stats().in_flight == 2).await;

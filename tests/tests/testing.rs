@@ -2,7 +2,7 @@
 //! the typed mock server, each used the way a user's test would.
 
 use camunda_sdk::testing::{CamundaMock, Decision, ScriptedJobs, TestJob};
-use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome, typed};
+use camunda_sdk::worker::{HandlerError, Job, JobWorkerConfig, Outcome, typed};
 use camunda_sdk::{Error, keys, types};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -18,12 +18,12 @@ struct Order {
 }
 
 /// The handler under test (async, for `typed`).
-async fn check(order: Order, job: Job) -> Result<Outcome, Error> {
+async fn check(order: Order, job: Job) -> Result<Outcome, HandlerError> {
     decide(order, &job)
 }
 
 /// Its logic: reads typed variables, a custom header, retries and tenant.
-fn decide(order: Order, job: &Job) -> Result<Outcome, Error> {
+fn decide(order: Order, job: &Job) -> Result<Outcome, HandlerError> {
     if job.tenant_id().as_ref() != "acme" {
         return Ok(Outcome::fail(format!(
             "unexpected tenant {}",
@@ -119,7 +119,7 @@ async fn an_err_or_a_panic_becomes_the_failure_the_worker_would_send() {
         if true {
             panic!("boom");
         }
-        Ok::<_, Error>(Outcome::complete())
+        Outcome::complete()
     };
     let job = TestJob::new("x").build().unwrap();
     assert_eq!(
@@ -135,10 +135,10 @@ async fn an_err_or_a_panic_becomes_the_failure_the_worker_would_send() {
 #[test]
 fn a_blocking_handler_runs_in_a_plain_test_and_its_timeout_extensions_are_recorded() {
     let template = TestJob::new("slow").retries(2);
-    let handler = camunda_sdk::worker::blocking(|job: &Job| {
+    let handler = camunda_sdk::worker::blocking(|job| {
         job.context()
             .extend_timeout_blocking(Duration::from_secs(30))?;
-        Ok::<_, Error>(Outcome::complete())
+        Ok(Outcome::complete())
     });
     let outcome = TestJob::decide_blocking(&handler, template.build().unwrap());
     assert_eq!(outcome, Outcome::complete());
@@ -229,8 +229,8 @@ fn a_real_blocking_worker_drains_the_scripted_jobs() {
     let client = source.blocking_client();
     // The blocking worker takes plain functions; decode the variables like `typed` does.
     client
-        .create_job_worker(JobWorkerConfig::new("check-order"), |job: &Job| {
-            decide(job.variables()?, job)
+        .create_job_worker(JobWorkerConfig::new("check-order"), |job| {
+            decide(job.variables()?, &job)
         })
         .unwrap();
     let delivered = source.wait_for_blocking(5, LIMIT);

@@ -1,8 +1,8 @@
 //! The job worker engine against an in-memory fake of the job API that counts everything.
 
 use camunda_sdk::worker::{
-    ActivatedJob, Job, JobApi, JobWorkerConfig, JobWorkers, Outcome, WorkerHandle, WorkerState,
-    typed,
+    ActivatedJob, HandlerError, Job, JobApi, JobWorkerConfig, JobWorkers, Outcome, WorkerHandle,
+    WorkerState, typed,
 };
 use camunda_sdk::{Error, keys, types};
 use futures::future::{BoxFuture, FutureExt};
@@ -282,8 +282,8 @@ fn assert_each_once(fake: &Fake, n: u64) {
     assert!(st.violations.is_empty(), "{:?}", st.violations);
 }
 
-async fn complete(_job: Job) -> Result<Outcome, Error> {
-    Ok(Outcome::complete())
+async fn complete(_job: Job) -> Outcome {
+    Outcome::complete()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -397,7 +397,7 @@ async fn shutdown_drains_in_flight_jobs_and_reports_the_rest() {
         let key: u64 = job.key().as_str().parse().unwrap();
         let pause = if key.is_multiple_of(2) { 30 } else { 10_000 };
         tokio::time::sleep(Duration::from_millis(pause)).await;
-        Ok::<_, Error>(Outcome::complete())
+        Ok(Outcome::complete())
     });
     wait_until("10 jobs in flight", || w.stats().in_flight == 10).await;
     let requests_before = fake.st().activations.len();
@@ -451,7 +451,8 @@ async fn a_panic_and_an_error_each_fail_their_job_once() {
             "2" => Err(Error::InvalidArgument {
                 name: "amount",
                 message: "boom".into(),
-            }),
+            }
+            .into()),
             _ => Ok(Outcome::complete()),
         }
     });
@@ -491,7 +492,7 @@ async fn outcomes_fail_bpmn_error_and_ignore() {
     );
     let workers = JobWorkers::new(fake.clone());
     let w = workers.create_job_worker(config(8), |job: Job| async move {
-        Ok::<_, Error>(match job.key().as_str() {
+        Ok(match job.key().as_str() {
             "1" => Outcome::Fail {
                 message: "no stock".into(),
                 retries: Some(5),
@@ -548,13 +549,13 @@ async fn blocking_worker_completes_every_job_once() {
     let running = Arc::new(AtomicUsize::new(0));
     let peak = Arc::new(AtomicUsize::new(0));
     let (r, p) = (running.clone(), peak.clone());
-    let w = workers.create_blocking_job_worker(config(8), move |job: &Job| {
+    let w = workers.create_blocking_job_worker(config(8), move |job| {
         let now = r.fetch_add(1, Ordering::SeqCst) + 1;
         p.fetch_max(now, Ordering::SeqCst);
         std::thread::sleep(Duration::from_millis(1));
         r.fetch_sub(1, Ordering::SeqCst);
         if job.key().as_str() == "0" {
-            return Err("never");
+            return Err(HandlerError::new("never"));
         }
         Ok(Outcome::complete())
     });
@@ -570,9 +571,7 @@ async fn blocking_worker_completes_every_job_once() {
 async fn blocking_worker_panics_fail_the_job() {
     let fake = Fake::new(8, [job(1, 1, serde_json::json!({}), false)]);
     let workers = JobWorkers::new(fake.clone());
-    workers.create_blocking_job_worker(config(8), |_job: &Job| -> Result<Outcome, Error> {
-        panic!("blocking boom")
-    });
+    workers.create_blocking_job_worker(config(8), |_job| -> Outcome { panic!("blocking boom") });
     wait_until("a fail", || fake.st().fails.len() == 1).await;
     workers.shutdown(Duration::from_secs(1)).await;
     let st = fake.st();
@@ -658,7 +657,7 @@ async fn explicit_fetch_variables_take_precedence() {
     let workers = JobWorkers::new(fake.clone());
     workers.create_job_worker(
         config(8).fetch_variables(["a"]),
-        typed(|_vars: Payment, _job: Job| async { Ok::<_, Error>(Outcome::complete()) }),
+        typed(|_vars: Payment, _job: Job| async { Ok(Outcome::complete()) }),
     );
     wait_until("an activation", || !fake.st().activations.is_empty()).await;
     workers.shutdown(Duration::from_secs(1)).await;
@@ -670,7 +669,7 @@ async fn run_lease(tokens: bool) -> (Arc<Fake>, WorkerHandle) {
     let workers = JobWorkers::new(fake.clone());
     let w = workers.create_job_worker(config(8).with_lease(true), |job: Job| async move {
         job.extend_timeout(Duration::from_secs(5)).await?;
-        Ok::<_, Error>(Outcome::complete())
+        Ok(Outcome::complete())
     });
     wait_until("5 completions", || fake.total_completions() == 5).await;
     workers.shutdown(Duration::from_secs(1)).await;
@@ -715,7 +714,7 @@ async fn auto_heartbeat_extends_long_jobs() {
             .auto_heartbeat(true),
         |_job: Job| async {
             tokio::time::sleep(Duration::from_millis(120)).await;
-            Ok::<_, Error>(Outcome::complete())
+            Ok(Outcome::complete())
         },
     );
     wait_until("1 completion", || fake.total_completions() == 1).await;
@@ -791,7 +790,7 @@ async fn decode_errors_name_nested_and_missing_variables() {
     let workers = JobWorkers::new(fake.clone());
     workers.create_job_worker(
         config(8),
-        typed(|_order: Order, _job: Job| async { Ok::<_, Error>(Outcome::complete()) }),
+        typed(|_order: Order, _job: Job| async { Ok(Outcome::complete()) }),
     );
     wait_until("3 fails", || fake.st().fails.len() == 3).await;
     workers.shutdown(Duration::from_secs(1)).await;

@@ -198,7 +198,7 @@ async fn a_thousand_jobs_over_http_are_completed_exactly_once() {
             if n.to_string() != job.key().to_string() {
                 seen.lock().unwrap().push((n, job.key().clone()));
             }
-            Ok::<_, camunda_sdk::Error>(Outcome::complete())
+            Ok(Outcome::complete())
         }
     });
     support::wait_until(|| ledger.lock().unwrap().completions.len() == 1000).await;
@@ -247,7 +247,7 @@ async fn the_worker_recovers_from_an_outage_and_loses_no_job() {
         config(16)
             .max_result_attempts(64)
             .timeout(Duration::from_secs(30)),
-        |_job: Job| async move { Ok::<_, camunda_sdk::Error>(Outcome::complete()) },
+        |_job: Job| async move { Ok(Outcome::complete()) },
     );
     // Bounded, and not a verdict: on a loaded machine the run may take long, and a job whose
     // activation answer got lost is back only after its lock.
@@ -306,7 +306,7 @@ async fn the_worker_refills_freed_slots_and_never_exceeds_its_limit() {
         async move {
             started.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             gate.acquire().await.map(|p| p.forget()).ok();
-            Ok::<_, camunda_sdk::Error>(Outcome::complete())
+            Ok(Outcome::complete())
         }
     });
     let running = |n: usize| {

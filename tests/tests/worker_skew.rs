@@ -90,9 +90,8 @@ fn config() -> JobWorkerConfig {
 async fn run(ledger: &Arc<Mutex<Ledger>>, answers: usize) -> camunda_sdk::worker::WorkerStats {
     let url = job_server(ledger.clone()).await;
     let client = support::client_without_retries(&url);
-    let worker = client.create_job_worker(config(), |_job: Job| async move {
-        Ok::<_, camunda_sdk::Error>(Outcome::complete())
-    });
+    let worker =
+        client.create_job_worker(config(), |_job: Job| async move { Ok(Outcome::complete()) });
     support::wait_until(|| {
         let l = ledger.lock().unwrap();
         l.completions.values().sum::<u32>() as usize + l.failures.len() >= answers

@@ -17,7 +17,7 @@ use camunda_bench::cpu;
 use camunda_bench::floor::{self, Floor};
 use camunda_bench::plain;
 use camunda_bench::server::{Probe, Server};
-use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
+use camunda_sdk::worker::{JobWorkerConfig, Outcome};
 use camunda_sdk::{Config, RetryPolicy, blocking, types};
 use std::hint::black_box;
 use std::sync::Arc;
@@ -563,8 +563,8 @@ fn workers(
                 let probe = server.probe();
                 rt.block_on(async {
                     let client = camunda_sdk::CamundaClient::new(config(&url)?)?;
-                    let handle = client.create_job_worker(worker_config(max), |_job: Job| async {
-                        Ok::<_, std::io::Error>(Outcome::complete())
+                    let handle = client.create_job_worker(worker_config(max), |_job| async {
+                        Outcome::complete()
                     });
                     let done = wait_for_completions(&probe, total, || server.cpu_seconds()).await;
                     handle.shutdown(Duration::from_secs(10)).await;
@@ -577,9 +577,7 @@ fn workers(
             let run = measure_run(server, total, || {
                 let probe = server.probe();
                 let client = blocking::CamundaClient::new(config(&url)?)?;
-                client.create_job_worker(worker_config(max), |_job: &Job| {
-                    Ok::<_, std::io::Error>(Outcome::complete())
-                })?;
+                client.create_job_worker(worker_config(max), |_job| Outcome::complete())?;
                 let mut done = None;
                 client.run_workers_until(async {
                     done = Some(wait_for_completions(&probe, total, || server.cpu_seconds()).await);

@@ -5,14 +5,14 @@
 //! ```
 
 use camunda_sdk::blocking::CamundaClient;
-use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
+use camunda_sdk::worker::{JobWorkerConfig, Outcome};
 
 fn main() -> Result<(), camunda_sdk::Error> {
     let client = CamundaClient::from_env()?;
-    client.create_job_worker(JobWorkerConfig::new("ship-order"), |job: &Job| {
+    client.create_job_worker(JobWorkerConfig::new("ship-order"), |job| {
         let order_id: Option<String> = job.variable("orderId")?;
         println!("shipping {order_id:?} (job {})", job.key());
-        Ok::<_, camunda_sdk::Error>(Outcome::complete())
+        Ok(Outcome::complete())
     })?;
     let report = client.run_workers()?; // until Ctrl-C, then drains
     println!("stopped; {} job(s) unfinished", report.unfinished.len());

@@ -7,7 +7,7 @@
 //! cargo test -p camunda-sdk --example order_service      # its tests (part of `cargo xtask test`)
 //! ```
 
-use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome, typed};
+use camunda_sdk::worker::{HandlerError, Job, JobWorkerConfig, Outcome, typed};
 use camunda_sdk::{CamundaClient, Error, keys, types, variables};
 use serde::{Deserialize, Serialize};
 
@@ -44,7 +44,7 @@ pub async fn place_order(
 
 /// The `check-order` handler: approves orders up to the task's `limit` header (1000 by
 /// default), and throws `INVALID_ORDER` for an order without an amount.
-pub async fn check_order(order: Order, job: Job) -> Result<Outcome, Error> {
+pub async fn check_order(order: Order, job: Job) -> Result<Outcome, HandlerError> {
     if order.amount <= 0.0 {
         return Ok(Outcome::bpmn_error(
             "INVALID_ORDER",

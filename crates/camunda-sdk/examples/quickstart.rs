@@ -9,7 +9,7 @@
 //! variables, a worker that completes `check-order` jobs, a paged search, and an error case.
 
 use camunda_sdk::paging::Paging;
-use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
+use camunda_sdk::worker::{JobWorkerConfig, Outcome};
 use camunda_sdk::{CamundaClient, Config, types, variables};
 use futures::TryStreamExt;
 use serde::Serialize;
@@ -109,7 +109,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seen = Arc::clone(&decided);
     let worker = client.create_job_worker(
         JobWorkerConfig::new("check-order").max_jobs_active(4),
-        move |job: Job| {
+        move |job| {
             let seen = Arc::clone(&seen);
             async move {
                 let amount: Option<f64> = job.variable("amount")?;

@@ -5,7 +5,7 @@
 //! ```
 
 use camunda_sdk::CamundaClient;
-use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome, typed};
+use camunda_sdk::worker::{JobWorkerConfig, Outcome, typed};
 use serde::Deserialize;
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -21,7 +21,7 @@ async fn main() -> Result<(), camunda_sdk::Error> {
     // Only the variables `Order` names are fetched.
     client.create_job_worker(
         JobWorkerConfig::new("check-order").max_jobs_active(8),
-        typed(|order: Order, job: Job| async move {
+        typed(|order: Order, job| async move {
             println!(
                 "checking {} ({}) for job {}",
                 order.order_id,

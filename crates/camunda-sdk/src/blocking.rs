@@ -104,28 +104,25 @@ impl CamundaClient {
     ///
     /// ```no_run
     /// use camunda_sdk::blocking::CamundaClient;
-    /// use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
+    /// use camunda_sdk::worker::{JobWorkerConfig, Outcome};
     ///
     /// let client = CamundaClient::from_env()?;
-    /// client.create_job_worker(JobWorkerConfig::new("send-email"), |job: &Job| {
+    /// client.create_job_worker(JobWorkerConfig::new("send-email"), |job| {
     ///     println!("sending for {}", job.process_instance_key());
-    ///     Ok::<_, std::io::Error>(Outcome::complete())
+    ///     Outcome::complete()
     /// })?;
     /// let report = client.run_workers()?; // until Ctrl-C, then drains
     /// println!("{} jobs unfinished at shutdown", report.unfinished.len());
     /// # Ok::<(), camunda_sdk::Error>(())
     /// ```
-    pub fn create_job_worker<F, E>(
+    pub fn create_job_worker<F, R>(
         &self,
         config: crate::worker::JobWorkerConfig,
         handler: F,
     ) -> Result<crate::worker::WorkerHandle>
     where
-        F: Fn(&crate::worker::Job) -> std::result::Result<crate::worker::Outcome, E>
-            + Send
-            + Sync
-            + 'static,
-        E: std::fmt::Display + 'static,
+        F: Fn(crate::worker::Job) -> R + Send + Sync + 'static,
+        R: crate::worker::IntoOutcome,
     {
         let Some(rt) = &self.runtime.0 else {
             return Err(Error::Runtime("the client's runtime has shut down".into()));

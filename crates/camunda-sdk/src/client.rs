@@ -303,19 +303,20 @@ impl CamundaClient {
     }
 
     /// Starts a job worker on this client: it activates jobs of `config.job_type` and runs
-    /// `handler` for each (an async closure `|job: Job| async { ... }`, a
-    /// [`typed`](crate::worker::typed) handler, or any [`JobHandler`](crate::worker::JobHandler)).
+    /// `handler` for each (an async closure `|job| async move { ... }`, a
+    /// [`typed`](crate::worker::typed) or [`blocking`](crate::worker::blocking) handler; see
+    /// [`JobHandler`](crate::worker::JobHandler)).
     /// When the configuration names no tenant, the client's default tenant is used.
     ///
     /// Must be called inside a Tokio runtime.
     ///
     /// ```no_run
     /// # async fn run(client: camunda_sdk::CamundaClient) {
-    /// use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
+    /// use camunda_sdk::worker::{JobWorkerConfig, Outcome};
     ///
-    /// client.create_job_worker(JobWorkerConfig::new("send-email"), |job: Job| async move {
+    /// client.create_job_worker(JobWorkerConfig::new("send-email"), |job| async move {
     ///     println!("sending for {}", job.process_instance_key());
-    ///     Ok::<_, std::io::Error>(Outcome::complete())
+    ///     Outcome::complete()
     /// });
     /// let report = client.run_workers().await; // until Ctrl-C, then drains
     /// println!("{} jobs unfinished at shutdown", report.unfinished.len());

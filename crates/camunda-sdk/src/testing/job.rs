@@ -1,6 +1,6 @@
 //! Build a [`Job`] without a server and see what a handler decides for it.
 
-use crate::worker::{HandlerError, Job, JobApi, JobContext, JobHandler, Outcome};
+use crate::worker::{DynHandler, HandlerError, Job, JobApi, JobContext, JobHandler, Outcome};
 use crate::{Error, keys, types};
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -24,9 +24,9 @@ use std::time::Duration;
 ///     .retries(1)
 ///     .build()?;
 /// let outcome = TestJob::decide(
-///     &|job: camunda_sdk::worker::Job| async move {
+///     &|job| async move {
 ///         let amount: f64 = job.variable("amount")?.unwrap_or_default();
-///         Ok::<_, camunda_sdk::Error>(if amount > 1000.0 { Outcome::fail("too much") } else { Outcome::complete() })
+///         Ok(if amount > 1000.0 { Outcome::fail("too much") } else { Outcome::complete() })
 ///     },
 ///     job,
 /// )
@@ -200,7 +200,10 @@ impl TestJob {
     /// the job's retries minus one).
     pub async fn decide(handler: &impl JobHandler, job: Job) -> Outcome {
         let retries = job.retries();
-        let handled = AssertUnwindSafe(handler.handle(job)).catch_unwind().await;
+        // The closure's synchronous part runs in `handle`, so it goes inside the caught future.
+        let handled = AssertUnwindSafe(async { handler.handle(job).await })
+            .catch_unwind()
+            .await;
         as_worker_would(handled, retries)
     }
 

@@ -2,7 +2,7 @@
 
 use super::api::{JobApi, UndecodedJob};
 use super::config::JobWorkerConfig;
-use super::handler::{JobHandler, blocking};
+use super::handler::{DynHandler, IntoOutcome, JobHandler, blocking};
 use super::job::{Job, JobContext, Outcome, duration_ms};
 use super::results::{ShutdownReport, deliver, hand_back, now_ms};
 use crate::resilience;
@@ -105,7 +105,7 @@ pub(super) fn bump(c: &AtomicU64) {
 pub(super) struct Worker {
     pub(super) api: Arc<dyn JobApi>,
     pub(super) config: JobWorkerConfig,
-    handler: Arc<dyn JobHandler>,
+    handler: Arc<dyn DynHandler>,
     runtime: tokio::runtime::Handle,
     semaphore: Arc<Semaphore>,
     state: Mutex<WorkerState>,
@@ -318,13 +318,13 @@ impl WorkerHandle {
 ///
 /// ```no_run
 /// # async fn demo(api: std::sync::Arc<dyn camunda_sdk::worker::JobApi>) {
-/// use camunda_sdk::worker::{Job, JobWorkerConfig, JobWorkers, Outcome};
+/// use camunda_sdk::worker::{JobWorkerConfig, JobWorkers, Outcome};
 /// use std::time::Duration;
 ///
 /// let workers = JobWorkers::new(api);
-/// workers.create_job_worker(JobWorkerConfig::new("payment"), |job: Job| async move {
+/// workers.create_job_worker(JobWorkerConfig::new("payment"), |job| async move {
 ///     tracing::info!(key = %job.key(), "charging");
-///     Ok::<_, camunda_sdk::Error>(Outcome::complete())
+///     Outcome::complete()
 /// });
 /// let report = workers
 ///     .run_until(async { /* e.g. tokio::signal::ctrl_c().await */ }, Duration::from_secs(30))
@@ -365,7 +365,8 @@ impl JobWorkers {
     }
 
     /// Starts a worker for `config.job_type` running `handler` (an async closure
-    /// `|job: Job| async { ... }`, or [`typed`](super::typed), or any [`JobHandler`]).
+    /// `|job| async move { ... }`, [`typed`](super::typed) or [`blocking`](super::blocking); see
+    /// [`JobHandler`]).
     ///
     /// # Panics
     ///
@@ -412,14 +413,14 @@ impl JobWorkers {
     /// Starts a worker running the plain function `handler` on the blocking thread pool (see
     /// [`blocking`](super::blocking)); same engine and guarantees as
     /// [`Self::create_job_worker`].
-    pub fn create_blocking_job_worker<F, E>(
+    pub fn create_blocking_job_worker<F, R>(
         &self,
         config: JobWorkerConfig,
         handler: F,
     ) -> WorkerHandle
     where
-        F: Fn(&Job) -> Result<Outcome, E> + Send + Sync + 'static,
-        E: std::fmt::Display + 'static,
+        F: Fn(Job) -> R + Send + Sync + 'static,
+        R: IntoOutcome,
     {
         self.create_job_worker(config, blocking(handler))
     }

@@ -1,6 +1,7 @@
 //! What a handler sees ([`Job`], [`JobContext`]) and what it returns ([`Outcome`]).
 
 use super::api::JobApi;
+use super::handler::HandlerError;
 use crate::{Error, keys, types};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -228,7 +229,9 @@ impl Outcome {
     }
 
     /// Complete with `variables`, which must serialise to a JSON object.
-    pub fn complete_with(variables: &impl Serialize) -> Result<Self, Error> {
+    ///
+    /// The error is a [`HandlerError`] so that a handler can return this as it is.
+    pub fn complete_with(variables: &impl Serialize) -> Result<Self, HandlerError> {
         Ok(Outcome::Complete {
             variables: Some(to_object(variables)?),
         })

@@ -4,10 +4,10 @@
 //! - [`JobWorkers`] holds a client's workers; [`JobWorkers::create_job_worker`] starts one
 //!   with a [`JobWorkerConfig`] and a handler, [`JobWorkers::run_until`] and
 //!   [`JobWorkers::shutdown`] stop them gracefully.
-//! - A handler is an async closure `|job: Job| async { ... }` returning
-//!   `Result<Outcome, E>` for any `E: Display`, a [`typed`] closure that receives the job's
-//!   variables decoded into a struct (and fetches only its fields), a [`blocking`] function,
-//!   or any [`JobHandler`].
+//! - A handler is an async closure `|job| async move { ... }` returning an [`Outcome`], or a
+//!   `Result<Outcome, HandlerError>` when it can fail (`?` converts any error), a [`typed`]
+//!   closure that receives the job's variables decoded into a struct (and fetches only its
+//!   fields), or a [`blocking`] function; all take the [`Job`] by value (see [`JobHandler`]).
 //! - An `Err` fails the job with its message and the job's retries minus one; a panic does the
 //!   same and the worker carries on.
 //! - The engine never has more than [`JobWorkerConfig::max_jobs_active`] jobs in flight, asks
@@ -27,6 +27,8 @@ mod results;
 pub use api::{ActivatedJob, JobApi, UndecodedJob, decode_activation};
 pub use config::{ENV_VARS, JobWorkerConfig};
 pub use engine::{JobWorkers, WorkerHandle, WorkerState, WorkerStats};
-pub use handler::{Blocking, HandlerError, JobHandler, Typed, blocking, typed};
+#[cfg(feature = "testing")]
+pub(crate) use handler::DynHandler;
+pub use handler::{HandlerError, IntoOutcome, JobHandler, blocking, typed};
 pub use job::{Job, JobContext, Outcome};
 pub use results::{HandBack, ShutdownReport, UnfinishedJob};
