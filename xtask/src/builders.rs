@@ -425,15 +425,29 @@ fn setter(f: &Field, place: TokenStream, doc: Option<&str>) -> TokenStream {
     }
 }
 
-/// The positional (required, scalar) body fields of a struct body.
-fn positional<'f>(f: &OpModel, body: &'f Body) -> Vec<&'f Field> {
-    let Body::Struct { fields, .. } = body else {
+/// The positional (required, scalar) body fields of a struct body, in the order the spec lists
+/// the properties (`type`, `timeout`, `maxJobsToActivate`), not typify's alphabetical one.
+fn positional<'f>(f: &OpModel, body: &'f Body, doc: &serde_json::Value) -> Vec<&'f Field> {
+    let Body::Struct { model, fields, .. } = body else {
         return Vec::new();
     };
-    let required: Vec<&Field> = fields
+    let mut required: Vec<&Field> = fields
         .iter()
         .filter(|x| x.storage == Storage::Required)
         .collect();
+    let order: Vec<String> = crate::spec::schemas(doc)
+        .iter()
+        .find(|(name, _)| name.to_upper_camel_case() == model.to_string())
+        .and_then(|(_, s)| s.get("properties"))
+        .and_then(|p| p.as_object())
+        .map(|p| p.keys().map(|k| heck::ToSnakeCase::to_snake_case(k.as_str())).collect())
+        .unwrap_or_default();
+    required.sort_by_key(|x| {
+        order
+            .iter()
+            .position(|o| *o == x.name.to_string().trim_end_matches('_'))
+            .unwrap_or(usize::MAX)
+    });
     if !required.is_empty()
         && required.iter().all(|x| scalar(x))
         && f.path.len() + required.len() <= POSITIONAL
@@ -484,7 +498,12 @@ struct Rendered {
     blocking: TokenStream,
 }
 
-fn render_op(model: &Model, f: &OpModel, paged: Option<&Ident>) -> anyhow::Result<Rendered> {
+fn render_op(
+    model: &Model,
+    doc: &serde_json::Value,
+    f: &OpModel,
+    paged: Option<&Ident>,
+) -> anyhow::Result<Rendered> {
     let body = body_of(model, f)?;
     let name = format_ident!("{}", f.op.id.to_upper_camel_case());
     let method = f.method();
@@ -492,7 +511,7 @@ fn render_op(model: &Model, f: &OpModel, paged: Option<&Ident>) -> anyhow::Resul
     let read = format_ident!("{read}");
     let konst = crate::facade::const_ident(f.op);
     let http = format_ident!("{}", f.op.method.to_uppercase());
-    let positional = positional(f, &body);
+    let positional = positional(f, &body, doc);
 
     // Stored state.
     let path_fields = f.path.iter().map(|p| {
@@ -825,6 +844,13 @@ fn render_op(model: &Model, f: &OpModel, paged: Option<&Ident>) -> anyhow::Resul
     let docs_blocking = docs(f.op, true, "");
     let stream = paged.map(|item| {
         quote! {
+            /// Asks for pages of `limit` items (the first page for `send`, every page for
+            /// `stream` / `iter`); the server's default otherwise.
+            pub fn limit(mut self, limit: i32) -> Self {
+                self.page = Some(crate::paging::first_page(limit));
+                self
+            }
+
             /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
             /// The page size is the one set with `page`, else the server's.
             pub fn stream(self) -> crate::paging::ItemStream<types::#item> where F: crate::request::AsyncFlavor<'a> {
@@ -1122,7 +1148,7 @@ pub fn render(
     let mut filters = std::collections::BTreeSet::new();
     for f in &model.ops {
         let item = paged.get(&f.op.id).map(|i| format_ident!("{i}"));
-        let r = render_op(model, f, item.as_ref()).with_context(|| format!("builder {}", f.op.id))?;
+        let r = render_op(model, doc, f, item.as_ref()).with_context(|| format!("builder {}", f.op.id))?;
         if let Ok(Body::Struct { fields, .. }) = body_of(model, f) {
             for x in fields.iter().filter(|x| x.name == "filter") {
                 if let Some(t) = x.ty.to_string().strip_prefix("types :: ")

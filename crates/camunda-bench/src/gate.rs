@@ -136,7 +136,7 @@ async fn load(client: CamundaClient, duration: Duration) -> Result<Run, Error> {
                 let mut failed = 0u64;
                 while Instant::now() < until {
                     let sent = Instant::now();
-                    match client.create_process_instance(&body).await {
+                    match client.create_process_instance().body((*body).clone()).await {
                         Ok(_) => latencies.push(sent.elapsed()),
                         Err(_) => failed += 1,
                     }

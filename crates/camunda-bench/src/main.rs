@@ -141,6 +141,21 @@ impl Bodies {
 }
 
 /// What the SDK's worker sends (type, worker name, 5 min job timeout, 20 s long poll).
+/// An activation through the builder's setters, sending the same request as `activation_request`.
+async fn activate(
+    c: &camunda_sdk::CamundaClient,
+    body: &types::JobActivationRequest,
+) -> camunda_sdk::Result<types::JobActivationResult> {
+    c.activate_jobs(
+        body.type_.as_str(),
+        Duration::from_millis(body.timeout as u64),
+        body.max_jobs_to_activate,
+    )
+    .worker(body.worker.clone().unwrap_or_default())
+    .request_timeout(Duration::from_millis(body.request_timeout.unwrap_or(0) as u64))
+    .await
+}
+
 fn activation_request(max: usize) -> Result<types::JobActivationRequest, Error> {
     Ok(serde_json::from_value(serde_json::json!({
         "type": "payment",
@@ -218,19 +233,29 @@ impl Op {
     async fn sdk(self, c: &camunda_sdk::CamundaClient, b: &Bodies) -> Result<(), Error> {
         match self {
             Op::Topology => drop(black_box(c.get_topology().await?)),
-            Op::Create => drop(black_box(c.create_process_instance(&b.create).await?)),
-            Op::Search => drop(black_box(c.search_process_instances(&b.search).await?)),
-            Op::Activate => drop(black_box(c.activate_jobs(&b.activate).await?)),
+            Op::Create => drop(black_box(
+                c.create_process_instance().body(b.create.clone()).await?,
+            )),
+            Op::Search => drop(black_box(
+                c.search_process_instances().body(b.search.clone()).await?,
+            )),
+            Op::Activate => drop(black_box(activate(c, &b.activate).await?)),
         }
         Ok(())
     }
 
     fn blocking(self, c: &blocking::CamundaClient, b: &Bodies) -> Result<(), Error> {
         match self {
-            Op::Topology => drop(black_box(c.get_topology()?)),
-            Op::Create => drop(black_box(c.create_process_instance(&b.create)?)),
-            Op::Search => drop(black_box(c.search_process_instances(&b.search)?)),
-            Op::Activate => drop(black_box(c.activate_jobs(&b.activate)?)),
+            Op::Topology => drop(black_box(c.get_topology().send()?)),
+            Op::Create => drop(black_box(
+                c.create_process_instance().body(b.create.clone()).send()?,
+            )),
+            Op::Search => drop(black_box(
+                c.search_process_instances().body(b.search.clone()).send()?,
+            )),
+            Op::Activate => drop(black_box(
+                c.activate_jobs("", Duration::ZERO, 0).body(b.activate.clone()).send()?,
+            )),
         }
         Ok(())
     }

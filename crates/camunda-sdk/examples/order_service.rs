@@ -24,21 +24,11 @@ pub async fn place_order(
     client: &CamundaClient,
     order: &Order,
 ) -> Result<keys::ProcessInstanceKey, Error> {
-    let instruction = types::ProcessInstanceCreationInstructionById {
-        process_definition_id: "order-process".parse()?,
-        variables: Some(variables::to_variables(order)?),
-        await_completion: None,
-        business_id: None,
-        fetch_variables: Vec::new(),
-        operation_reference: None,
-        process_definition_version: None,
-        request_timeout: None,
-        runtime_instructions: Vec::new(),
-        start_instructions: Vec::new(),
-        tags: None,
-        tenant_id: None,
-    };
-    let created = client.create_process_instance(&instruction.into()).await?;
+    let created = client
+        .create_process_instance()
+        .process_definition_id("order-process")
+        .variables(order)
+        .await?;
     Ok(created.process_instance_key)
 }
 

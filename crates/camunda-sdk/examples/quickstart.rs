@@ -8,10 +8,9 @@
 //! Steps: topology, deploy `resources/order-process.bpmn`, start an instance with typed
 //! variables, a worker that completes `check-order` jobs, a paged search, and an error case.
 
-use camunda_sdk::paging::Paging;
 use camunda_sdk::worker::{JobWorkerConfig, Outcome};
-use camunda_sdk::{CamundaClient, Config, types, variables};
-use futures::TryStreamExt;
+use camunda_sdk::{CamundaClient, Config};
+use futures::{StreamExt, TryStreamExt};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -79,21 +78,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         amount: 42.5,
         express: true,
     };
-    let instruction = types::ProcessInstanceCreationInstructionById {
-        process_definition_id: "order-process".parse()?,
-        variables: Some(variables::to_variables(&order)?),
-        await_completion: None,
-        business_id: None,
-        fetch_variables: Vec::new(),
-        operation_reference: None,
-        process_definition_version: None,
-        request_timeout: None,
-        runtime_instructions: Vec::new(),
-        start_instructions: Vec::new(),
-        tags: None,
-        tenant_id: None,
-    };
-    match client.create_process_instance(&instruction.into()).await {
+    let started = client
+        .create_process_instance()
+        .process_definition_id("order-process")
+        .variables(&order)
+        .await;
+    match started {
         Ok(created) => println!(
             "[3/6] started instance {} of {}",
             created.process_instance_key, created.process_definition_id
@@ -147,9 +137,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // 5. A paged search: process instances, two per request, at most five.
-    let query = types::ProcessInstanceSearchQuery::default();
     let found: Result<Vec<_>, _> = client
-        .search_process_instances_stream(&query, Paging::new().page_size(2).max_items(5))
+        .search_process_instances()
+        .limit(2)
+        .stream()
+        .take(5)
         .try_collect()
         .await;
     match found {

@@ -5,17 +5,17 @@
 //! ```
 
 use camunda_sdk::CamundaClient;
-use camunda_sdk::paging::Paging;
-use camunda_sdk::types::ProcessInstanceSearchQuery;
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 
 #[tokio::main]
 async fn main() -> Result<(), camunda_sdk::Error> {
     let client = CamundaClient::from_env()?;
-    let query = ProcessInstanceSearchQuery::default();
     // 100 per request, at most 1,000 in all; the next page is fetched only when needed.
     let mut instances = client
-        .search_process_instances_stream(&query, Paging::new().page_size(100).max_items(1_000));
+        .search_process_instances()
+        .limit(100)
+        .stream()
+        .take(1_000);
     let mut n = 0;
     while let Some(instance) = instances.try_next().await? {
         n += 1;

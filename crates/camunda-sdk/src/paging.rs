@@ -177,6 +177,22 @@ impl PageParams for SearchQueryPageRequest {
     }
 }
 
+/// The first page of `limit` items, in the form page type `P` pages by (a search builder's
+/// `limit(n)`).
+pub(crate) fn first_page<P: PageParams>(limit: i32) -> P {
+    P::from_request(if P::CURSOR {
+        PageRequest::Cursor {
+            after: None,
+            limit: Some(limit),
+        }
+    } else {
+        PageRequest::Offset {
+            from: 0,
+            limit: Some(limit),
+        }
+    })
+}
+
 /// A search request with a `page` (implemented by codegen for every paged search's body).
 pub trait PagedQuery: Clone + Send + 'static {
     /// The raw type of its `page` field.

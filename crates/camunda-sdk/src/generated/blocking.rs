@@ -1482,11 +1482,11 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::activate_jobs`].
     pub fn activate_jobs(
         &self,
-        max_jobs_to_activate: impl Into<i32>,
-        timeout: std::time::Duration,
         type_: impl Into<String>,
+        timeout: std::time::Duration,
+        max_jobs_to_activate: impl Into<i32>,
     ) -> builders::ActivateJobs<'_, Blocking<'_>> {
-        builders::ActivateJobs::new(Blocking(self), max_jobs_to_activate, timeout, type_)
+        builders::ActivateJobs::new(Blocking(self), type_, timeout, max_jobs_to_activate)
     }
     /// Search jobs
     ///
@@ -2485,10 +2485,10 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::create_role`].
     pub fn create_role(
         &self,
-        name: impl Into<String>,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
+        name: impl Into<String>,
     ) -> builders::CreateRole<'_, Blocking<'_>> {
-        builders::CreateRole::new(Blocking(self), name, role_id)
+        builders::CreateRole::new(Blocking(self), role_id, name)
     }
     /// Search roles
     ///
@@ -2839,10 +2839,10 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::create_tenant`].
     pub fn create_tenant(
         &self,
-        name: impl Into<String>,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
+        name: impl Into<String>,
     ) -> builders::CreateTenant<'_, Blocking<'_>> {
-        builders::CreateTenant::new(Blocking(self), name, tenant_id)
+        builders::CreateTenant::new(Blocking(self), tenant_id, name)
     }
     /// Search tenants
     ///

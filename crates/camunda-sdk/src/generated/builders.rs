@@ -223,6 +223,12 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::AgentDefinitionResult>
@@ -850,6 +856,12 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::AgentInstanceResult>
@@ -1068,6 +1080,12 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(
@@ -1265,6 +1283,12 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -1615,6 +1639,12 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -1992,6 +2022,12 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -3469,6 +3505,12 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::BatchOperationItemResponse>
@@ -3664,6 +3706,12 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -4850,6 +4898,12 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::ClusterVariableSearchResult>
@@ -5674,6 +5728,12 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(
@@ -6049,6 +6109,12 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::DecisionDefinitionResult>
@@ -6419,6 +6485,12 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -6963,6 +7035,12 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -7820,6 +7898,12 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(
@@ -8017,6 +8101,12 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -8318,6 +8408,12 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -9592,6 +9688,12 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::GlobalTaskListenerResult>
@@ -9905,6 +10007,12 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -10374,6 +10482,12 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::GroupClientResult>
@@ -10761,6 +10875,12 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::MappingRuleResult>
@@ -11147,6 +11267,12 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::RoleResult>
@@ -11327,6 +11453,12 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -11689,6 +11821,12 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -12094,6 +12232,12 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(
@@ -12299,6 +12443,12 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(
@@ -12395,28 +12545,28 @@ impl<'a, F: Flavor<'a>> ActivateJobs<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
     pub(crate) fn new(
         on: F,
-        max_jobs_to_activate: impl Into<i32>,
-        timeout: std::time::Duration,
         type_: impl Into<String>,
+        timeout: std::time::Duration,
+        max_jobs_to_activate: impl Into<i32>,
     ) -> Self {
         let mut invalid = None;
-        let max_jobs_to_activate = {
-            let value = max_jobs_to_activate;
+        let type_ = {
+            let value = type_;
             Some(value.into())
         };
         let timeout = {
             let value = timeout;
             Some(crate::request::millis(value))
         };
-        let type_ = {
-            let value = type_;
+        let max_jobs_to_activate = {
+            let value = max_jobs_to_activate;
             Some(value.into())
         };
         ActivateJobs {
             on,
-            max_jobs_to_activate,
-            timeout,
             type_,
+            timeout,
+            max_jobs_to_activate,
             fetch_variable: Default::default(),
             request_timeout: Default::default(),
             tenant_filter: Default::default(),
@@ -12689,6 +12839,12 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -13716,6 +13872,12 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::JobTypeStatisticsItem>
@@ -13885,6 +14047,12 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -14059,6 +14227,12 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::JobTimeSeriesStatisticsItem>
@@ -14232,6 +14406,12 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -14638,6 +14818,12 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -15150,6 +15336,12 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -15669,6 +15861,12 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::ProcessDefinitionResult>
@@ -15864,6 +16062,12 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -16067,6 +16271,12 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -16602,6 +16812,12 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(
@@ -16900,6 +17116,12 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -18239,6 +18461,12 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::ProcessInstanceResult>
@@ -19217,6 +19445,12 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -20276,6 +20510,12 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::ResourceResult>
@@ -20738,22 +20978,22 @@ impl<'a, F: Flavor<'a>> CreateRole<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
     pub(crate) fn new(
         on: F,
-        name: impl Into<String>,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
+        name: impl Into<String>,
     ) -> Self {
         let mut invalid = None;
-        let name = {
-            let value = name;
-            Some(value.into())
-        };
         let role_id = {
             let value = role_id;
             crate::request::key(&mut invalid, "role_id", value)
         };
+        let name = {
+            let value = name;
+            Some(value.into())
+        };
         CreateRole {
             on,
-            name,
             role_id,
+            name,
             description: Default::default(),
             whole: None,
             invalid,
@@ -20965,6 +21205,12 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -21426,6 +21672,12 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::RoleClientResult>
@@ -21790,6 +22042,12 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -22170,6 +22428,12 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::MappingRuleResult>
@@ -22538,6 +22802,12 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -23513,22 +23783,22 @@ impl<'a, F: Flavor<'a>> CreateTenant<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
     pub(crate) fn new(
         on: F,
-        name: impl Into<String>,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
+        name: impl Into<String>,
     ) -> Self {
         let mut invalid = None;
-        let name = {
-            let value = name;
-            Some(value.into())
-        };
         let tenant_id = {
             let value = tenant_id;
             crate::request::key(&mut invalid, "tenant_id", value)
         };
+        let name = {
+            let value = name;
+            Some(value.into())
+        };
         CreateTenant {
             on,
-            name,
             tenant_id,
+            name,
             description: Default::default(),
             whole: None,
             invalid,
@@ -23742,6 +24012,12 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -24219,6 +24495,12 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::TenantClientResult>
@@ -24592,6 +24874,12 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -24981,6 +25269,12 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -25374,6 +25668,12 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::RoleResult>
@@ -25740,6 +26040,12 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -28720,6 +29026,12 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::UserResult>
@@ -29198,6 +29510,12 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
@@ -29906,6 +30224,12 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::AuditLogResult>
@@ -30264,6 +30588,12 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::VariableSearchResult>
@@ -30578,6 +30908,12 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
     }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
+    }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::VariableSearchResult>
@@ -30783,6 +31119,12 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
             let (body, request) = parts?;
             client.send_full(request(&body)?, crate::transport::read::json).await
         })
+    }
+    /// Asks for pages of `limit` items (the first page for `send`, every page for
+    /// `stream` / `iter`); the server's default otherwise.
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.page = Some(crate::paging::first_page(limit));
+        self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
     /// The page size is the one set with `page`, else the server's.

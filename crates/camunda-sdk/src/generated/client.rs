@@ -1343,18 +1343,18 @@ impl CamundaClient {
     }
     /// Activate jobs
     ///
-    /// Takes `max_jobs_to_activate`, `timeout`, `type_`; everything else is set on the builder.
+    /// Takes `type_`, `timeout`, `max_jobs_to_activate`; everything else is set on the builder.
     ///
     /// Iterate through all known partitions and activate jobs up to the requested maximum.
     ///
     /// `POST /v2/jobs/activation` (operation `activateJobs`; available since Camunda 8.6).
     pub fn activate_jobs(
         &self,
-        max_jobs_to_activate: impl Into<i32>,
-        timeout: std::time::Duration,
         type_: impl Into<String>,
+        timeout: std::time::Duration,
+        max_jobs_to_activate: impl Into<i32>,
     ) -> builders::ActivateJobs<'_> {
-        builders::ActivateJobs::new(Async(self), max_jobs_to_activate, timeout, type_)
+        builders::ActivateJobs::new(Async(self), type_, timeout, max_jobs_to_activate)
     }
     /// Search jobs
     ///
@@ -2268,17 +2268,17 @@ impl CamundaClient {
     }
     /// Create role
     ///
-    /// Takes `name`, `role_id`; everything else is set on the builder.
+    /// Takes `role_id`, `name`; everything else is set on the builder.
     ///
     /// Create a new role.
     ///
     /// `POST /v2/roles` (operation `createRole`; available since Camunda 8.8).
     pub fn create_role(
         &self,
-        name: impl Into<String>,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
+        name: impl Into<String>,
     ) -> builders::CreateRole<'_> {
-        builders::CreateRole::new(Async(self), name, role_id)
+        builders::CreateRole::new(Async(self), role_id, name)
     }
     /// Search roles
     ///
@@ -2604,17 +2604,17 @@ impl CamundaClient {
     }
     /// Create tenant
     ///
-    /// Takes `name`, `tenant_id`; everything else is set on the builder.
+    /// Takes `tenant_id`, `name`; everything else is set on the builder.
     ///
     /// Creates a new tenant.
     ///
     /// `POST /v2/tenants` (operation `createTenant`; available since Camunda 8.8).
     pub fn create_tenant(
         &self,
-        name: impl Into<String>,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
+        name: impl Into<String>,
     ) -> builders::CreateTenant<'_> {
-        builders::CreateTenant::new(Async(self), name, tenant_id)
+        builders::CreateTenant::new(Async(self), tenant_id, name)
     }
     /// Search tenants
     ///
