@@ -2,7 +2,9 @@
 
 mod support;
 
-use camunda_sdk::enums::{ProcessInstanceSearchQuerySortRequestField, ProcessInstanceStateEnum, SortOrderEnum};
+use camunda_sdk::enums::{
+    ProcessInstanceSearchQuerySortRequestField, ProcessInstanceStateEnum, SortOrderEnum,
+};
 use camunda_sdk::keys::{JobKey, ProcessDefinitionKey};
 use camunda_sdk::{Error, blocking};
 use futures::TryStreamExt;
@@ -27,7 +29,10 @@ struct Order {
 async fn an_instance_starts_by_process_id_in_one_chain_and_is_cancelled_with_its_result() {
     let server = Scripted::start(vec![Reply::json(200, CREATED), Reply::json(204, "")]).await;
     let client = support::client_without_retries(&server.url);
-    let order = Order { id: "A-1", total: 42 };
+    let order = Order {
+        id: "A-1",
+        total: 42,
+    };
     let created = client
         .create_process_instance()
         .process_definition_id("order-process")
@@ -42,7 +47,10 @@ async fn an_instance_starts_by_process_id_in_one_chain_and_is_cancelled_with_its
         json!({"processDefinitionId": "order-process", "variables": {"id": "A-1", "total": 42}})
     );
     let received = server.received.lock().unwrap();
-    assert_eq!(received[1].path, "/v2/process-instances/2251799813690001/cancellation");
+    assert_eq!(
+        received[1].path,
+        "/v2/process-instances/2251799813690001/cancellation"
+    );
 }
 
 #[tokio::test]
@@ -61,14 +69,21 @@ async fn the_creation_shape_follows_the_fields_set() {
         .process_definition_version(3)
         .await
         .unwrap();
-    assert_eq!(body(&server, 0), json!({"processDefinitionKey": "2251799813685249"}));
+    assert_eq!(
+        body(&server, 0),
+        json!({"processDefinitionKey": "2251799813685249"})
+    );
     assert_eq!(
         body(&server, 1),
         json!({"processDefinitionId": "order-process", "processDefinitionVersion": 3})
     );
 
     // Neither an id nor a key: refused before anything is sent, naming what to set.
-    let err = client.create_process_instance().variables(&order()).await.unwrap_err();
+    let err = client
+        .create_process_instance()
+        .variables(&order())
+        .await
+        .unwrap_err();
     let Error::InvalidArgument { name, message } = &err else {
         panic!("{err:?}")
     };
@@ -79,12 +94,19 @@ async fn the_creation_shape_follows_the_fields_set() {
 }
 
 fn order() -> Order {
-    Order { id: "A-2", total: 7 }
+    Order {
+        id: "A-2",
+        total: 7,
+    }
 }
 
 #[tokio::test]
 async fn a_message_is_published_with_its_name_positional_and_a_duration_time_to_live() {
-    let server = Scripted::start(vec![Reply::json(200, r#"{"messageKey":"2251799813690002","tenantId":"<default>"}"#)]).await;
+    let server = Scripted::start(vec![Reply::json(
+        200,
+        r#"{"messageKey":"2251799813690002","tenantId":"<default>"}"#,
+    )])
+    .await;
     let client = support::client_without_retries(&server.url);
     client
         .publish_message("payment-received")
@@ -148,7 +170,10 @@ async fn a_search_sets_a_typed_filter_a_sort_and_streams_every_page() {
             f.state(ProcessInstanceStateEnum::Active)
                 .process_definition_id("order-process")
         })
-        .sort_by(ProcessInstanceSearchQuerySortRequestField::StartDate, SortOrderEnum::Desc)
+        .sort_by(
+            ProcessInstanceSearchQuerySortRequestField::StartDate,
+            SortOrderEnum::Desc,
+        )
         .stream()
         .map_ok(|i| i.process_instance_key.to_string())
         .try_collect()
@@ -156,8 +181,14 @@ async fn a_search_sets_a_typed_filter_a_sort_and_streams_every_page() {
         .unwrap();
     assert_eq!(keys, ["1", "2", "3"]);
     let first = body(&server, 0);
-    assert_eq!(first["filter"], json!({"state": "ACTIVE", "processDefinitionId": "order-process"}));
-    assert_eq!(first["sort"], json!([{"field": "startDate", "order": "DESC"}]));
+    assert_eq!(
+        first["filter"],
+        json!({"state": "ACTIVE", "processDefinitionId": "order-process"})
+    );
+    assert_eq!(
+        first["sort"],
+        json!([{"field": "startDate", "order": "DESC"}])
+    );
     assert_eq!(body(&server, 1)["page"]["after"], "WzJd");
 }
 
@@ -177,13 +208,25 @@ async fn an_invalid_key_is_reported_at_send_naming_the_argument() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::InvalidArgument { name: "process_definition_key", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                name: "process_definition_key",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(server.received.lock().unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn send_with_response_returns_the_status_and_headers_with_the_body() {
-    let server = Scripted::start(vec![Reply::json(200, CREATED).header("x-request-id", "abc")]).await;
+    let server = Scripted::start(vec![
+        Reply::json(200, CREATED).header("x-request-id", "abc"),
+    ])
+    .await;
     let client = support::client_without_retries(&server.url);
     let answer = client
         .create_process_instance()
@@ -193,7 +236,10 @@ async fn send_with_response_returns_the_status_and_headers_with_the_body() {
         .unwrap();
     assert_eq!(answer.status, 200);
     assert_eq!(answer.headers["x-request-id"], "abc");
-    assert_eq!(answer.body.process_instance_key.to_string(), "2251799813690001");
+    assert_eq!(
+        answer.body.process_instance_key.to_string(),
+        "2251799813690001"
+    );
 }
 
 #[test]

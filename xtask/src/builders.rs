@@ -39,7 +39,12 @@ const HEADER: &str = "\
 const POSITIONAL: usize = 3;
 
 /// Integer properties that count milliseconds although their description does not say so.
-const MILLISECOND_NAMES: &[&str] = &["timeout", "request_timeout", "time_to_live", "retry_back_off"];
+const MILLISECOND_NAMES: &[&str] = &[
+    "timeout",
+    "request_timeout",
+    "time_to_live",
+    "retry_back_off",
+];
 
 /// What a setter takes, by the property's type.
 #[derive(Clone)]
@@ -336,9 +341,8 @@ fn body_of(model: &Model, f: &OpModel) -> anyhow::Result<Body> {
 /// Whether a filter model can be set field by field: a struct whose fields are all optional
 /// (so it has a `Default` to start from).
 fn settable_filter(model: &Model, name: &str) -> bool {
-    struct_fields(model, name).is_ok_and(|fields| {
-        fields.iter().all(|x| x.storage != Storage::Required)
-    })
+    struct_fields(model, name)
+        .is_ok_and(|fields| fields.iter().all(|x| x.storage != Storage::Required))
 }
 
 /// Whether a required field can be a positional argument.
@@ -371,6 +375,10 @@ fn setter_parts(f: &Field, slot: &TokenStream) -> (TokenStream, TokenStream) {
         Shape::ClearableDate => (
             quote!(chrono::DateTime<chrono::Utc>),
             quote!(Some(crate::request::date_time(value))),
+        ),
+        Shape::List(item) if item.to_string().starts_with("keys ::") => (
+            quote!(impl IntoIterator<Item = impl TryInto<#item, Error: std::fmt::Display>>),
+            quote!(crate::request::keys(#slot, #n, value)),
         ),
         Shape::List(item) => (
             quote!(impl IntoIterator<Item = impl Into<#item>>),
@@ -440,7 +448,11 @@ fn positional<'f>(f: &OpModel, body: &'f Body, doc: &serde_json::Value) -> Vec<&
         .find(|(name, _)| name.to_upper_camel_case() == model.to_string())
         .and_then(|(_, s)| s.get("properties"))
         .and_then(|p| p.as_object())
-        .map(|p| p.keys().map(|k| heck::ToSnakeCase::to_snake_case(k.as_str())).collect())
+        .map(|p| {
+            p.keys()
+                .map(|k| heck::ToSnakeCase::to_snake_case(k.as_str()))
+                .collect()
+        })
         .unwrap_or_default();
     required.sort_by_key(|x| {
         order
@@ -483,10 +495,16 @@ fn output(f: &OpModel) -> anyhow::Result<(TokenStream, Ident, &'static str)> {
         }
         (ResponseKind::Json, Some(t)) => (t.tokens.clone(), "send_json", "json"),
         (ResponseKind::Xml | ResponseKind::Text, _) => (quote!(String), "send_text", "text"),
-        (ResponseKind::XmlOrNone, _) => (quote!(Option<String>), "send_text_or_none", "text_or_none"),
+        (ResponseKind::XmlOrNone, _) => {
+            (quote!(Option<String>), "send_text_or_none", "text_or_none")
+        }
         (ResponseKind::Binary, _) => (quote!(Vec<u8>), "send_bytes", "bytes"),
         (ResponseKind::None, _) => (quote!(()), "send_unit", "unit"),
-        (kind, _) => bail!("{}: response kind {} is not supported", f.op.id, kind.as_str()),
+        (kind, _) => bail!(
+            "{}: response kind {} is not supported",
+            f.op.id,
+            kind.as_str()
+        ),
     };
     Ok((t, format_ident!("{send}"), read))
 }
@@ -754,13 +772,10 @@ fn render_op(
                     let fld = fields.iter().find(|x| &x.name == r).expect("field");
                     fld.is_set(quote!(self.#r))
                 });
-                let foreign = fields
-                    .iter()
-                    .filter(|x| !own.contains(&x.name))
-                    .map(|x| {
-                        let n = &x.name;
-                        x.is_set(quote!(self.#n))
-                    });
+                let foreign = fields.iter().filter(|x| !own.contains(&x.name)).map(|x| {
+                    let n = &x.name;
+                    x.is_set(quote!(self.#n))
+                });
                 let assigns = own.iter().map(|n| {
                     if required.contains(n) {
                         quote!(#n: self.#n.expect("checked"),)
@@ -840,8 +855,14 @@ fn render_op(
         f.op.id
     );
     let must_use = "a request does nothing until it is sent: call `.send()`";
-    let docs_async = docs(f.op, false, &positional_doc(f, &positional));
-    let docs_blocking = docs(f.op, true, "");
+    let unit = out.to_string() == "()";
+    let docs_async = docs(
+        f.op,
+        false,
+        &positional_doc(f, &positional),
+        &example(doc, f, &body, &positional, unit),
+    );
+    let docs_blocking = docs(f.op, true, "", &[]);
     let stream = paged.map(|item| {
         quote! {
             /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -982,13 +1003,136 @@ fn render_op(
     })
 }
 
+/// The spec schema of the operation `id`'s parameter `name`.
+fn parameter_schema<'d>(
+    doc: &'d serde_json::Value,
+    id: &str,
+    name: &str,
+) -> Option<&'d serde_json::Value> {
+    crate::model::operations_by_id(doc)
+        .get(id)?
+        .get("parameters")?
+        .as_array()?
+        .iter()
+        .find(|p| p["name"] == name)?
+        .get("schema")
+}
+
+/// The spec schema of property `field` (a Rust field name) of component `model`.
+fn property_schema<'d>(
+    doc: &'d serde_json::Value,
+    model: &str,
+    field: &str,
+) -> Option<&'d serde_json::Value> {
+    let (_, schema) = crate::spec::schemas(doc)
+        .iter()
+        .find(|(name, _)| name.to_upper_camel_case() == model)?;
+    let field = field.trim_start_matches("r#").trim_end_matches('_');
+    let props = schema.get("properties")?.as_object()?;
+    props
+        .iter()
+        .find(|(k, _)| heck::ToSnakeCase::to_snake_case(k.as_str()) == field)
+        .map(|(_, v)| v)
+}
+
+fn example_arg<'d>(
+    doc: &'d serde_json::Value,
+    x: &Field,
+    schema: Option<&'d serde_json::Value>,
+) -> Option<crate::examples::Arg<'d>> {
+    use crate::examples::{Arg, spec_example};
+    let example = schema.and_then(|s| spec_example(doc, s));
+    let ty = x.ty.to_string();
+    Some(match &x.shape {
+        Shape::Key | Shape::Str => Arg::Text(example),
+        Shape::Millis => Arg::Millis,
+        Shape::Vars => Arg::Vars,
+        _ if ty == "i32" || ty == "i64" => Arg::Integer(example),
+        _ if ty == "bool" => Arg::Bool,
+        _ if ty.starts_with("enums ::") => Arg::Enum(example),
+        _ => return None,
+    })
+}
+
+/// The rustdoc example of an operation (see [`crate::examples`]).
+fn example(
+    doc: &serde_json::Value,
+    f: &OpModel,
+    body: &Body,
+    positional: &[&Field],
+    unit: bool,
+) -> Vec<String> {
+    if let Some(snippet) = crate::op_examples::hand_written(&f.op.id) {
+        return crate::examples::wrap(snippet);
+    }
+    let model = match body {
+        Body::Struct { model, .. } | Body::Union { model, .. } => Some(model.to_string()),
+        _ => None,
+    };
+    let mut args = Vec::new();
+    for p in &f.path {
+        let schema = parameter_schema(doc, &f.op.id, &p.wire);
+        let example = schema.and_then(|s| crate::examples::spec_example(doc, s));
+        args.push(crate::examples::literal(&crate::examples::Arg::Text(
+            example,
+        )));
+    }
+    for x in positional {
+        let schema = model
+            .as_deref()
+            .and_then(|m| property_schema(doc, m, &x.name.to_string()));
+        match example_arg(doc, x, schema) {
+            Some(arg) => args.push(crate::examples::literal(&arg)),
+            None => return Vec::new(),
+        }
+    }
+    let mut setters = Vec::new();
+    // Required values set by setters: a struct's required fields, or a union's first shape's.
+    let (fields, required): (Vec<&Field>, Vec<String>) = match body {
+        Body::Struct { fields, .. } => (
+            fields.iter().collect(),
+            fields
+                .iter()
+                .filter(|x| x.storage == Storage::Required)
+                .map(|x| x.name.to_string())
+                .collect(),
+        ),
+        Body::Union { fields, shapes, .. } => (
+            fields.iter().collect(),
+            shapes
+                .first()
+                .map(|s| s.3.iter().map(ToString::to_string).collect())
+                .unwrap_or_default(),
+        ),
+        _ => (Vec::new(), Vec::new()),
+    };
+    for x in &fields {
+        let name = x.name.to_string();
+        let wanted =
+            required.contains(&name) || matches!(x.shape, Shape::Vars) && name == "variables";
+        if !wanted || positional.iter().any(|p| p.name == x.name) {
+            continue;
+        }
+        let schema = model
+            .as_deref()
+            .and_then(|m| property_schema(doc, m, &name));
+        if let Some(arg) = example_arg(doc, x, schema) {
+            setters.push((name, crate::examples::literal(&arg)));
+        }
+    }
+    crate::examples::render(&f.op.method_name(), &args, &setters, unit)
+}
+
 fn positional_doc(f: &OpModel, positional: &[&Field]) -> String {
     let mut names: Vec<String> = f.path.iter().map(|p| format!("`{}`", p.ident)).collect();
     names.extend(positional.iter().map(|x| format!("`{}`", x.name)));
     if names.is_empty() {
         String::new()
     } else {
-        format!("Takes {}; everything else is set on the builder.", names.join(", "))
+        format!(
+            "Takes {}; everything else is set on the builder.",
+            names.join(", ")
+        )
     }
 }
 
@@ -1099,7 +1243,9 @@ fn conversions(model: &Model, doc: &serde_json::Value) -> anyhow::Result<String>
             match inner.details() {
                 TypeDetails::Builtin(text) => {
                     let (_, last) = builtin_name(text)?;
-                    if let Some(k) = last.filter(|l| model.key_kind(l).is_some_and(|k| k != KeyKind::Integer)) {
+                    if let Some(k) =
+                        last.filter(|l| model.key_kind(l).is_some_and(|k| k != KeyKind::Integer))
+                    {
                         let k = format_ident!("{k}");
                         items.push(quote! {
                             impl ::std::convert::TryFrom<&str> for types::#ident {
@@ -1148,7 +1294,8 @@ pub fn render(
     let mut filters = std::collections::BTreeSet::new();
     for f in &model.ops {
         let item = paged.get(&f.op.id).map(|i| format_ident!("{i}"));
-        let r = render_op(model, doc, f, item.as_ref()).with_context(|| format!("builder {}", f.op.id))?;
+        let r = render_op(model, doc, f, item.as_ref())
+            .with_context(|| format!("builder {}", f.op.id))?;
         if let Ok(Body::Struct { fields, .. }) = body_of(model, f) {
             for x in fields.iter().filter(|x| x.name == "filter") {
                 if let Some(t) = x.ty.to_string().strip_prefix("types :: ")

@@ -39,8 +39,8 @@ pub fn doc_lines(lines: &[String]) -> TokenStream {
 }
 
 /// The rustdoc of an operation's client method; `extra` (when not empty) is a paragraph on its
-/// arguments.
-pub fn docs(op: &Operation, blocking: bool, extra: &str) -> TokenStream {
+/// arguments, `example` the lines of its example section.
+pub fn docs(op: &Operation, blocking: bool, extra: &str, example: &[String]) -> TokenStream {
     let mut lines: Vec<String> = Vec::new();
     if !op.summary.is_empty() {
         lines.push(op.summary.clone());
@@ -82,6 +82,7 @@ pub fn docs(op: &Operation, blocking: bool, extra: &str) -> TokenStream {
             op.method_name()
         ));
     }
+    lines.extend(example.iter().cloned());
     doc_lines(&lines)
 }
 

@@ -340,7 +340,8 @@ fn rust_ident(name: &str) -> Ident {
     syn::parse_str::<Ident>(name).unwrap_or_else(|_| format_ident!("{name}_"))
 }
 
-fn operations_by_id(doc: &Value) -> HashMap<&str, &Value> {
+/// Every operation of the spec by its id.
+pub fn operations_by_id(doc: &Value) -> HashMap<&str, &Value> {
     let mut out = HashMap::new();
     for item in doc["paths"]
         .as_object()

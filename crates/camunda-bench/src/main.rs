@@ -152,7 +152,9 @@ async fn activate(
         body.max_jobs_to_activate,
     )
     .worker(body.worker.clone().unwrap_or_default())
-    .request_timeout(Duration::from_millis(body.request_timeout.unwrap_or(0) as u64))
+    .request_timeout(Duration::from_millis(
+        body.request_timeout.unwrap_or(0) as u64
+    ))
     .await
 }
 
@@ -254,7 +256,9 @@ impl Op {
                 c.search_process_instances().body(b.search.clone()).send()?,
             )),
             Op::Activate => drop(black_box(
-                c.activate_jobs("", Duration::ZERO, 0).body(b.activate.clone()).send()?,
+                c.activate_jobs("", Duration::ZERO, 0)
+                    .body(b.activate.clone())
+                    .send()?,
             )),
         }
         Ok(())

@@ -20,7 +20,7 @@ use std::sync::Arc;
 /// use camunda_sdk::blocking::CamundaClient;
 ///
 /// let client = CamundaClient::from_env()?;
-/// let topology = client.get_topology()?;
+/// let topology = client.get_topology().send()?;
 /// println!("{} brokers", topology.brokers.len());
 /// # Ok::<(), camunda_sdk::Error>(())
 /// ```

@@ -94,7 +94,7 @@ impl CamundaClient {
     /// ```no_run
     /// # async fn run(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// let guarded = client.with_version_guard();
-    /// match guarded.search_resources(&Default::default()).await {
+    /// match guarded.search_resources().await {
     ///     Err(camunda_sdk::Error::NotSupported { server, .. }) => println!("server {server} is too old"),
     ///     other => println!("{:?}", other.map(|page| page.items.len())),
     /// }

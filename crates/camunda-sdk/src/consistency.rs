@@ -21,10 +21,11 @@
 //! use std::time::Duration;
 //!
 //! let wait = Consistency::wait(Duration::from_secs(10));
-//! let instance = consistency::eventually(&wait, || client.get_process_instance(&key)).await?;
+//! let instance =
+//!     consistency::eventually(&wait, || client.get_process_instance(&key).send()).await?;
 //! let done = consistency::until(
 //!     &wait,
-//!     || client.get_process_instance(&key),
+//!     || client.get_process_instance(&key).send(),
 //!     |i| i.end_date.is_some(),
 //! )
 //! .await?;
@@ -144,7 +145,7 @@ fn judge<T>(result: Result<T>, accept: &mut impl FnMut(&T) -> bool, rejected: &s
 /// use camunda_sdk::consistency::{self, Consistency};
 /// let task = consistency::until(
 ///     &Consistency::default(),
-///     || client.get_user_task(&key),
+///     || client.get_user_task(&key).send(),
 ///     |t| t.assignee.is_some(),
 /// )
 /// .await?;
@@ -200,10 +201,13 @@ where
 /// ```no_run
 /// # async fn run(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
 /// use camunda_sdk::consistency::{self, Consistency};
-/// let query = camunda_sdk::types::ProcessInstanceSearchQuery::default();
-/// let page =
-///     consistency::non_empty(&Consistency::default(), || client.search_process_instances(&query))
-///         .await?;
+/// let page = consistency::non_empty(&Consistency::default(), || {
+///     client
+///         .search_process_instances()
+///         .filter(|f| f.process_definition_id("order-process"))
+///         .send()
+/// })
+/// .await?;
 /// # Ok(()) }
 /// ```
 pub async fn non_empty<R, F, Fut>(wait: &Consistency, read: F) -> Result<R>
@@ -223,7 +227,7 @@ where
 /// use camunda_sdk::consistency::{self, Consistency};
 /// let instance = consistency::until_blocking(
 ///     &Consistency::default(),
-///     || client.get_process_instance(&key),
+///     || client.get_process_instance(&key).send(),
 ///     |i| i.end_date.is_some(),
 /// )?;
 /// # Ok(()) }

@@ -1,6 +1,6 @@
 //! Rust SDK for the Camunda 8 Orchestration Cluster REST API (`/v2`).
 //!
-//! - [`CamundaClient`]: async, one method per REST operation; [`blocking::CamundaClient`] is its
+//! - [`CamundaClient`]: async, one method per REST operation, each returning a request builder; [`blocking::CamundaClient`] is its
 //!   twin for synchronous code.
 //! - [`keys`]: one validated type per semantic key (`ProcessInstanceKey`, `JobKey`, …), used in
 //!   every model and signature.
@@ -8,6 +8,10 @@
 //!   or no auth.
 //! - [`Error`]: one error type with the server's problem detail; [`RetryPolicy`]: safe retries.
 //! - [`gate`]: the client-wide backpressure gate (an AIMD limit on requests in flight).
+//! - [`builders`]: one request builder per operation; [`request`]: what they share.
+//!
+//! The rest of this page is the project's README.
+#![doc = include_str!("../../../README.md")]
 
 pub mod auth;
 pub mod blocking;
@@ -45,8 +49,8 @@ mod generated {
 }
 
 pub use camunda_raw::{enums, keys, types};
-pub use generated::builders;
 pub use client::CamundaClient;
 pub use config::{Config, ConfigBuilder};
 pub use error::{Error, Result};
+pub use generated::builders;
 pub use resilience::RetryPolicy;

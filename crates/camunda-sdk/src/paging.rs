@@ -1,28 +1,22 @@
 //! Auto-paging: every paged search as a stream (async) or iterator (blocking) over all matching
 //! items.
 //!
-//! Each paged search operation `search_x` has two generated companions:
+//! The builder of each paged search (`client.search_x()`) has two ways to read every page:
 //!
-//! - `CamundaClient::search_x_stream(…, &query, Paging)` → [`ItemStream`], an async
-//!   `Stream<Item = Result<T>>`;
-//! - `blocking::CamundaClient::search_x_iter(…, &query, Paging)` → [`ItemIter`], an
-//!   `Iterator<Item = Result<T>>`.
+//! - `.stream()` on the async client → [`ItemStream`], a `Stream<Item = Result<T>>`;
+//! - `.iter()` on the blocking client → [`ItemIter`], an `Iterator<Item = Result<T>>`.
 //!
-//! They take the same arguments as `search_x` plus [`Paging`] (page size, optional cap on
-//! items), follow the server's `page.endCursor` (or advance `page.from` for the few searches
-//! that only page by offset), and fetch the next page only when the previous one is used up, so
-//! memory is bounded by one page and dropping the stream early (`take(n)`) stops the requests.
-//! A failed page is yielded as an `Err` item and the stream then ends. The plain one-page
-//! method `search_x` stays as it was.
+//! Both send the builder's query (filter, sort, `limit(n)` as the page size), follow the
+//! server's `page.endCursor` (or advance `page.from` for the few searches that only page by
+//! offset), and fetch the next page only when the previous one is used up, so memory is bounded
+//! by one page and dropping the stream early (`take(n)`) stops the requests. A failed page is
+//! yielded as an `Err` item and the stream then ends. `.send()` still reads one page.
 //!
 //! ```no_run
 //! # async fn run(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-//! use camunda_sdk::paging::Paging;
-//! use camunda_sdk::types::ProcessInstanceSearchQuery;
-//! use futures::TryStreamExt;
+//! use futures::{StreamExt, TryStreamExt};
 //!
-//! let query = ProcessInstanceSearchQuery::default();
-//! let mut all = client.search_process_instances_stream(&query, Paging::new().page_size(500));
+//! let mut all = client.search_process_instances().limit(500).stream().take(2_000);
 //! while let Some(instance) = all.try_next().await? {
 //!     println!("{}", instance.process_instance_key);
 //! }
@@ -256,7 +250,7 @@ const SERVER_DEFAULT_LIMIT: i32 = 100;
 ///
 /// let jobs = paging::stream(JobSearchQuery::default(), Paging::new(), move |q| {
 ///     let client = client.clone();
-///     async move { client.search_jobs(&q).await }
+///     async move { client.search_jobs().body(q).send().await }
 /// });
 /// # }
 /// ```

@@ -195,6 +195,23 @@ where
     }
 }
 
+/// A list of keys (each anything that converts into one); the first that does not is reported.
+pub(crate) fn keys<K, V>(
+    slot: &mut Option<Error>,
+    name: &'static str,
+    values: impl IntoIterator<Item = V>,
+) -> Option<Vec<K>>
+where
+    V: TryInto<K>,
+    V::Error: Display,
+{
+    let mut out = Vec::new();
+    for v in values {
+        out.push(key(slot, name, v)?);
+    }
+    Some(out)
+}
+
 /// Variables (any `Serialize` value that is a JSON object) as the map a body carries.
 pub(crate) fn variables<V: From<Map<String, Value>>>(
     slot: &mut Option<Error>,

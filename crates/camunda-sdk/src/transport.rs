@@ -527,7 +527,11 @@ pub(crate) mod read {
     }
 
     /// A text body, or `None` for 204.
-    pub fn text_or_none(op: &'static str, status: StatusCode, body: Bytes) -> Result<Option<String>> {
+    pub fn text_or_none(
+        op: &'static str,
+        status: StatusCode,
+        body: Bytes,
+    ) -> Result<Option<String>> {
         if status == StatusCode::NO_CONTENT {
             return Ok(None);
         }

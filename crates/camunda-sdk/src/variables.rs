@@ -1,8 +1,8 @@
 //! Typed process variables.
 //!
-//! - Writing: [`to_variables`] turns any `Serialize` that serialises to a JSON object into the
-//!   `variables` of a request body — creating an instance, completing a job or a user task,
-//!   setting variables (their variable types all convert from a JSON map).
+//! - Writing: a request builder's `variables(&value)` setter takes any `Serialize` that
+//!   serialises to a JSON object; [`to_variables`] does the same for a model struct built by
+//!   hand (their variable types all convert from a JSON map).
 //! - Reading: [`from_map`] (job variables, instance creation results) and [`from_search`]
 //!   (variable search results) decode into any `Deserialize`; a decode error names the variable.
 //! - [`fetch`] reads a struct's worth of a process instance's variables, asking the server only
@@ -11,7 +11,7 @@
 //!
 //! ```no_run
 //! # async fn run(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-//! use camunda_sdk::{types, variables};
+//! use camunda_sdk::variables;
 //!
 //! #[derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 //! struct Order {
@@ -19,12 +19,11 @@
 //!     amount: u32,
 //! }
 //!
-//! let mut by_id: types::ProcessInstanceCreationInstructionById =
-//!     serde_json::from_value(serde_json::json!({ "processDefinitionId": "order-process" }))
-//!         .expect("a valid instruction");
-//! by_id.variables = Some(variables::to_variables(&Order { order_id: "A-1".into(), amount: 3 })?);
-//! let body = types::ProcessInstanceCreationInstruction::from(by_id);
-//! let created = client.create_process_instance(&body).await?;
+//! let created = client
+//!     .create_process_instance()
+//!     .process_definition_id("order-process")
+//!     .variables(&Order { order_id: "A-1".into(), amount: 3 })
+//!     .await?;
 //! let order: Order = variables::fetch(&client, &created.process_instance_key).await?;
 //! # Ok(()) }
 //! ```

@@ -12607,9 +12607,11 @@ impl<'a, F: Flavor<'a>> ActivateJobs<'a, F> {
     ///A list of IDs of tenants for which to activate jobs.
     pub fn tenant_ids(
         mut self,
-        value: impl IntoIterator<Item = impl Into<keys::TenantId>>,
+        value: impl IntoIterator<
+            Item = impl TryInto<keys::TenantId, Error: std::fmt::Display>,
+        >,
     ) -> Self {
-        if let Some(v) = Some(value.into_iter().map(Into::into).collect()) {
+        if let Some(v) = crate::request::keys(&mut self.invalid, "tenant_ids", value) {
             self.tenant_ids = v;
         }
         self

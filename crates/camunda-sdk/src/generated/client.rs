@@ -12,6 +12,22 @@ impl CamundaClient {
     /// `GET /v2/agent-definitions/{agentDefinitionKey}` (operation `getAgentDefinition`; available since Camunda 8.10).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_agent_definition("2251799813691958")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_agent_definition(
         &self,
         agent_definition_key: impl TryInto<
@@ -28,6 +44,22 @@ impl CamundaClient {
     /// `POST /v2/agent-definitions/search` (operation `searchAgentDefinitions`; available since Camunda 8.10).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_agent_definitions()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_agent_definitions(&self) -> builders::SearchAgentDefinitions<'_> {
         builders::SearchAgentDefinitions::new(Async(self))
     }
@@ -37,6 +69,25 @@ impl CamundaClient {
     /// be used in subsequent update and query calls.
     ///
     /// `POST /v2/agent-instances` (operation `createAgentInstance`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .create_agent_instance()
+    ///     .element_instance_key("2251799813686789")
+    ///     .job_key("2251799813653498")
+    ///     .job_lease_token("550e8400-e29b-41d4-a716-446655440000")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_agent_instance(&self) -> builders::CreateAgentInstance<'_> {
         builders::CreateAgentInstance::new(Async(self))
     }
@@ -49,6 +100,22 @@ impl CamundaClient {
     /// `GET /v2/agent-instances/{agentInstanceKey}` (operation `getAgentInstance`; available since Camunda 8.10).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_agent_instance("4503599627370496")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_agent_instance(
         &self,
         agent_instance_key: impl TryInto<
@@ -67,6 +134,25 @@ impl CamundaClient {
     /// echoed back in the response.
     ///
     /// `PATCH /v2/agent-instances/{agentInstanceKey}` (operation `updateAgentInstance`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .update_agent_instance("4503599627370496")
+    ///     .element_instance_key("2251799813686789")
+    ///     .job_key("2251799813653498")
+    ///     .job_lease_token("550e8400-e29b-41d4-a716-446655440000")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_agent_instance(
         &self,
         agent_instance_key: impl TryInto<
@@ -83,6 +169,22 @@ impl CamundaClient {
     /// `POST /v2/agent-instances/search` (operation `searchAgentInstances`; available since Camunda 8.10).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_agent_instances()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_agent_instances(&self) -> builders::SearchAgentInstances<'_> {
         builders::SearchAgentInstances::new(Async(self))
     }
@@ -96,6 +198,22 @@ impl CamundaClient {
     /// `POST /v2/agent-instances/{agentInstanceKey}/history/search` (operation `searchAgentInstanceHistory`; available since Camunda 8.10).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_agent_instance_history("4503599627370496")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_agent_instance_history(
         &self,
         agent_instance_key: impl TryInto<
@@ -112,6 +230,22 @@ impl CamundaClient {
     /// `POST /v2/audit-logs/search` (operation `searchAuditLogs`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_audit_logs()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_audit_logs(&self) -> builders::SearchAuditLogs<'_> {
         builders::SearchAuditLogs::new(Async(self))
     }
@@ -124,6 +258,22 @@ impl CamundaClient {
     /// `GET /v2/audit-logs/{auditLogKey}` (operation `getAuditLog`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_audit_log("22517998136843567")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_audit_log(
         &self,
         audit_log_key: impl TryInto<keys::AuditLogKey, Error: std::fmt::Display>,
@@ -135,6 +285,22 @@ impl CamundaClient {
     /// Retrieves the current authenticated user.
     ///
     /// `GET /v2/authentication/me` (operation `getAuthentication`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_authentication()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_authentication(&self) -> builders::GetAuthentication<'_> {
         builders::GetAuthentication::new(Async(self))
     }
@@ -145,6 +311,22 @@ impl CamundaClient {
     /// `POST /v2/authentication/me/authorizations/search` (operation `searchOwnAuthorizations`; available since Camunda 8.10).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_own_authorizations()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_own_authorizations(&self) -> builders::SearchOwnAuthorizations<'_> {
         builders::SearchOwnAuthorizations::new(Async(self))
     }
@@ -153,6 +335,26 @@ impl CamundaClient {
     /// Create the authorization.
     ///
     /// `POST /v2/authorizations` (operation `createAuthorization`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .create_authorization()
+    ///     .owner_id("example")
+    ///     .owner_type("UNSPECIFIED")
+    ///     .resource_id("example")
+    ///     .resource_type("UNSPECIFIED")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_authorization(&self) -> builders::CreateAuthorization<'_> {
         builders::CreateAuthorization::new(Async(self))
     }
@@ -163,6 +365,22 @@ impl CamundaClient {
     /// `POST /v2/authorizations/search` (operation `searchAuthorizations`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_authorizations()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_authorizations(&self) -> builders::SearchAuthorizations<'_> {
         builders::SearchAuthorizations::new(Async(self))
     }
@@ -173,6 +391,25 @@ impl CamundaClient {
     /// Update the authorization with the given key.
     ///
     /// `PUT /v2/authorizations/{authorizationKey}` (operation `updateAuthorization`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .update_authorization("2251799813684332")
+    ///     .owner_id("example")
+    ///     .owner_type("UNSPECIFIED")
+    ///     .resource_id("example")
+    ///     .resource_type("UNSPECIFIED")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_authorization(
         &self,
         authorization_key: impl TryInto<keys::AuthorizationKey, Error: std::fmt::Display>,
@@ -188,6 +425,22 @@ impl CamundaClient {
     /// `GET /v2/authorizations/{authorizationKey}` (operation `getAuthorization`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_authorization("2251799813684332")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_authorization(
         &self,
         authorization_key: impl TryInto<keys::AuthorizationKey, Error: std::fmt::Display>,
@@ -201,6 +454,21 @@ impl CamundaClient {
     /// Deletes the authorization with the given key.
     ///
     /// `DELETE /v2/authorizations/{authorizationKey}` (operation `deleteAuthorization`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_authorization("2251799813684332")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_authorization(
         &self,
         authorization_key: impl TryInto<keys::AuthorizationKey, Error: std::fmt::Display>,
@@ -216,6 +484,22 @@ impl CamundaClient {
     /// Otherwise, `backupId` is required.
     ///
     /// `POST /v2/backups/runtime` (operation `takeRuntimeBackup`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .take_runtime_backup()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn take_runtime_backup(&self) -> builders::TakeRuntimeBackup<'_> {
         builders::TakeRuntimeBackup::new(Async(self))
     }
@@ -225,6 +509,22 @@ impl CamundaClient {
     /// state and additional info, sorted in descending order of backupId.
     ///
     /// `GET /v2/backups/runtime` (operation `listRuntimeBackups`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .list_runtime_backups()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_runtime_backups(&self) -> builders::ListRuntimeBackups<'_> {
         builders::ListRuntimeBackups::new(Async(self))
     }
@@ -236,6 +536,22 @@ impl CamundaClient {
     /// of silently returning an empty section.
     ///
     /// `GET /v2/backups/runtime/state` (operation `getRuntimeBackupState`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_runtime_backup_state()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_runtime_backup_state(&self) -> builders::GetRuntimeBackupState<'_> {
         builders::GetRuntimeBackupState::new(Async(self))
     }
@@ -246,6 +562,21 @@ impl CamundaClient {
     /// switching backup stores.
     ///
     /// `DELETE /v2/backups/runtime/state` (operation `deleteRuntimeBackupState`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_runtime_backup_state()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_runtime_backup_state(&self) -> builders::DeleteRuntimeBackupState<'_> {
         builders::DeleteRuntimeBackupState::new(Async(self))
     }
@@ -256,6 +587,22 @@ impl CamundaClient {
     /// returns the updated state.
     ///
     /// `POST /v2/backups/runtime/state/sync` (operation `syncRuntimeBackupState`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .sync_runtime_backup_state()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sync_runtime_backup_state(&self) -> builders::SyncRuntimeBackupState<'_> {
         builders::SyncRuntimeBackupState::new(Async(self))
     }
@@ -266,6 +613,22 @@ impl CamundaClient {
     /// Returns detailed status of the runtime backup with the given id.
     ///
     /// `GET /v2/backups/runtime/{backupId}` (operation `getRuntimeBackup`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_runtime_backup("1")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_runtime_backup(
         &self,
         backup_id: impl Into<types::BackupId>,
@@ -279,6 +642,21 @@ impl CamundaClient {
     /// Deletes the runtime backup with the given id.
     ///
     /// `DELETE /v2/backups/runtime/{backupId}` (operation `deleteRuntimeBackup`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_runtime_backup("1")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_runtime_backup(
         &self,
         backup_id: impl Into<types::BackupId>,
@@ -296,6 +674,22 @@ impl CamundaClient {
     /// Only available on clusters whose secondary storage is Elasticsearch or OpenSearch.
     ///
     /// `POST /v2/backups/history` (operation `takeHistoryBackup`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .take_history_backup()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn take_history_backup(&self) -> builders::TakeHistoryBackup<'_> {
         builders::TakeHistoryBackup::new(Async(self))
     }
@@ -307,6 +701,22 @@ impl CamundaClient {
     /// Only available on clusters whose secondary storage is Elasticsearch or OpenSearch.
     ///
     /// `GET /v2/backups/history` (operation `listHistoryBackups`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .list_history_backups()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_history_backups(&self) -> builders::ListHistoryBackups<'_> {
         builders::ListHistoryBackups::new(Async(self))
     }
@@ -319,6 +729,22 @@ impl CamundaClient {
     /// Only available on clusters whose secondary storage is Elasticsearch or OpenSearch.
     ///
     /// `GET /v2/backups/history/{backupId}` (operation `getHistoryBackup`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_history_backup("1")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_history_backup(
         &self,
         backup_id: impl Into<types::BackupId>,
@@ -335,6 +761,21 @@ impl CamundaClient {
     /// Only available on clusters whose secondary storage is Elasticsearch or OpenSearch.
     ///
     /// `DELETE /v2/backups/history/{backupId}` (operation `deleteHistoryBackup`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_history_backup("1")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_history_backup(
         &self,
         backup_id: impl Into<types::BackupId>,
@@ -348,6 +789,22 @@ impl CamundaClient {
     /// `POST /v2/batch-operation-items/search` (operation `searchBatchOperationItems`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_batch_operation_items()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_batch_operation_items(
         &self,
     ) -> builders::SearchBatchOperationItems<'_> {
@@ -360,6 +817,22 @@ impl CamundaClient {
     /// `POST /v2/batch-operations/search` (operation `searchBatchOperations`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_batch_operations()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_batch_operations(&self) -> builders::SearchBatchOperations<'_> {
         builders::SearchBatchOperations::new(Async(self))
     }
@@ -372,6 +845,22 @@ impl CamundaClient {
     /// `GET /v2/batch-operations/{batchOperationKey}` (operation `getBatchOperation`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_batch_operation("2251799813684321")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_batch_operation(
         &self,
         batch_operation_key: impl TryInto<
@@ -389,6 +878,21 @@ impl CamundaClient {
     /// This is done asynchronously, the progress can be tracked using the batch operation status endpoint (/batch-operations/{batchOperationKey}).
     ///
     /// `POST /v2/batch-operations/{batchOperationKey}/cancellation` (operation `cancelBatchOperation`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .cancel_batch_operation("2251799813684321")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cancel_batch_operation(
         &self,
         batch_operation_key: impl TryInto<
@@ -406,6 +910,21 @@ impl CamundaClient {
     /// This is done asynchronously, the progress can be tracked using the batch operation status endpoint (/batch-operations/{batchOperationKey}).
     ///
     /// `POST /v2/batch-operations/{batchOperationKey}/resumption` (operation `resumeBatchOperation`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .resume_batch_operation("2251799813684321")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resume_batch_operation(
         &self,
         batch_operation_key: impl TryInto<
@@ -423,6 +942,21 @@ impl CamundaClient {
     /// This is done asynchronously, the progress can be tracked using the batch operation status endpoint (/batch-operations/{batchOperationKey}).
     ///
     /// `POST /v2/batch-operations/{batchOperationKey}/suspension` (operation `suspendBatchOperation`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .suspend_batch_operation("2251799813684321")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn suspend_batch_operation(
         &self,
         batch_operation_key: impl TryInto<
@@ -444,6 +978,21 @@ impl CamundaClient {
     /// in future releases.
     ///
     /// `PUT /v2/clock` (operation `pinClock`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .pin_clock(1)
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pin_clock(&self, timestamp: impl Into<i64>) -> builders::PinClock<'_> {
         builders::PinClock::new(Async(self), timestamp)
     }
@@ -457,6 +1006,21 @@ impl CamundaClient {
     /// in future releases.
     ///
     /// `POST /v2/clock/reset` (operation `resetClock`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .reset_clock()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reset_clock(&self) -> builders::ResetClock<'_> {
         builders::ResetClock::new(Async(self))
     }
@@ -465,6 +1029,24 @@ impl CamundaClient {
     /// Create a global-scoped cluster variable.
     ///
     /// `POST /v2/cluster-variables/global` (operation `createGlobalClusterVariable`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .create_global_cluster_variable()
+    ///     .name("feature-flag-checkout")
+    ///     .value(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_global_cluster_variable(
         &self,
     ) -> builders::CreateGlobalClusterVariable<'_> {
@@ -479,6 +1061,22 @@ impl CamundaClient {
     /// `GET /v2/cluster-variables/global/{name}` (operation `getGlobalClusterVariable`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_global_cluster_variable("feature-flag-checkout")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_global_cluster_variable(
         &self,
         name: impl TryInto<keys::ClusterVariableName, Error: std::fmt::Display>,
@@ -493,6 +1091,23 @@ impl CamundaClient {
     /// The variable must exist, otherwise a 404 error is returned.
     ///
     /// `PUT /v2/cluster-variables/global/{name}` (operation `updateGlobalClusterVariable`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .update_global_cluster_variable("feature-flag-checkout")
+    ///     .value(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_global_cluster_variable(
         &self,
         name: impl TryInto<keys::ClusterVariableName, Error: std::fmt::Display>,
@@ -506,6 +1121,21 @@ impl CamundaClient {
     /// Delete a global-scoped cluster variable.
     ///
     /// `DELETE /v2/cluster-variables/global/{name}` (operation `deleteGlobalClusterVariable`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_global_cluster_variable("feature-flag-checkout")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_global_cluster_variable(
         &self,
         name: impl TryInto<keys::ClusterVariableName, Error: std::fmt::Display>,
@@ -518,6 +1148,22 @@ impl CamundaClient {
     /// `POST /v2/cluster-variables/search` (operation `searchClusterVariables`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_cluster_variables()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_cluster_variables(&self) -> builders::SearchClusterVariables<'_> {
         builders::SearchClusterVariables::new(Async(self))
     }
@@ -528,6 +1174,24 @@ impl CamundaClient {
     /// Create a new cluster variable for the given tenant.
     ///
     /// `POST /v2/cluster-variables/tenants/{tenantId}` (operation `createTenantClusterVariable`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .create_tenant_cluster_variable("customer-service")
+    ///     .name("feature-flag-checkout")
+    ///     .value(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tenant_cluster_variable(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -543,6 +1207,22 @@ impl CamundaClient {
     /// `GET /v2/cluster-variables/tenants/{tenantId}/{name}` (operation `getTenantClusterVariable`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_tenant_cluster_variable("customer-service", "feature-flag-checkout")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tenant_cluster_variable(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -558,6 +1238,23 @@ impl CamundaClient {
     /// The variable must exist, otherwise a 404 error is returned.
     ///
     /// `PUT /v2/cluster-variables/tenants/{tenantId}/{name}` (operation `updateTenantClusterVariable`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .update_tenant_cluster_variable("customer-service", "feature-flag-checkout")
+    ///     .value(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tenant_cluster_variable(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -572,6 +1269,21 @@ impl CamundaClient {
     /// Delete a tenant-scoped cluster variable.
     ///
     /// `DELETE /v2/cluster-variables/tenants/{tenantId}/{name}` (operation `deleteTenantClusterVariable`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_tenant_cluster_variable("customer-service", "feature-flag-checkout")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tenant_cluster_variable(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -586,6 +1298,23 @@ impl CamundaClient {
     /// Multiple root-level conditional start events of the same process definition can trigger if their conditions evaluate to true.
     ///
     /// `POST /v2/conditionals/evaluation` (operation `evaluateConditionals`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .evaluate_conditionals()
+    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn evaluate_conditionals(&self) -> builders::EvaluateConditionals<'_> {
         builders::EvaluateConditionals::new(Async(self))
     }
@@ -596,6 +1325,22 @@ impl CamundaClient {
     /// `POST /v2/correlated-message-subscriptions/search` (operation `searchCorrelatedMessageSubscriptions`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_correlated_message_subscriptions()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_correlated_message_subscriptions(
         &self,
     ) -> builders::SearchCorrelatedMessageSubscriptions<'_> {
@@ -609,6 +1354,24 @@ impl CamundaClient {
     /// version of the decision is used.
     ///
     /// `POST /v2/decision-definitions/evaluation` (operation `evaluateDecision`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .evaluate_decision()
+    ///     .decision_definition_id("example")
+    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn evaluate_decision(&self) -> builders::EvaluateDecision<'_> {
         builders::EvaluateDecision::new(Async(self))
     }
@@ -619,6 +1382,22 @@ impl CamundaClient {
     /// `POST /v2/decision-definitions/search` (operation `searchDecisionDefinitions`; available since Camunda 8.6).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_decision_definitions()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_decision_definitions(
         &self,
     ) -> builders::SearchDecisionDefinitions<'_> {
@@ -633,6 +1412,22 @@ impl CamundaClient {
     /// `GET /v2/decision-definitions/{decisionDefinitionKey}` (operation `getDecisionDefinition`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_decision_definition("2251799813326547")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_decision_definition(
         &self,
         decision_definition_key: impl TryInto<
@@ -651,6 +1446,22 @@ impl CamundaClient {
     /// `GET /v2/decision-definitions/{decisionDefinitionKey}/xml` (operation `getDecisionDefinitionXML`; available since Camunda 8.6).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_decision_definition_xml("2251799813326547")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_decision_definition_xml(
         &self,
         decision_definition_key: impl TryInto<
@@ -667,6 +1478,22 @@ impl CamundaClient {
     /// `POST /v2/decision-instances/search` (operation `searchDecisionInstances`; available since Camunda 8.6).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_decision_instances()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_decision_instances(&self) -> builders::SearchDecisionInstances<'_> {
         builders::SearchDecisionInstances::new(Async(self))
     }
@@ -679,6 +1506,22 @@ impl CamundaClient {
     /// `GET /v2/decision-instances/{decisionEvaluationInstanceKey}` (operation `getDecisionInstance`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_decision_instance("2251799813684367-1")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_decision_instance(
         &self,
         decision_evaluation_instance_key: impl TryInto<
@@ -695,6 +1538,21 @@ impl CamundaClient {
     /// Delete all associated decision evaluations based on provided key.
     ///
     /// `POST /v2/decision-instances/{decisionEvaluationKey}/deletion` (operation `deleteDecisionInstance`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_decision_instance("2251792362345323")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_decision_instance(
         &self,
         decision_evaluation_key: impl TryInto<
@@ -710,6 +1568,22 @@ impl CamundaClient {
     /// This is done asynchronously, the progress can be tracked using the batchOperationKey from the response and the batch operation status endpoint (/batch-operations/{batchOperationKey}).
     ///
     /// `POST /v2/decision-instances/deletion` (operation `deleteDecisionInstancesBatchOperation`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .delete_decision_instances_batch_operation()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_decision_instances_batch_operation(
         &self,
     ) -> builders::DeleteDecisionInstancesBatchOperation<'_> {
@@ -722,6 +1596,22 @@ impl CamundaClient {
     /// `POST /v2/decision-requirements/search` (operation `searchDecisionRequirements`; available since Camunda 8.6).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_decision_requirements()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_decision_requirements(
         &self,
     ) -> builders::SearchDecisionRequirements<'_> {
@@ -736,6 +1626,22 @@ impl CamundaClient {
     /// `GET /v2/decision-requirements/{decisionRequirementsKey}` (operation `getDecisionRequirements`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_decision_requirements("2251799813683346")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_decision_requirements(
         &self,
         decision_requirements_key: impl TryInto<
@@ -754,6 +1660,22 @@ impl CamundaClient {
     /// `GET /v2/decision-requirements/{decisionRequirementsKey}/xml` (operation `getDecisionRequirementsXML`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_decision_requirements_xml("2251799813683346")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_decision_requirements_xml(
         &self,
         decision_requirements_key: impl TryInto<
@@ -772,6 +1694,22 @@ impl CamundaClient {
     /// Note that this is currently supported for document stores of type: AWS, Azure, GCP, in-memory (non-production), local (non-production)
     ///
     /// `GET /v2/documents/{documentId}` (operation `getDocument`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_document("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_document(
         &self,
         document_id: impl TryInto<keys::DocumentId, Error: std::fmt::Display>,
@@ -787,6 +1725,21 @@ impl CamundaClient {
     /// Note that this is currently supported for document stores of type: AWS, Azure, GCP, in-memory (non-production), local (non-production)
     ///
     /// `DELETE /v2/documents/{documentId}` (operation `deleteDocument`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_document("example")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_document(
         &self,
         document_id: impl TryInto<keys::DocumentId, Error: std::fmt::Display>,
@@ -802,6 +1755,22 @@ impl CamundaClient {
     /// Note that this is currently supported for document stores of type: AWS, Azure, GCP
     ///
     /// `POST /v2/documents/{documentId}/links` (operation `createDocumentLink`; available since Camunda 8.7).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .create_document_link("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_document_link(
         &self,
         document_id: impl TryInto<keys::DocumentId, Error: std::fmt::Display>,
@@ -817,6 +1786,21 @@ impl CamundaClient {
     /// provided adHocSubProcessInstanceKey.
     ///
     /// `POST /v2/element-instances/ad-hoc-activities/{adHocSubProcessInstanceKey}/activation` (operation `activateAdHocSubProcessActivities`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .activate_ad_hoc_sub_process_activities("2251799813686789")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn activate_ad_hoc_sub_process_activities(
         &self,
         ad_hoc_sub_process_instance_key: impl TryInto<
@@ -836,6 +1820,22 @@ impl CamundaClient {
     /// `POST /v2/element-instances/wait-states/search` (operation `searchElementInstanceWaitStates`; available since Camunda 8.10).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_element_instance_wait_states()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_element_instance_wait_states(
         &self,
     ) -> builders::SearchElementInstanceWaitStates<'_> {
@@ -848,6 +1848,22 @@ impl CamundaClient {
     /// `POST /v2/element-instances/search` (operation `searchElementInstances`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_element_instances()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_element_instances(&self) -> builders::SearchElementInstances<'_> {
         builders::SearchElementInstances::new(Async(self))
     }
@@ -860,6 +1876,22 @@ impl CamundaClient {
     /// `GET /v2/element-instances/{elementInstanceKey}` (operation `getElementInstance`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_element_instance("2251799813686789")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_element_instance(
         &self,
         element_instance_key: impl TryInto<
@@ -884,6 +1916,22 @@ impl CamundaClient {
     /// `POST /v2/element-instances/{elementInstanceKey}/incidents/search` (operation `searchElementInstanceIncidents`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_element_instance_incidents("2251799813686789")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_element_instance_incidents(
         &self,
         element_instance_key: impl TryInto<
@@ -905,6 +1953,22 @@ impl CamundaClient {
     /// repeats.
     ///
     /// `PUT /v2/element-instances/{elementInstanceKey}/variables` (operation `createElementInstanceVariables`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .create_element_instance_variables("2251799813686789")
+    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_element_instance_variables(
         &self,
         element_instance_key: impl TryInto<
@@ -925,6 +1989,22 @@ impl CamundaClient {
     /// only `PAUSED` and `SOFT_PAUSED` as confirmation that exporting is paused.
     ///
     /// `GET /v2/exporting` (operation `getExportingStatus`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_exporting_status()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_exporting_status(&self) -> builders::GetExportingStatus<'_> {
         builders::GetExportingStatus::new(Async(self))
     }
@@ -939,6 +2019,21 @@ impl CamundaClient {
     /// such as during a backup.
     ///
     /// `POST /v2/exporting/pause` (operation `pauseExporting`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .pause_exporting()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pause_exporting(&self) -> builders::PauseExporting<'_> {
         builders::PauseExporting::new(Async(self))
     }
@@ -947,6 +2042,21 @@ impl CamundaClient {
     /// Resumes exporting on all partitions of the physical tenant after a pause or soft pause.
     ///
     /// `POST /v2/exporting/resume` (operation `resumeExporting`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .resume_exporting()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resume_exporting(&self) -> builders::ResumeExporting<'_> {
         builders::ResumeExporting::new(Async(self))
     }
@@ -960,6 +2070,23 @@ impl CamundaClient {
     /// expression.
     ///
     /// `POST /v2/expression/evaluation` (operation `evaluateExpression`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .evaluate_expression("=x + y")
+    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn evaluate_expression(
         &self,
         expression: impl Into<String>,
@@ -975,6 +2102,22 @@ impl CamundaClient {
     /// `GET /v2/forms/{formKey}` (operation `getFormByKey`; available since Camunda 8.10).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_form_by_key("2251799813684365")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_form_by_key(
         &self,
         form_key: impl TryInto<keys::FormKey, Error: std::fmt::Display>,
@@ -986,6 +2129,24 @@ impl CamundaClient {
     /// Create a new global user task listener.
     ///
     /// `POST /v2/global-task-listeners` (operation `createGlobalTaskListener`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .create_global_task_listener()
+    ///     .id("GlobalListener_1")
+    ///     .type_("order-items")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_global_task_listener(&self) -> builders::CreateGlobalTaskListener<'_> {
         builders::CreateGlobalTaskListener::new(Async(self))
     }
@@ -998,6 +2159,22 @@ impl CamundaClient {
     /// `GET /v2/global-task-listeners/{id}` (operation `getGlobalTaskListener`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_global_task_listener("GlobalListener_1")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_global_task_listener(
         &self,
         id: impl TryInto<keys::GlobalListenerId, Error: std::fmt::Display>,
@@ -1011,6 +2188,23 @@ impl CamundaClient {
     /// Updates a global user task listener.
     ///
     /// `PUT /v2/global-task-listeners/{id}` (operation `updateGlobalTaskListener`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .update_global_task_listener("GlobalListener_1")
+    ///     .type_("order-items")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_global_task_listener(
         &self,
         id: impl TryInto<keys::GlobalListenerId, Error: std::fmt::Display>,
@@ -1024,6 +2218,21 @@ impl CamundaClient {
     /// Deletes a global user task listener.
     ///
     /// `DELETE /v2/global-task-listeners/{id}` (operation `deleteGlobalTaskListener`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_global_task_listener("GlobalListener_1")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_global_task_listener(
         &self,
         id: impl TryInto<keys::GlobalListenerId, Error: std::fmt::Display>,
@@ -1037,6 +2246,22 @@ impl CamundaClient {
     /// `POST /v2/global-task-listeners/search` (operation `searchGlobalTaskListeners`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_global_task_listeners()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_global_task_listeners(
         &self,
     ) -> builders::SearchGlobalTaskListeners<'_> {
@@ -1064,6 +2289,22 @@ impl CamundaClient {
     /// externally-minted IdP group IDs there.
     ///
     /// `POST /v2/groups` (operation `createGroup`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .create_group("engineering", "example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1078,6 +2319,22 @@ impl CamundaClient {
     /// `POST /v2/groups/search` (operation `searchGroups`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_groups()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_groups(&self) -> builders::SearchGroups<'_> {
         builders::SearchGroups::new(Async(self))
     }
@@ -1090,6 +2347,22 @@ impl CamundaClient {
     /// `GET /v2/groups/{groupId}` (operation `getGroup`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_group("engineering")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1103,6 +2376,22 @@ impl CamundaClient {
     /// Update a group with the given ID.
     ///
     /// `PUT /v2/groups/{groupId}` (operation `updateGroup`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .update_group("engineering", "example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1117,6 +2406,21 @@ impl CamundaClient {
     /// Deletes the group with the given ID.
     ///
     /// `DELETE /v2/groups/{groupId}` (operation `deleteGroup`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_group("engineering")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1132,6 +2436,22 @@ impl CamundaClient {
     /// `POST /v2/groups/{groupId}/clients/search` (operation `searchClientsForGroup`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_clients_for_group("engineering")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_clients_for_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1146,6 +2466,21 @@ impl CamundaClient {
     /// Members of the group inherit the group authorizations, roles, and tenant assignments.
     ///
     /// `PUT /v2/groups/{groupId}/clients/{clientId}` (operation `assignClientToGroup`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_client_to_group("engineering", "my-application")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_client_to_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1161,6 +2496,21 @@ impl CamundaClient {
     /// The client is removed as a group member, with associated authorizations, roles, and tenant assignments no longer applied.
     ///
     /// `DELETE /v2/groups/{groupId}/clients/{clientId}` (operation `unassignClientFromGroup`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .unassign_client_from_group("engineering", "my-application")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unassign_client_from_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1177,6 +2527,22 @@ impl CamundaClient {
     /// `POST /v2/groups/{groupId}/mapping-rules/search` (operation `searchMappingRulesForGroup`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_mapping_rules_for_group("engineering")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_mapping_rules_for_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1190,6 +2556,21 @@ impl CamundaClient {
     /// Assigns a mapping rule to a group.
     ///
     /// `PUT /v2/groups/{groupId}/mapping-rules/{mappingRuleId}` (operation `assignMappingRuleToGroup`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_mapping_rule_to_group("engineering", "my-mapping-rule")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_mapping_rule_to_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1204,6 +2585,21 @@ impl CamundaClient {
     /// Unassigns a mapping rule from a group.
     ///
     /// `DELETE /v2/groups/{groupId}/mapping-rules/{mappingRuleId}` (operation `unassignMappingRuleFromGroup`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .unassign_mapping_rule_from_group("engineering", "my-mapping-rule")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unassign_mapping_rule_from_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1224,6 +2620,22 @@ impl CamundaClient {
     /// `POST /v2/groups/{groupId}/roles/search` (operation `searchRolesForGroup`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_roles_for_group("engineering")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_roles_for_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1239,6 +2651,22 @@ impl CamundaClient {
     /// `POST /v2/groups/{groupId}/users/search` (operation `searchUsersForGroup`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_users_for_group("engineering")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_users_for_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1253,6 +2681,21 @@ impl CamundaClient {
     /// Group members inherit the group authorizations, roles, and tenant assignments.
     ///
     /// `PUT /v2/groups/{groupId}/users/{username}` (operation `assignUserToGroup`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_user_to_group("engineering", "swillis")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_user_to_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1268,6 +2711,21 @@ impl CamundaClient {
     /// The user is removed as a group member, with associated authorizations, roles, and tenant assignments no longer applied.
     ///
     /// `DELETE /v2/groups/{groupId}/users/{username}` (operation `unassignUserFromGroup`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .unassign_user_from_group("engineering", "swillis")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unassign_user_from_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
@@ -1282,6 +2740,22 @@ impl CamundaClient {
     /// `POST /v2/incidents/search` (operation `searchIncidents`; available since Camunda 8.6).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_incidents()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_incidents(&self) -> builders::SearchIncidents<'_> {
         builders::SearchIncidents::new(Async(self))
     }
@@ -1294,6 +2768,22 @@ impl CamundaClient {
     /// `GET /v2/incidents/{incidentKey}` (operation `getIncident`; available since Camunda 8.6).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_incident("2251799813689432")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_incident(
         &self,
         incident_key: impl TryInto<keys::IncidentKey, Error: std::fmt::Display>,
@@ -1308,6 +2798,21 @@ impl CamundaClient {
     /// to reset the job's retries, followed by this call.
     ///
     /// `POST /v2/incidents/{incidentKey}/resolution` (operation `resolveIncident`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .resolve_incident("2251799813689432")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resolve_incident(
         &self,
         incident_key: impl TryInto<keys::IncidentKey, Error: std::fmt::Display>,
@@ -1323,6 +2828,22 @@ impl CamundaClient {
     /// `POST /v2/incidents/statistics/process-instances-by-definition` (operation `getProcessInstanceStatisticsByDefinition`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_process_instance_statistics_by_definition()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_process_instance_statistics_by_definition(
         &self,
     ) -> builders::GetProcessInstanceStatisticsByDefinition<'_> {
@@ -1336,6 +2857,22 @@ impl CamundaClient {
     /// `POST /v2/incidents/statistics/process-instances-by-error` (operation `getProcessInstanceStatisticsByError`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_process_instance_statistics_by_error()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_process_instance_statistics_by_error(
         &self,
     ) -> builders::GetProcessInstanceStatisticsByError<'_> {
@@ -1348,6 +2885,22 @@ impl CamundaClient {
     /// Iterate through all known partitions and activate jobs up to the requested maximum.
     ///
     /// `POST /v2/jobs/activation` (operation `activateJobs`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .activate_jobs("create-new-user-record", Duration::from_secs(30), 5)
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn activate_jobs(
         &self,
         type_: impl Into<String>,
@@ -1363,6 +2916,22 @@ impl CamundaClient {
     /// `POST /v2/jobs/search` (operation `searchJobs`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_jobs()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_jobs(&self) -> builders::SearchJobs<'_> {
         builders::SearchJobs::new(Async(self))
     }
@@ -1373,6 +2942,21 @@ impl CamundaClient {
     /// Update a job with the given key.
     ///
     /// `PATCH /v2/jobs/{jobKey}` (operation `updateJob`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .update_job("2251799813653498")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_job(
         &self,
         job_key: impl TryInto<keys::JobKey, Error: std::fmt::Display>,
@@ -1386,6 +2970,22 @@ impl CamundaClient {
     /// Complete a job with the given payload, which allows completing the associated service task.
     ///
     /// `POST /v2/jobs/{jobKey}/completion` (operation `completeJob`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .complete_job("2251799813653498")
+    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn complete_job(
         &self,
         job_key: impl TryInto<keys::JobKey, Error: std::fmt::Display>,
@@ -1399,6 +2999,22 @@ impl CamundaClient {
     /// Reports a business error (i.e. non-technical) that occurs while processing a job.
     ///
     /// `POST /v2/jobs/{jobKey}/error` (operation `throwJobError`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .throw_job_error("2251799813653498", "example")
+    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn throw_job_error(
         &self,
         job_key: impl TryInto<keys::JobKey, Error: std::fmt::Display>,
@@ -1413,6 +3029,22 @@ impl CamundaClient {
     /// Mark the job as failed.
     ///
     /// `POST /v2/jobs/{jobKey}/failure` (operation `failJob`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .fail_job("2251799813653498")
+    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn fail_job(
         &self,
         job_key: impl TryInto<keys::JobKey, Error: std::fmt::Display>,
@@ -1424,6 +3056,22 @@ impl CamundaClient {
     /// Creates a batch operation to update jobs matching the given filter. At least one changeset field must be non-null. This is done asynchronously; the progress can be tracked using the batchOperationKey from the response and the batch operation status endpoint (/batch-operations/{batchOperationKey}).
     ///
     /// `POST /v2/jobs/batch-update` (operation `updateJobsBatchOperation`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .update_jobs_batch_operation()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_jobs_batch_operation(&self) -> builders::UpdateJobsBatchOperation<'_> {
         builders::UpdateJobsBatchOperation::new(Async(self))
     }
@@ -1434,6 +3082,22 @@ impl CamundaClient {
     /// `GET /v2/jobs/statistics/global` (operation `getGlobalJobStatistics`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_global_job_statistics()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_global_job_statistics(&self) -> builders::GetGlobalJobStatistics<'_> {
         builders::GetGlobalJobStatistics::new(Async(self))
     }
@@ -1444,6 +3108,22 @@ impl CamundaClient {
     /// `POST /v2/jobs/statistics/by-types` (operation `getJobTypeStatistics`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_job_type_statistics()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_job_type_statistics(&self) -> builders::GetJobTypeStatistics<'_> {
         builders::GetJobTypeStatistics::new(Async(self))
     }
@@ -1454,6 +3134,22 @@ impl CamundaClient {
     /// `POST /v2/jobs/statistics/by-workers` (operation `getJobWorkerStatistics`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_job_worker_statistics()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_job_worker_statistics(&self) -> builders::GetJobWorkerStatistics<'_> {
         builders::GetJobWorkerStatistics::new(Async(self))
     }
@@ -1466,6 +3162,22 @@ impl CamundaClient {
     /// `POST /v2/jobs/statistics/time-series` (operation `getJobTimeSeriesStatistics`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_job_time_series_statistics()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_job_time_series_statistics(
         &self,
     ) -> builders::GetJobTimeSeriesStatistics<'_> {
@@ -1478,6 +3190,22 @@ impl CamundaClient {
     /// `POST /v2/jobs/statistics/errors` (operation `getJobErrorStatistics`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_job_error_statistics()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_job_error_statistics(&self) -> builders::GetJobErrorStatistics<'_> {
         builders::GetJobErrorStatistics::new(Async(self))
     }
@@ -1486,6 +3214,22 @@ impl CamundaClient {
     /// Obtains the status of the current Camunda license.
     ///
     /// `GET /v2/license` (operation `getLicense`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_license()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_license(&self) -> builders::GetLicense<'_> {
         builders::GetLicense::new(Async(self))
     }
@@ -1494,6 +3238,26 @@ impl CamundaClient {
     /// Create a new mapping rule
     ///
     /// `POST /v2/mapping-rules` (operation `createMappingRule`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .create_mapping_rule()
+    ///     .claim_name("example")
+    ///     .claim_value("example")
+    ///     .mapping_rule_id("my-mapping-rule")
+    ///     .name("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_mapping_rule(&self) -> builders::CreateMappingRule<'_> {
         builders::CreateMappingRule::new(Async(self))
     }
@@ -1504,6 +3268,22 @@ impl CamundaClient {
     /// `POST /v2/mapping-rules/search` (operation `searchMappingRule`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_mapping_rule()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_mapping_rule(&self) -> builders::SearchMappingRule<'_> {
         builders::SearchMappingRule::new(Async(self))
     }
@@ -1514,6 +3294,25 @@ impl CamundaClient {
     /// Update a mapping rule.
     ///
     /// `PUT /v2/mapping-rules/{mappingRuleId}` (operation `updateMappingRule`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .update_mapping_rule("my-mapping-rule")
+    ///     .claim_name("example")
+    ///     .claim_value("example")
+    ///     .name("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_mapping_rule(
         &self,
         mapping_rule_id: impl TryInto<keys::MappingRuleId, Error: std::fmt::Display>,
@@ -1527,6 +3326,21 @@ impl CamundaClient {
     /// Deletes the mapping rule with the given ID.
     ///
     /// `DELETE /v2/mapping-rules/{mappingRuleId}` (operation `deleteMappingRule`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_mapping_rule("my-mapping-rule")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_mapping_rule(
         &self,
         mapping_rule_id: impl TryInto<keys::MappingRuleId, Error: std::fmt::Display>,
@@ -1542,6 +3356,22 @@ impl CamundaClient {
     /// `GET /v2/mapping-rules/{mappingRuleId}` (operation `getMappingRule`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_mapping_rule("my-mapping-rule")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_mapping_rule(
         &self,
         mapping_rule_id: impl TryInto<keys::MappingRuleId, Error: std::fmt::Display>,
@@ -1567,6 +3397,22 @@ impl CamundaClient {
     /// `POST /v2/message-subscriptions/search` (operation `searchMessageSubscriptions`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_message_subscriptions()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_message_subscriptions(
         &self,
     ) -> builders::SearchMessageSubscriptions<'_> {
@@ -1582,6 +3428,23 @@ impl CamundaClient {
     /// Use the publish message endpoint to send messages that can be buffered.
     ///
     /// `POST /v2/messages/correlation` (operation `correlateMessage`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .correlate_message("example")
+    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn correlate_message(
         &self,
         name: impl Into<String>,
@@ -1599,6 +3462,23 @@ impl CamundaClient {
     /// Use the message correlation endpoint for such use cases.
     ///
     /// `POST /v2/messages/publication` (operation `publishMessage`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .publish_message("example")
+    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn publish_message(
         &self,
         name: impl Into<String>,
@@ -1612,6 +3492,22 @@ impl CamundaClient {
     /// `POST /v2/process-definitions/search` (operation `searchProcessDefinitions`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_process_definitions()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_process_definitions(&self) -> builders::SearchProcessDefinitions<'_> {
         builders::SearchProcessDefinitions::new(Async(self))
     }
@@ -1622,6 +3518,22 @@ impl CamundaClient {
     /// `POST /v2/process-definitions/statistics/message-subscriptions` (operation `getProcessDefinitionMessageSubscriptionStatistics`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_process_definition_message_subscription_statistics()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_process_definition_message_subscription_statistics(
         &self,
     ) -> builders::GetProcessDefinitionMessageSubscriptionStatistics<'_> {
@@ -1634,6 +3546,22 @@ impl CamundaClient {
     /// `POST /v2/process-definitions/statistics/process-instances` (operation `getProcessDefinitionInstanceStatistics`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_process_definition_instance_statistics()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_process_definition_instance_statistics(
         &self,
     ) -> builders::GetProcessDefinitionInstanceStatistics<'_> {
@@ -1648,6 +3576,22 @@ impl CamundaClient {
     /// `GET /v2/process-definitions/{processDefinitionKey}` (operation `getProcessDefinition`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_process_definition("2251799813686749")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_process_definition(
         &self,
         process_definition_key: impl TryInto<
@@ -1669,6 +3613,22 @@ impl CamundaClient {
     /// Eventually consistent: data written just before may not be visible yet.
     ///
     /// Returns `Ok(None)` when the server answers 204 (nothing to return).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_start_process_form("2251799813686749")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_start_process_form(
         &self,
         process_definition_key: impl TryInto<
@@ -1687,6 +3647,22 @@ impl CamundaClient {
     /// `POST /v2/process-definitions/{processDefinitionKey}/statistics/element-instances` (operation `getProcessDefinitionStatistics`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_process_definition_statistics("2251799813686749")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_process_definition_statistics(
         &self,
         process_definition_key: impl TryInto<
@@ -1708,6 +3684,22 @@ impl CamundaClient {
     /// `POST /v2/process-definitions/{processDefinitionKey}/variable-names/search` (operation `searchProcessDefinitionVariableNames`; available since Camunda 8.10).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_process_definition_variable_names("2251799813686749")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_process_definition_variable_names(
         &self,
         process_definition_key: impl TryInto<
@@ -1731,6 +3723,22 @@ impl CamundaClient {
     /// Eventually consistent: data written just before may not be visible yet.
     ///
     /// Returns `Ok(None)` when the server answers 204 (nothing to return).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_process_definition_xml("2251799813686749")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_process_definition_xml(
         &self,
         process_definition_key: impl TryInto<
@@ -1748,6 +3756,22 @@ impl CamundaClient {
     /// `POST /v2/process-definitions/statistics/process-instances-by-version` (operation `getProcessDefinitionInstanceVersionStatistics`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_process_definition_instance_version_statistics()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_process_definition_instance_version_statistics(
         &self,
     ) -> builders::GetProcessDefinitionInstanceVersionStatistics<'_> {
@@ -1765,6 +3789,27 @@ impl CamundaClient {
     /// when awaitCompletion is enabled.
     ///
     /// `POST /v2/process-instances` (operation `createProcessInstance`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// // Start the latest version of a process by its id, with variables; keep the key.
+    /// let created = client
+    ///     .create_process_instance()
+    ///     .process_definition_id("order-process")
+    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// println!("started {}", created.process_instance_key);
+    /// // The result converts into its key: cancel it again.
+    /// client.cancel_process_instance(&created).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_process_instance(&self) -> builders::CreateProcessInstance<'_> {
         builders::CreateProcessInstance::new(Async(self))
     }
@@ -1780,6 +3825,22 @@ impl CamundaClient {
     /// This is done asynchronously, the progress can be tracked using the batchOperationKey from the response and the batch operation status endpoint (/batch-operations/{batchOperationKey}).
     ///
     /// `POST /v2/process-instances/cancellation` (operation `cancelProcessInstancesBatchOperation`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .cancel_process_instances_batch_operation()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cancel_process_instances_batch_operation(
         &self,
     ) -> builders::CancelProcessInstancesBatchOperation<'_> {
@@ -1792,6 +3853,22 @@ impl CamundaClient {
     /// This is done asynchronously, the progress can be tracked using the batchOperationKey from the response and the batch operation status endpoint (/batch-operations/{batchOperationKey}).
     ///
     /// `POST /v2/process-instances/deletion` (operation `deleteProcessInstancesBatchOperation`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .delete_process_instances_batch_operation()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_process_instances_batch_operation(
         &self,
     ) -> builders::DeleteProcessInstancesBatchOperation<'_> {
@@ -1805,6 +3882,22 @@ impl CamundaClient {
     /// This is done asynchronously, the progress can be tracked using the batchOperationKey from the response and the batch operation status endpoint (/batch-operations/{batchOperationKey}).
     ///
     /// `POST /v2/process-instances/incident-resolution` (operation `resolveIncidentsBatchOperation`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .resolve_incidents_batch_operation()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resolve_incidents_batch_operation(
         &self,
     ) -> builders::ResolveIncidentsBatchOperation<'_> {
@@ -1818,6 +3911,22 @@ impl CamundaClient {
     /// This is done asynchronously, the progress can be tracked using the batchOperationKey from the response and the batch operation status endpoint (/batch-operations/{batchOperationKey}).
     ///
     /// `POST /v2/process-instances/migration` (operation `migrateProcessInstancesBatchOperation`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .migrate_process_instances_batch_operation()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn migrate_process_instances_batch_operation(
         &self,
     ) -> builders::MigrateProcessInstancesBatchOperation<'_> {
@@ -1833,6 +3942,22 @@ impl CamundaClient {
     /// This is done asynchronously, the progress can be tracked using the batchOperationKey from the response and the batch operation status endpoint (/batch-operations/{batchOperationKey}).
     ///
     /// `POST /v2/process-instances/modification` (operation `modifyProcessInstancesBatchOperation`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .modify_process_instances_batch_operation()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn modify_process_instances_batch_operation(
         &self,
     ) -> builders::ModifyProcessInstancesBatchOperation<'_> {
@@ -1848,6 +3973,22 @@ impl CamundaClient {
     /// This is done asynchronously, the progress can be tracked using the batchOperationKey from the response and the batch operation status endpoint (/batch-operations/{batchOperationKey}).
     ///
     /// `POST /v2/process-instances/resumption` (operation `resumeProcessInstancesBatchOperation`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .resume_process_instances_batch_operation()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resume_process_instances_batch_operation(
         &self,
     ) -> builders::ResumeProcessInstancesBatchOperation<'_> {
@@ -1860,6 +4001,22 @@ impl CamundaClient {
     /// `POST /v2/process-instances/search` (operation `searchProcessInstances`; available since Camunda 8.6).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_process_instances()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_process_instances(&self) -> builders::SearchProcessInstances<'_> {
         builders::SearchProcessInstances::new(Async(self))
     }
@@ -1873,6 +4030,22 @@ impl CamundaClient {
     /// This is done asynchronously, the progress can be tracked using the batchOperationKey from the response and the batch operation status endpoint (/batch-operations/{batchOperationKey}).
     ///
     /// `POST /v2/process-instances/suspension` (operation `suspendProcessInstancesBatchOperation`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .suspend_process_instances_batch_operation()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn suspend_process_instances_batch_operation(
         &self,
     ) -> builders::SuspendProcessInstancesBatchOperation<'_> {
@@ -1887,6 +4060,22 @@ impl CamundaClient {
     /// `GET /v2/process-instances/{processInstanceKey}` (operation `getProcessInstance`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_process_instance("2251799813690746")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_process_instance(
         &self,
         process_instance_key: impl TryInto<
@@ -1910,6 +4099,21 @@ impl CamundaClient {
     /// response.
     ///
     /// `POST /v2/process-instances/{processInstanceKey}/business-id-assignment` (operation `assignProcessInstanceBusinessId`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_process_instance_business_id("2251799813690746", "order-12345")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_process_instance_business_id(
         &self,
         process_instance_key: impl TryInto<
@@ -1933,6 +4137,22 @@ impl CamundaClient {
     /// `GET /v2/process-instances/{processInstanceKey}/call-hierarchy` (operation `getProcessInstanceCallHierarchy`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_process_instance_call_hierarchy("2251799813690746")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_process_instance_call_hierarchy(
         &self,
         process_instance_key: impl TryInto<
@@ -1949,6 +4169,21 @@ impl CamundaClient {
     /// Cancels a running process instance. As a cancellation includes more than just the removal of the process instance resource, the cancellation resource must be posted. Cancellation can wait on listener-related processing; when that processing does not complete in time, this endpoint can return 504. Other gateway timeout causes are also possible. Retry with backoff and inspect listener worker availability and logs when this repeats.
     ///
     /// `POST /v2/process-instances/{processInstanceKey}/cancellation` (operation `cancelProcessInstance`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .cancel_process_instance("2251799813690746")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cancel_process_instance(
         &self,
         process_instance_key: impl TryInto<
@@ -1965,6 +4200,21 @@ impl CamundaClient {
     /// Deletes a process instance. Only instances that are completed or terminated can be deleted.
     ///
     /// `POST /v2/process-instances/{processInstanceKey}/deletion` (operation `deleteProcessInstance`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_process_instance("2251799813690746")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_process_instance(
         &self,
         process_instance_key: impl TryInto<
@@ -1981,6 +4231,22 @@ impl CamundaClient {
     /// Creates a batch operation to resolve multiple incidents of a process instance.
     ///
     /// `POST /v2/process-instances/{processInstanceKey}/incident-resolution` (operation `resolveProcessInstanceIncidents`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .resolve_process_instance_incidents("2251799813690746")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resolve_process_instance_incidents(
         &self,
         process_instance_key: impl TryInto<
@@ -2004,6 +4270,22 @@ impl CamundaClient {
     /// `POST /v2/process-instances/{processInstanceKey}/incidents/search` (operation `searchProcessInstanceIncidents`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_process_instance_incidents("2251799813690746")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_process_instance_incidents(
         &self,
         process_instance_key: impl TryInto<
@@ -2026,6 +4308,22 @@ impl CamundaClient {
     /// latest process improvements.
     ///
     /// `POST /v2/process-instances/{processInstanceKey}/migration` (operation `migrateProcessInstance`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .migrate_process_instance("2251799813690746")
+    ///     .target_process_definition_key("2251799813686749")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn migrate_process_instance(
         &self,
         process_instance_key: impl TryInto<
@@ -2047,6 +4345,21 @@ impl CamundaClient {
     /// For example, because an external system is not available or doesn't respond as expected.
     ///
     /// `POST /v2/process-instances/{processInstanceKey}/modification` (operation `modifyProcessInstance`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .modify_process_instance("2251799813690746")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn modify_process_instance(
         &self,
         process_instance_key: impl TryInto<
@@ -2066,6 +4379,21 @@ impl CamundaClient {
     /// instance; resumption does not cascade to or from related instances.
     ///
     /// `POST /v2/process-instances/{processInstanceKey}/resumption` (operation `resumeProcessInstance`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .resume_process_instance("2251799813690746")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resume_process_instance(
         &self,
         process_instance_key: impl TryInto<
@@ -2084,6 +4412,22 @@ impl CamundaClient {
     /// `GET /v2/process-instances/{processInstanceKey}/sequence-flows` (operation `getProcessInstanceSequenceFlows`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_process_instance_sequence_flows("2251799813690746")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_process_instance_sequence_flows(
         &self,
         process_instance_key: impl TryInto<
@@ -2102,6 +4446,22 @@ impl CamundaClient {
     /// `GET /v2/process-instances/{processInstanceKey}/statistics/element-instances` (operation `getProcessInstanceStatistics`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_process_instance_statistics("2251799813690746")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_process_instance_statistics(
         &self,
         process_instance_key: impl TryInto<
@@ -2120,6 +4480,22 @@ impl CamundaClient {
     /// `GET /v2/process-instances/{processInstanceKey}/statistics/wait-states` (operation `getProcessInstanceWaitStateStatistics`; available since Camunda 8.10).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_process_instance_wait_state_statistics("2251799813690746")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_process_instance_wait_state_statistics(
         &self,
         process_instance_key: impl TryInto<
@@ -2142,6 +4518,21 @@ impl CamundaClient {
     /// instance; suspension does not cascade to or from related instances.
     ///
     /// `POST /v2/process-instances/{processInstanceKey}/suspension` (operation `suspendProcessInstance`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .suspend_process_instance("2251799813690746")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn suspend_process_instance(
         &self,
         process_instance_key: impl TryInto<
@@ -2163,6 +4554,22 @@ impl CamundaClient {
     /// `POST /v2/resources/search` (operation `searchResources`; available since Camunda 8.10).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_resources()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_resources(&self) -> builders::SearchResources<'_> {
         builders::SearchResources::new(Async(self))
     }
@@ -2180,6 +4587,22 @@ impl CamundaClient {
     /// `GET /v2/resources/{resourceKey}` (operation `getResource`; available since Camunda 8.7).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_resource("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_resource(
         &self,
         resource_key: impl TryInto<keys::ResourceKey, Error: std::fmt::Display>,
@@ -2202,6 +4625,22 @@ impl CamundaClient {
     /// `GET /v2/resources/{resourceKey}/content` (operation `getResourceContent`; available since Camunda 8.7).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_resource_content("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_resource_content(
         &self,
         resource_key: impl TryInto<keys::ResourceKey, Error: std::fmt::Display>,
@@ -2222,6 +4661,22 @@ impl CamundaClient {
     /// `GET /v2/resources/{resourceKey}/content/binary` (operation `getResourceContentBinary`; available since Camunda 8.10).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_resource_content_binary("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_resource_content_binary(
         &self,
         resource_key: impl TryInto<keys::ResourceKey, Error: std::fmt::Display>,
@@ -2260,6 +4715,22 @@ impl CamundaClient {
     /// `true`, a batch operation is created immediately and returned in the `batchOperation` field.
     ///
     /// `POST /v2/resources/{resourceKey}/deletion` (operation `deleteResource`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .delete_resource("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_resource(
         &self,
         resource_key: impl TryInto<keys::ResourceKey, Error: std::fmt::Display>,
@@ -2273,6 +4744,22 @@ impl CamundaClient {
     /// Create a new role.
     ///
     /// `POST /v2/roles` (operation `createRole`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .create_role("admin", "example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_role(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2287,6 +4774,22 @@ impl CamundaClient {
     /// `POST /v2/roles/search` (operation `searchRoles`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_roles()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_roles(&self) -> builders::SearchRoles<'_> {
         builders::SearchRoles::new(Async(self))
     }
@@ -2299,6 +4802,22 @@ impl CamundaClient {
     /// `GET /v2/roles/{roleId}` (operation `getRole`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_role("admin")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_role(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2312,6 +4831,22 @@ impl CamundaClient {
     /// Update a role with the given ID.
     ///
     /// `PUT /v2/roles/{roleId}` (operation `updateRole`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .update_role("admin", "example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_role(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2326,6 +4861,21 @@ impl CamundaClient {
     /// Deletes the role with the given ID.
     ///
     /// `DELETE /v2/roles/{roleId}` (operation `deleteRole`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_role("admin")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_role(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2341,6 +4891,22 @@ impl CamundaClient {
     /// `POST /v2/roles/{roleId}/clients/search` (operation `searchClientsForRole`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_clients_for_role("admin")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_clients_for_role(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2354,6 +4920,21 @@ impl CamundaClient {
     /// Assigns the specified role to the client. The client will inherit the authorizations associated with this role.
     ///
     /// `PUT /v2/roles/{roleId}/clients/{clientId}` (operation `assignRoleToClient`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_role_to_client("admin", "my-application")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_role_to_client(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2368,6 +4949,21 @@ impl CamundaClient {
     /// Unassigns the specified role from the client. The client will no longer inherit the authorizations associated with this role.
     ///
     /// `DELETE /v2/roles/{roleId}/clients/{clientId}` (operation `unassignRoleFromClient`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .unassign_role_from_client("admin", "my-application")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unassign_role_from_client(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2384,6 +4980,22 @@ impl CamundaClient {
     /// `POST /v2/roles/{roleId}/groups/search` (operation `searchGroupsForRole`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_groups_for_role("admin")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_groups_for_role(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2397,6 +5009,21 @@ impl CamundaClient {
     /// Assigns the specified role to the group. Every member of the group (user or client) will inherit the authorizations associated with this role.
     ///
     /// `PUT /v2/roles/{roleId}/groups/{groupId}` (operation `assignRoleToGroup`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_role_to_group("admin", "engineering")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_role_to_group(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2411,6 +5038,21 @@ impl CamundaClient {
     /// Unassigns the specified role from the group. All group members (user or client) no longer inherit the authorizations associated with this role.
     ///
     /// `DELETE /v2/roles/{roleId}/groups/{groupId}` (operation `unassignRoleFromGroup`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .unassign_role_from_group("admin", "engineering")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unassign_role_from_group(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2427,6 +5069,22 @@ impl CamundaClient {
     /// `POST /v2/roles/{roleId}/mapping-rules/search` (operation `searchMappingRulesForRole`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_mapping_rules_for_role("admin")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_mapping_rules_for_role(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2440,6 +5098,21 @@ impl CamundaClient {
     /// Assigns a role to a mapping rule.
     ///
     /// `PUT /v2/roles/{roleId}/mapping-rules/{mappingRuleId}` (operation `assignRoleToMappingRule`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_role_to_mapping_rule("admin", "my-mapping-rule")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_role_to_mapping_rule(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2454,6 +5127,21 @@ impl CamundaClient {
     /// Unassigns a role from a mapping rule.
     ///
     /// `DELETE /v2/roles/{roleId}/mapping-rules/{mappingRuleId}` (operation `unassignRoleFromMappingRule`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .unassign_role_from_mapping_rule("admin", "my-mapping-rule")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unassign_role_from_mapping_rule(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2470,6 +5158,22 @@ impl CamundaClient {
     /// `POST /v2/roles/{roleId}/users/search` (operation `searchUsersForRole`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_users_for_role("admin")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_users_for_role(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2483,6 +5187,21 @@ impl CamundaClient {
     /// Assigns the specified role to the user. The user will inherit the authorizations associated with this role.
     ///
     /// `PUT /v2/roles/{roleId}/users/{username}` (operation `assignRoleToUser`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_role_to_user("admin", "swillis")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_role_to_user(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2497,6 +5216,21 @@ impl CamundaClient {
     /// Unassigns a role from a user. The user will no longer inherit the authorizations associated with this role.
     ///
     /// `DELETE /v2/roles/{roleId}/users/{username}` (operation `unassignRoleFromUser`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .unassign_role_from_user("admin", "swillis")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unassign_role_from_user(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
@@ -2521,6 +5255,22 @@ impl CamundaClient {
     /// from the store otherwise.
     ///
     /// `POST /v2/secrets/resolve` (operation `resolveSecrets`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .resolve_secrets()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resolve_secrets(&self) -> builders::ResolveSecrets<'_> {
         builders::ResolveSecrets::new(Async(self))
     }
@@ -2542,6 +5292,22 @@ impl CamundaClient {
     /// `` =camunda.secrets.`db-password` `` in a BPMN input mapping.
     ///
     /// `POST /v2/secrets/list` (operation `listSecrets`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .list_secrets()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_secrets(&self) -> builders::ListSecrets<'_> {
         builders::ListSecrets::new(Async(self))
     }
@@ -2552,6 +5318,22 @@ impl CamundaClient {
     /// Creates a new user and assigns the admin role to it. This endpoint is only usable when users are managed in the Orchestration Cluster and while no user is assigned to the admin role.
     ///
     /// `POST /v2/setup/user` (operation `createAdminUser`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .create_admin_user("example", "swillis")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_admin_user(
         &self,
         password: impl Into<String>,
@@ -2566,6 +5348,23 @@ impl CamundaClient {
     /// Broadcasts a signal.
     ///
     /// `POST /v2/signals/broadcast` (operation `broadcastSignal`; available since Camunda 8.6).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .broadcast_signal("example")
+    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn broadcast_signal(
         &self,
         signal_name: impl Into<String>,
@@ -2577,6 +5376,21 @@ impl CamundaClient {
     /// Checks the health status of the default physical tenant by verifying if there's at least one partition of its group with a healthy leader. This endpoint is scoped to the default physical tenant only: it is available unprefixed and at `/physical-tenants/default/v2/status`, but not for any other physical tenant id (`/physical-tenants/{id}/v2/status` returns 404 for every other id, whether or not a physical tenant with that id exists). On a cluster with only the default physical tenant this endpoint answers the same question as `/cluster/v2/status`, though not with the same response: `/cluster/v2/status` reports its status in a body and so also distinguishes a degraded tenant from a healthy one. Use `/cluster/v2/status` for the aggregated status of the whole cluster, or `/physical-tenants/{id}/v2/topology` for the health of a specific physical tenant's partitions.
     ///
     /// `GET /v2/status` (operation `getStatus`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .get_status()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_status(&self) -> builders::GetStatus<'_> {
         builders::GetStatus::new(Async(self))
     }
@@ -2587,6 +5401,22 @@ impl CamundaClient {
     /// `GET /v2/system/usage-metrics` (operation `getUsageMetrics`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_usage_metrics()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_usage_metrics(&self) -> builders::GetUsageMetrics<'_> {
         builders::GetUsageMetrics::new(Async(self))
     }
@@ -2599,6 +5429,22 @@ impl CamundaClient {
     /// in future releases.
     ///
     /// `GET /v2/system/configuration` (operation `getSystemConfiguration`; available since Camunda 8.9).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_system_configuration()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_system_configuration(&self) -> builders::GetSystemConfiguration<'_> {
         builders::GetSystemConfiguration::new(Async(self))
     }
@@ -2609,6 +5455,22 @@ impl CamundaClient {
     /// Creates a new tenant.
     ///
     /// `POST /v2/tenants` (operation `createTenant`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .create_tenant("customer-service", "example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2623,6 +5485,22 @@ impl CamundaClient {
     /// `POST /v2/tenants/search` (operation `searchTenants`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_tenants()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_tenants(&self) -> builders::SearchTenants<'_> {
         builders::SearchTenants::new(Async(self))
     }
@@ -2635,6 +5513,22 @@ impl CamundaClient {
     /// `GET /v2/tenants/{tenantId}` (operation `getTenant`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_tenant("customer-service")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2648,6 +5542,22 @@ impl CamundaClient {
     /// Updates an existing tenant.
     ///
     /// `PUT /v2/tenants/{tenantId}` (operation `updateTenant`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .update_tenant("customer-service", "example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2662,6 +5572,21 @@ impl CamundaClient {
     /// Deletes an existing tenant.
     ///
     /// `DELETE /v2/tenants/{tenantId}` (operation `deleteTenant`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_tenant("customer-service")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2677,6 +5602,22 @@ impl CamundaClient {
     /// `POST /v2/tenants/{tenantId}/clients/search` (operation `searchClientsForTenant`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_clients_for_tenant("customer-service")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_clients_for_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2691,6 +5632,21 @@ impl CamundaClient {
     /// The client can then access tenant data and perform authorized actions.
     ///
     /// `PUT /v2/tenants/{tenantId}/clients/{clientId}` (operation `assignClientToTenant`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_client_to_tenant("customer-service", "my-application")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_client_to_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2706,6 +5662,21 @@ impl CamundaClient {
     /// The client can no longer access tenant data.
     ///
     /// `DELETE /v2/tenants/{tenantId}/clients/{clientId}` (operation `unassignClientFromTenant`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .unassign_client_from_tenant("customer-service", "my-application")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unassign_client_from_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2722,6 +5693,22 @@ impl CamundaClient {
     /// `POST /v2/tenants/{tenantId}/groups/search` (operation `searchGroupIdsForTenant`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_group_ids_for_tenant("customer-service")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_group_ids_for_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2736,6 +5723,21 @@ impl CamundaClient {
     /// Group members (users, clients) can then access tenant data and perform authorized actions.
     ///
     /// `PUT /v2/tenants/{tenantId}/groups/{groupId}` (operation `assignGroupToTenant`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_group_to_tenant("customer-service", "engineering")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_group_to_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2751,6 +5753,21 @@ impl CamundaClient {
     /// Members of the group (users, clients) will no longer have access to the tenant's data - except they are assigned directly to the tenant.
     ///
     /// `DELETE /v2/tenants/{tenantId}/groups/{groupId}` (operation `unassignGroupFromTenant`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .unassign_group_from_tenant("customer-service", "engineering")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unassign_group_from_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2767,6 +5784,22 @@ impl CamundaClient {
     /// `POST /v2/tenants/{tenantId}/mapping-rules/search` (operation `searchMappingRulesForTenant`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_mapping_rules_for_tenant("customer-service")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_mapping_rules_for_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2780,6 +5813,21 @@ impl CamundaClient {
     /// Assign a single mapping rule to a specified tenant.
     ///
     /// `PUT /v2/tenants/{tenantId}/mapping-rules/{mappingRuleId}` (operation `assignMappingRuleToTenant`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_mapping_rule_to_tenant("customer-service", "my-mapping-rule")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_mapping_rule_to_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2794,6 +5842,21 @@ impl CamundaClient {
     /// Unassigns a single mapping rule from a specified tenant without deleting the rule.
     ///
     /// `DELETE /v2/tenants/{tenantId}/mapping-rules/{mappingRuleId}` (operation `unassignMappingRuleFromTenant`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .unassign_mapping_rule_from_tenant("customer-service", "my-mapping-rule")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unassign_mapping_rule_from_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2814,6 +5877,22 @@ impl CamundaClient {
     /// `POST /v2/tenants/{tenantId}/roles/search` (operation `searchRolesForTenant`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_roles_for_tenant("customer-service")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_roles_for_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2828,6 +5907,21 @@ impl CamundaClient {
     /// Users, Clients or Groups, that have the role assigned, will get access to the tenant's data and can perform actions according to their authorizations.
     ///
     /// `PUT /v2/tenants/{tenantId}/roles/{roleId}` (operation `assignRoleToTenant`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_role_to_tenant("customer-service", "admin")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_role_to_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2844,6 +5938,21 @@ impl CamundaClient {
     /// tenant's data - unless they are assigned directly to the tenant.
     ///
     /// `DELETE /v2/tenants/{tenantId}/roles/{roleId}` (operation `unassignRoleFromTenant`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .unassign_role_from_tenant("customer-service", "admin")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unassign_role_from_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2860,6 +5969,22 @@ impl CamundaClient {
     /// `POST /v2/tenants/{tenantId}/users/search` (operation `searchUsersForTenant`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_users_for_tenant("customer-service")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_users_for_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2873,6 +5998,21 @@ impl CamundaClient {
     /// Assign a single user to a specified tenant. The user can then access tenant data and perform authorized actions.
     ///
     /// `PUT /v2/tenants/{tenantId}/users/{username}` (operation `assignUserToTenant`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_user_to_tenant("customer-service", "swillis")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_user_to_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2888,6 +6028,21 @@ impl CamundaClient {
     /// The user can no longer access tenant data.
     ///
     /// `DELETE /v2/tenants/{tenantId}/users/{username}` (operation `unassignUserFromTenant`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .unassign_user_from_tenant("customer-service", "swillis")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unassign_user_from_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
@@ -2900,6 +6055,22 @@ impl CamundaClient {
     /// Obtains the current topology of the cluster the gateway is part of.
     ///
     /// `GET /v2/topology` (operation `getTopology`; available since Camunda 8.5).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let topology = client.get_topology().await?;
+    /// println!("{} broker(s), {} partition(s)", topology.cluster_size, topology.partitions_count);
+    /// for broker in &topology.brokers {
+    ///     println!("node {} at {}:{}", broker.node_id, broker.host, broker.port);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_topology(&self) -> builders::GetTopology<'_> {
         builders::GetTopology::new(Async(self))
     }
@@ -2908,6 +6079,22 @@ impl CamundaClient {
     /// Transitions the cluster between processing and recovery mode. This is a non-blocking operation: the request is acknowledged once the change has been accepted, before the transition itself has completed. Entering recovery mode deactivates all partitions so that only a restricted set of read-only operations remains available; exiting recovery mode returns the cluster to normal processing. Returns the planned cluster change so its progress can be monitored via the topology.
     ///
     /// `PATCH /v2/mode` (operation `changeClusterMode`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .change_cluster_mode()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_cluster_mode(&self) -> builders::ChangeClusterMode<'_> {
         builders::ChangeClusterMode::new(Async(self))
     }
@@ -2916,6 +6103,22 @@ impl CamundaClient {
     /// Restores the cluster from a backup. The restore is described either by a single backup ID or by a time range (`from`/`to`) that selects the backups to restore. This endpoint is only accessible while the cluster is in recovery mode; requests are rejected otherwise. The request is validated and acknowledged, but the restore itself is performed asynchronously.
     ///
     /// `POST /v2/restore` (operation `restore`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .restore()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restore(&self) -> builders::Restore<'_> {
         builders::Restore::new(Async(self))
     }
@@ -2924,6 +6127,22 @@ impl CamundaClient {
     /// Returns the status of the restore that is currently in progress, reported per broker and per partition. There is at most one restore in flight at any time. Once the restore has finished this endpoint returns 404; the per-partition detail is not retained after completion.
     ///
     /// `GET /v2/restore` (operation `getRestoreStatus`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_restore_status()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_restore_status(&self) -> builders::GetRestoreStatus<'_> {
         builders::GetRestoreStatus::new(Async(self))
     }
@@ -2934,6 +6153,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here.
     ///
     /// `GET /cluster/v2/exporting` (operation `getClusterExportingStatus`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_cluster_exporting_status()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cluster_exporting_status(
         &self,
     ) -> builders::GetClusterExportingStatus<'_> {
@@ -2946,6 +6181,21 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here.
     ///
     /// `POST /cluster/v2/exporting/pause` (operation `pauseClusterExporting`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .pause_cluster_exporting()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pause_cluster_exporting(&self) -> builders::PauseClusterExporting<'_> {
         builders::PauseClusterExporting::new(Async(self))
     }
@@ -2956,6 +6206,21 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here.
     ///
     /// `POST /cluster/v2/exporting/resume` (operation `resumeClusterExporting`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .resume_cluster_exporting()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resume_cluster_exporting(&self) -> builders::ResumeClusterExporting<'_> {
         builders::ResumeClusterExporting::new(Async(self))
     }
@@ -2970,6 +6235,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here. Use `POST /v2/backups/runtime` to act as a single physical tenant.
     ///
     /// `POST /cluster/v2/backups/runtime` (operation `takeRuntimeBackupAsClusterAdmin`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .take_runtime_backup_as_cluster_admin()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn take_runtime_backup_as_cluster_admin(
         &self,
     ) -> builders::TakeRuntimeBackupAsClusterAdmin<'_> {
@@ -2984,6 +6265,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here. Use `GET /v2/backups/runtime` to act as a single physical tenant.
     ///
     /// `GET /cluster/v2/backups/runtime` (operation `listRuntimeBackupsAsClusterAdmin`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .list_runtime_backups_as_cluster_admin()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_runtime_backups_as_cluster_admin(
         &self,
     ) -> builders::ListRuntimeBackupsAsClusterAdmin<'_> {
@@ -2998,6 +6295,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here. Use `GET /v2/backups/runtime/state` to act as a single physical tenant.
     ///
     /// `GET /cluster/v2/backups/runtime/state` (operation `getRuntimeBackupStateAsClusterAdmin`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_runtime_backup_state_as_cluster_admin()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_runtime_backup_state_as_cluster_admin(
         &self,
     ) -> builders::GetRuntimeBackupStateAsClusterAdmin<'_> {
@@ -3012,6 +6325,21 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here. Use `DELETE /v2/backups/runtime/state` to act as a single physical tenant.
     ///
     /// `DELETE /cluster/v2/backups/runtime/state` (operation `deleteRuntimeBackupStateAsClusterAdmin`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_runtime_backup_state_as_cluster_admin()
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_runtime_backup_state_as_cluster_admin(
         &self,
     ) -> builders::DeleteRuntimeBackupStateAsClusterAdmin<'_> {
@@ -3026,6 +6354,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here. Use `POST /v2/backups/runtime/state/sync` to act as a single physical tenant.
     ///
     /// `POST /cluster/v2/backups/runtime/state/sync` (operation `syncRuntimeBackupStateAsClusterAdmin`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .sync_runtime_backup_state_as_cluster_admin()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sync_runtime_backup_state_as_cluster_admin(
         &self,
     ) -> builders::SyncRuntimeBackupStateAsClusterAdmin<'_> {
@@ -3042,6 +6386,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here. Use `GET /v2/backups/runtime/{backupId}` to act as a single physical tenant.
     ///
     /// `GET /cluster/v2/backups/runtime/{backupId}` (operation `getRuntimeBackupAsClusterAdmin`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_runtime_backup_as_cluster_admin("1")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_runtime_backup_as_cluster_admin(
         &self,
         backup_id: impl Into<types::BackupId>,
@@ -3059,6 +6419,21 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here. Use `DELETE /v2/backups/runtime/{backupId}` to act as a single physical tenant.
     ///
     /// `DELETE /cluster/v2/backups/runtime/{backupId}` (operation `deleteRuntimeBackupAsClusterAdmin`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_runtime_backup_as_cluster_admin("1")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_runtime_backup_as_cluster_admin(
         &self,
         backup_id: impl Into<types::BackupId>,
@@ -3074,6 +6449,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here. Only available on clusters whose secondary storage is Elasticsearch or OpenSearch. Use `POST /v2/backups/history` to act as a single physical tenant.
     ///
     /// `POST /cluster/v2/backups/history` (operation `takeHistoryBackupAsClusterAdmin`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .take_history_backup_as_cluster_admin()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn take_history_backup_as_cluster_admin(
         &self,
     ) -> builders::TakeHistoryBackupAsClusterAdmin<'_> {
@@ -3088,6 +6479,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here. Only available on clusters whose secondary storage is Elasticsearch or OpenSearch. Use `GET /v2/backups/history` to act as a single physical tenant.
     ///
     /// `GET /cluster/v2/backups/history` (operation `listHistoryBackupsAsClusterAdmin`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .list_history_backups_as_cluster_admin()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_history_backups_as_cluster_admin(
         &self,
     ) -> builders::ListHistoryBackupsAsClusterAdmin<'_> {
@@ -3104,6 +6511,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here. Only available on clusters whose secondary storage is Elasticsearch or OpenSearch. Use `GET /v2/backups/history/{backupId}` to act as a single physical tenant.
     ///
     /// `GET /cluster/v2/backups/history/{backupId}` (operation `getHistoryBackupAsClusterAdmin`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_history_backup_as_cluster_admin("1")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_history_backup_as_cluster_admin(
         &self,
         backup_id: impl Into<types::BackupId>,
@@ -3121,6 +6544,21 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here. Only available on clusters whose secondary storage is Elasticsearch or OpenSearch. Use `DELETE /v2/backups/history/{backupId}` to act as a single physical tenant.
     ///
     /// `DELETE /cluster/v2/backups/history/{backupId}` (operation `deleteHistoryBackupAsClusterAdmin`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_history_backup_as_cluster_admin("1")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_history_backup_as_cluster_admin(
         &self,
         backup_id: impl Into<types::BackupId>,
@@ -3136,6 +6574,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here.
     ///
     /// `PATCH /cluster/v2/mode` (operation `changeClusterModeAsClusterAdmin`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .change_cluster_mode_as_cluster_admin()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_cluster_mode_as_cluster_admin(
         &self,
     ) -> builders::ChangeClusterModeAsClusterAdmin<'_> {
@@ -3150,6 +6604,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here.
     ///
     /// `POST /cluster/v2/rebalance` (operation `triggerClusterRebalance`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .trigger_cluster_rebalance()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn trigger_cluster_rebalance(&self) -> builders::TriggerClusterRebalance<'_> {
         builders::TriggerClusterRebalance::new(Async(self))
     }
@@ -3160,6 +6630,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here.
     ///
     /// `GET /cluster/v2/rebalance` (operation `getClusterRebalance`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_cluster_rebalance()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cluster_rebalance(&self) -> builders::GetClusterRebalance<'_> {
         builders::GetClusterRebalance::new(Async(self))
     }
@@ -3172,6 +6658,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here.
     ///
     /// `DELETE /cluster/v2/rebalance` (operation `cancelClusterRebalance`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .cancel_cluster_rebalance()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cancel_cluster_rebalance(&self) -> builders::CancelClusterRebalance<'_> {
         builders::CancelClusterRebalance::new(Async(self))
     }
@@ -3186,6 +6688,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here.
     ///
     /// `POST /cluster/v2/restore` (operation `restoreAsClusterAdmin`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .restore_as_cluster_admin()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restore_as_cluster_admin(&self) -> builders::RestoreAsClusterAdmin<'_> {
         builders::RestoreAsClusterAdmin::new(Async(self))
     }
@@ -3196,6 +6714,22 @@ impl CamundaClient {
     /// This endpoint is public and requires no authentication, unlike `PATCH /cluster/v2/mode` below, which needs cluster-admin credentials.
     ///
     /// `GET /cluster/v2/status` (operation `getClusterStatus`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_cluster_status()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cluster_status(&self) -> builders::GetClusterStatus<'_> {
         builders::GetClusterStatus::new(Async(self))
     }
@@ -3204,6 +6738,22 @@ impl CamundaClient {
     /// Reports one overall upgrade-readiness status for the whole cluster, folded over every physical tenant and condition. `MIGRATED` only once every known condition has migrated for every known physical tenant; `MIGRATION_IN_PROGRESS` when at least one is confirmed not yet migrated; `UNKNOWN` otherwise (including before anything has been reported yet). No per-tenant or per-condition detail is reported here; see the `upgradeReadiness` actuator endpoint for that.
     ///
     /// `GET /cluster/v2/status/upgrade` (operation `getClusterUpgradeStatus`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_cluster_upgrade_status()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cluster_upgrade_status(&self) -> builders::GetClusterUpgradeStatus<'_> {
         builders::GetClusterUpgradeStatus::new(Async(self))
     }
@@ -3214,6 +6764,22 @@ impl CamundaClient {
     /// Requires the cluster-admin security chain. Although this operation lists `bearerAuth` / `basicAuth` like the rest of the Orchestration Cluster API, it does not accept an Orchestration Cluster user's credentials — only the separate cluster-admin credentials are valid here. Use `GET /v2/topology` for the topology of a single physical tenant.
     ///
     /// `GET /cluster/v2/topology` (operation `getClusterTopology`; available since Camunda 8.10).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_cluster_topology()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cluster_topology(&self) -> builders::GetClusterTopology<'_> {
         builders::GetClusterTopology::new(Async(self))
     }
@@ -3224,6 +6790,22 @@ impl CamundaClient {
     /// Create a new user.
     ///
     /// `POST /v2/users` (operation `createUser`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .create_user("example", "swillis")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_user(
         &self,
         password: impl Into<String>,
@@ -3238,6 +6820,22 @@ impl CamundaClient {
     /// `POST /v2/users/search` (operation `searchUsers`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_users()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_users(&self) -> builders::SearchUsers<'_> {
         builders::SearchUsers::new(Async(self))
     }
@@ -3250,6 +6848,22 @@ impl CamundaClient {
     /// `GET /v2/users/{username}` (operation `getUser`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_user("swillis")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user(
         &self,
         username: impl TryInto<keys::Username, Error: std::fmt::Display>,
@@ -3263,6 +6877,22 @@ impl CamundaClient {
     /// Updates a user.
     ///
     /// `PUT /v2/users/{username}` (operation `updateUser`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .update_user("swillis")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_user(
         &self,
         username: impl TryInto<keys::Username, Error: std::fmt::Display>,
@@ -3276,6 +6906,21 @@ impl CamundaClient {
     /// Deletes a user.
     ///
     /// `DELETE /v2/users/{username}` (operation `deleteUser`; available since Camunda 8.8).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .delete_user("swillis")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_user(
         &self,
         username: impl TryInto<keys::Username, Error: std::fmt::Display>,
@@ -3289,6 +6934,22 @@ impl CamundaClient {
     /// `POST /v2/user-tasks/search` (operation `searchUserTasks`; available since Camunda 8.6).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_user_tasks()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_user_tasks(&self) -> builders::SearchUserTasks<'_> {
         builders::SearchUserTasks::new(Async(self))
     }
@@ -3301,6 +6962,22 @@ impl CamundaClient {
     /// `GET /v2/user-tasks/{userTaskKey}` (operation `getUserTask`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_user_task("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user_task(
         &self,
         user_task_key: impl TryInto<keys::UserTaskKey, Error: std::fmt::Display>,
@@ -3314,6 +6991,21 @@ impl CamundaClient {
     /// Update a user task with the given key. Updates wait for blocking task listeners on this lifecycle transition. If listener processing is delayed beyond the request timeout, this endpoint can return 504. Other gateway timeout causes are also possible. Retry with backoff and inspect listener worker availability and logs when this repeats.
     ///
     /// `PATCH /v2/user-tasks/{userTaskKey}` (operation `updateUserTask`; available since Camunda 8.5).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .update_user_task("example")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_user_task(
         &self,
         user_task_key: impl TryInto<keys::UserTaskKey, Error: std::fmt::Display>,
@@ -3327,6 +7019,21 @@ impl CamundaClient {
     /// Removes the assignee of a task with the given key. Unassignment waits for blocking task listeners on this lifecycle transition. If listener processing is delayed beyond the request timeout, this endpoint can return 504. Other gateway timeout causes are also possible. Retry with backoff and inspect listener worker availability and logs when this repeats.
     ///
     /// `DELETE /v2/user-tasks/{userTaskKey}/assignee` (operation `unassignUserTask`; available since Camunda 8.5).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .unassign_user_task("example")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unassign_user_task(
         &self,
         user_task_key: impl TryInto<keys::UserTaskKey, Error: std::fmt::Display>,
@@ -3340,6 +7047,21 @@ impl CamundaClient {
     /// Assigns a user task with the given key to the given assignee. Assignment waits for blocking task listeners on this lifecycle transition. If listener processing is delayed beyond the request timeout, this endpoint can return 504. Other gateway timeout causes are also possible. Retry with backoff and inspect listener worker availability and logs when this repeats.
     ///
     /// `POST /v2/user-tasks/{userTaskKey}/assignment` (operation `assignUserTask`; available since Camunda 8.5).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .assign_user_task("example")
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn assign_user_task(
         &self,
         user_task_key: impl TryInto<keys::UserTaskKey, Error: std::fmt::Display>,
@@ -3355,6 +7077,22 @@ impl CamundaClient {
     /// `POST /v2/user-tasks/{userTaskKey}/audit-logs/search` (operation `searchUserTaskAuditLogs`; available since Camunda 8.9).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_user_task_audit_logs("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_user_task_audit_logs(
         &self,
         user_task_key: impl TryInto<keys::UserTaskKey, Error: std::fmt::Display>,
@@ -3368,6 +7106,22 @@ impl CamundaClient {
     /// Completes a user task with the given key. Completion waits for blocking task listeners on this lifecycle transition. If listener processing is delayed beyond the request timeout, this endpoint can return 504. Other gateway timeout causes are also possible. Retry with backoff and inspect listener worker availability and logs when this repeats.
     ///
     /// `POST /v2/user-tasks/{userTaskKey}/completion` (operation `completeUserTask`; available since Camunda 8.5).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// client
+    ///     .complete_user_task("example")
+    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .send()
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn complete_user_task(
         &self,
         user_task_key: impl TryInto<keys::UserTaskKey, Error: std::fmt::Display>,
@@ -3388,6 +7142,22 @@ impl CamundaClient {
     /// `POST /v2/user-tasks/{userTaskKey}/effective-variables/search` (operation `searchUserTaskEffectiveVariables`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_user_task_effective_variables("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_user_task_effective_variables(
         &self,
         user_task_key: impl TryInto<keys::UserTaskKey, Error: std::fmt::Display>,
@@ -3406,6 +7176,22 @@ impl CamundaClient {
     /// Eventually consistent: data written just before may not be visible yet.
     ///
     /// Returns `Ok(None)` when the server answers 204 (nothing to return).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_user_task_form("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user_task_form(
         &self,
         user_task_key: impl TryInto<keys::UserTaskKey, Error: std::fmt::Display>,
@@ -3427,6 +7213,22 @@ impl CamundaClient {
     /// `POST /v2/user-tasks/{userTaskKey}/variables/search` (operation `searchUserTaskVariables`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_user_task_variables("example")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_user_task_variables(
         &self,
         user_task_key: impl TryInto<keys::UserTaskKey, Error: std::fmt::Display>,
@@ -3448,6 +7250,22 @@ impl CamundaClient {
     /// `POST /v2/variables/search` (operation `searchVariables`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .search_variables()
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_variables(&self) -> builders::SearchVariables<'_> {
         builders::SearchVariables::new(Async(self))
     }
@@ -3464,6 +7282,22 @@ impl CamundaClient {
     /// `GET /v2/variables/{variableKey}` (operation `getVariable`; available since Camunda 8.8).
     ///
     /// Eventually consistent: data written just before may not be visible yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # use camunda_sdk::{enums, keys, types};
+    /// # use serde_json::json;
+    /// # use std::time::Duration;
+    /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// let answer = client
+    ///     .get_variable("2251799813683287")
+    ///     .send()
+    ///     .await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_variable(
         &self,
         variable_key: impl TryInto<keys::VariableKey, Error: std::fmt::Display>,

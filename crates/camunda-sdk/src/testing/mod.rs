@@ -13,7 +13,7 @@
 //!
 //! ```
 //! use camunda_sdk::testing::CamundaMock;
-//! use camunda_sdk::{keys::JobKey, types};
+//! use camunda_sdk::keys::JobKey;
 //!
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), camunda_sdk::Error> {
 //! let mock = CamundaMock::start().await;
@@ -24,7 +24,7 @@
 //!         then.ok();
 //!     })
 //!     .await;
-//! mock.client().complete_job(&key, &types::JobCompletionRequest::default()).await?;
+//! mock.client().complete_job(&key).await?;
 //! completed.assert_async().await;
 //! # Ok(()) }
 //! ```
