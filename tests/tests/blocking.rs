@@ -18,7 +18,7 @@ async fn server_and_client() -> (Scripted, CamundaClient) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn works_from_spawn_blocking_as_its_error_advises() {
     let (_server, client) = server_and_client().await;
-    let license = tokio::task::spawn_blocking(move || client.get_license())
+    let license = tokio::task::spawn_blocking(move || client.get_license().send())
         .await
         .unwrap()
         .unwrap();
@@ -28,7 +28,7 @@ async fn works_from_spawn_blocking_as_its_error_advises() {
 #[tokio::test(flavor = "current_thread")]
 async fn works_from_spawn_blocking_on_a_current_thread_runtime() {
     let (_server, client) = server_and_client().await;
-    let license = tokio::task::spawn_blocking(move || client.get_license())
+    let license = tokio::task::spawn_blocking(move || client.get_license().send())
         .await
         .unwrap()
         .unwrap();
@@ -39,7 +39,7 @@ async fn works_from_spawn_blocking_on_a_current_thread_runtime() {
 async fn works_from_a_plain_thread() {
     let (_server, client) = server_and_client().await;
     let (tx, rx) = tokio::sync::oneshot::channel();
-    std::thread::spawn(move || tx.send(client.get_license()));
+    std::thread::spawn(move || tx.send(client.get_license().send()));
     assert!(rx.await.unwrap().unwrap().valid_license);
 }
 
@@ -55,15 +55,19 @@ fn assert_refused(result: camunda_sdk::Result<camunda_sdk::types::LicenseRespons
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refuses_on_an_async_worker_thread() {
     let (server, client) = server_and_client().await;
-    assert_refused(client.get_license());
+    assert_refused(client.get_license().send());
     // Also inside a spawned task, and without sending anything.
     let c = client.clone();
-    assert_refused(tokio::spawn(async move { c.get_license() }).await.unwrap());
+    assert_refused(
+        tokio::spawn(async move { c.get_license().send() })
+            .await
+            .unwrap(),
+    );
     assert!(server.requests().is_empty());
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn refuses_on_a_current_thread_runtime() {
     let (_server, client) = server_and_client().await;
-    assert_refused(client.get_license());
+    assert_refused(client.get_license().send());
 }

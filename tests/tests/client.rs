@@ -3,7 +3,7 @@
 
 mod support;
 
-use camunda_sdk::{CamundaClient, Config, Error, RetryPolicy, keys, types};
+use camunda_sdk::{CamundaClient, Config, Error, RetryPolicy, keys};
 use httpmock::prelude::*;
 use std::time::Duration;
 use support::{Reply, Scripted};
@@ -23,10 +23,6 @@ fn fast_retries() -> RetryPolicy {
     RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5))
 }
 
-fn create_instance_body() -> types::ProcessInstanceCreationInstruction {
-    serde_json::from_value(serde_json::json!({ "processDefinitionId": "order-process" })).unwrap()
-}
-
 const SEARCH_PAGE: &str = r#"{"items":[],"page":{"totalItems":0,"hasMoreTotalItems":false}}"#;
 const CREATED: &str = r#"{"processDefinitionId":"order-process","processDefinitionVersion":1,
   "tenantId":"<default>","variables":{},"processDefinitionKey":"2251799813685249",
@@ -39,9 +35,7 @@ async fn search_retries_a_503_and_succeeds() {
         Reply::json(200, SEARCH_PAGE),
     ])
     .await;
-    let result = client(&server.url)
-        .search_process_instances(&Default::default())
-        .await;
+    let result = client(&server.url).search_process_instances().await;
     let page = result.expect("the retry succeeds");
     assert!(page.items.is_empty());
     let requests = server.requests();
@@ -63,7 +57,8 @@ async fn create_is_not_retried_after_an_ambiguous_504() {
         })
         .await;
     let err = client(&server.base_url())
-        .create_process_instance(&create_instance_body())
+        .create_process_instance()
+        .process_definition_id("order-process")
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(504));
@@ -80,7 +75,8 @@ async fn ambiguous_create_is_retried_when_the_caller_opts_in() {
     let server = Scripted::start(vec![Reply::json(504, ""), Reply::json(200, CREATED)]).await;
     let created = client(&server.url)
         .with_retry_policy(fast_retries().retry_ambiguous(true))
-        .create_process_instance(&create_instance_body())
+        .create_process_instance()
+        .process_definition_id("order-process")
         .await
         .expect("opted-in retry succeeds");
     assert_eq!(
@@ -98,7 +94,8 @@ async fn create_is_retried_on_backpressure() {
     ])
     .await;
     client(&server.url)
-        .create_process_instance(&create_instance_body())
+        .create_process_instance()
+        .process_definition_id("order-process")
         .await
         .expect("backpressure is safe to retry: the server did not act");
     assert_eq!(server.requests().len(), 2);
@@ -114,7 +111,7 @@ async fn retry_after_is_honoured() {
     .await;
     let started = tokio::time::Instant::now();
     client(&server.url)
-        .search_process_instances(&Default::default())
+        .search_process_instances()
         .await
         .unwrap();
     // On paused time the exchanges take no time: the wait is what the server asked for, not
@@ -137,7 +134,7 @@ async fn retry_budget_is_bounded() {
         .await;
     let err = client(&server.base_url())
         .with_retry_policy(fast_retries().max_attempts(3))
-        .search_process_instances(&Default::default())
+        .search_process_instances()
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
@@ -172,14 +169,14 @@ async fn error_bodies_map_to_the_right_shape() {
         .await;
     let c = client(&server.base_url()).with_retry_policy(RetryPolicy::none());
 
-    let err = c.get_process_instance(&1_i64.into()).await.unwrap_err();
+    let err = c.get_process_instance(1_i64).await.unwrap_err();
     let problem = err.problem().expect("a problem detail");
     assert_eq!(problem.title.as_deref(), Some("NOT_FOUND"));
     assert_eq!(err.status(), Some(404));
     assert!(!err.is_retryable());
     assert!(err.to_string().contains("not found"), "{err}");
 
-    let err = c.get_process_instance(&2_i64.into()).await.unwrap_err();
+    let err = c.get_process_instance(2_i64).await.unwrap_err();
     match &err {
         Error::Http {
             status: 502,
@@ -192,7 +189,7 @@ async fn error_bodies_map_to_the_right_shape() {
         other => panic!("expected an HTTP error with the HTML body, got {other:?}"),
     }
 
-    let err = c.get_process_instance(&3_i64.into()).await.unwrap_err();
+    let err = c.get_process_instance(3_i64).await.unwrap_err();
     match &err {
         Error::Http {
             status: 500,
@@ -285,19 +282,17 @@ async fn default_tenant_is_injected_but_never_overrides() {
         .unwrap();
     let c = CamundaClient::new(config).unwrap();
 
-    c.create_process_instance(&create_instance_body())
+    c.create_process_instance()
+        .process_definition_id("order-process")
         .await
         .unwrap();
-    let mut explicit = create_instance_body();
-    explicit = serde_json::from_value({
-        let mut v = serde_json::to_value(&explicit).unwrap();
-        v["tenantId"] = "tenant-b".into();
-        v
-    })
-    .unwrap();
-    c.create_process_instance(&explicit).await.unwrap();
+    c.create_process_instance()
+        .process_definition_id("order-process")
+        .tenant_id("tenant-b")
+        .await
+        .unwrap();
     // A search body takes no top-level tenant: nothing is injected there.
-    c.search_process_instances(&Default::default()).await.ok();
+    c.search_process_instances().await.ok();
 
     let bodies: Vec<serde_json::Value> = server
         .requests()
@@ -387,12 +382,12 @@ fn blocking_client_works_without_a_runtime() {
         .build()
         .unwrap();
     let client = camunda_sdk::blocking::CamundaClient::new(config).unwrap();
-    let topology = client.get_topology().unwrap();
+    let topology = client.get_topology().send().unwrap();
     assert_eq!(topology.cluster_size, 3);
     // Usable from other threads at once.
     std::thread::scope(|s| {
         for _ in 0..4 {
-            s.spawn(|| assert_eq!(client.get_topology().unwrap().partitions_count, 3));
+            s.spawn(|| assert_eq!(client.get_topology().send().unwrap().partitions_count, 3));
         }
     });
 }
@@ -405,7 +400,7 @@ async fn blocking_client_inside_a_runtime_is_an_error_not_a_panic() {
         .build()
         .unwrap();
     let client = camunda_sdk::blocking::CamundaClient::new(config).unwrap();
-    match client.get_topology() {
+    match client.get_topology().send() {
         Err(Error::Runtime(msg)) => assert!(msg.contains("async runtime")),
         other => panic!("expected Error::Runtime, got {other:?}"),
     }
@@ -417,8 +412,8 @@ async fn blocking_client_inside_a_runtime_is_an_error_not_a_panic() {
 fn every_async_operation_has_a_blocking_twin_with_the_same_signature() {
     let root = xtask::repo_root();
     let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
-    let async_src = read(xtask::facade::CLIENT);
-    let blocking_src = read(xtask::facade::BLOCKING);
+    let async_src = read(xtask::builders::CLIENT);
+    let blocking_src = read(xtask::builders::BLOCKING);
     let inventory = xtask::codegen::generate(&root.join(xtask::codegen::SPEC), true)
         .unwrap()
         .inventory;
@@ -432,10 +427,12 @@ fn every_async_operation_has_a_blocking_twin_with_the_same_signature() {
     let mut checked = 0;
     for op in inventory.iter().filter(|o| !o.hand_written) {
         let m = op.method_name();
-        let a = signature(&async_src, "pub async fn ", &m)
+        let a = signature(&async_src, "pub fn ", &m)
             .unwrap_or_else(|| panic!("async client lacks {m}"));
+        // The same builder, on the blocking flavour.
         let b = signature(&blocking_src, "pub fn ", &m)
-            .unwrap_or_else(|| panic!("blocking client lacks {m}"));
+            .unwrap_or_else(|| panic!("blocking client lacks {m}"))
+            .replace("<'_,Blocking<'_>>", "<'_>");
         assert_eq!(a, b, "signatures differ for {m}");
         checked += 1;
     }
@@ -563,7 +560,7 @@ async fn a_wrong_secret_fails_fast_without_a_retry_storm() {
         .build()
         .unwrap();
     let client = CamundaClient::new(config).unwrap();
-    let calls = futures::future::join_all((0..20).map(|_| client.get_topology())).await;
+    let calls = futures::future::join_all((0..20).map(|_| client.get_topology().send())).await;
     for result in calls {
         match result {
             Err(Error::Auth {
@@ -639,7 +636,7 @@ async fn a_burst_of_401s_refreshes_the_credential_once() {
         .build()
         .unwrap();
     let client = CamundaClient::new(config).unwrap();
-    let results = futures::future::join_all((0..20).map(|_| client.get_topology())).await;
+    let results = futures::future::join_all((0..20).map(|_| client.get_topology().send())).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
     assert_eq!(
         provider

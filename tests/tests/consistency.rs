@@ -34,7 +34,7 @@ async fn two_404s_then_found() {
     .await;
     let c = client(&server.url);
     let key = key();
-    let instance = consistency::eventually(&quick(2_000), || c.get_process_instance(&key))
+    let instance = consistency::eventually(&quick(2_000), || c.get_process_instance(&key).send())
         .await
         .unwrap();
     assert_eq!(instance.process_instance_key, key);
@@ -48,7 +48,7 @@ async fn constant_404_times_out_with_the_attempt_count() {
     let key = key();
     let wait = Consistency::wait(Duration::from_secs(10))
         .backoff(Duration::from_millis(50), Duration::from_secs(1));
-    let err = consistency::eventually(&wait, || c.get_process_instance(&key))
+    let err = consistency::eventually(&wait, || c.get_process_instance(&key).send())
         .await
         .unwrap_err();
     let Error::ConsistencyTimeout {
@@ -78,7 +78,7 @@ async fn other_errors_end_the_wait_at_once() {
     .await;
     let c = client(&server.url);
     let key = key();
-    let err = consistency::eventually(&quick(1_000), || c.get_process_instance(&key))
+    let err = consistency::eventually(&quick(1_000), || c.get_process_instance(&key).send())
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
@@ -98,8 +98,7 @@ async fn non_empty_waits_for_an_item_and_predicates_name_the_operation() {
     ])
     .await;
     let c = client(&server.url);
-    let query = Default::default();
-    let page = consistency::non_empty(&quick(2_000), || c.search_process_instances(&query))
+    let page = consistency::non_empty(&quick(2_000), || c.search_process_instances().send())
         .await
         .unwrap();
     assert_eq!(page.items.len(), 1);
@@ -110,7 +109,7 @@ async fn non_empty_waits_for_an_item_and_predicates_name_the_operation() {
     let key = key();
     let err = consistency::until(
         &quick(60),
-        || c.get_process_instance(&key),
+        || c.get_process_instance(&key).send(),
         |i| i.end_date.is_some(),
     )
     .await
@@ -141,6 +140,7 @@ fn blocking_waits_too() {
     let c = camunda_sdk::blocking::CamundaClient::new(config).unwrap();
     let key = key();
     let instance =
-        consistency::eventually_blocking(&quick(2_000), || c.get_process_instance(&key)).unwrap();
+        consistency::eventually_blocking(&quick(2_000), || c.get_process_instance(&key).send())
+            .unwrap();
     assert_eq!(instance.process_instance_key, key);
 }

@@ -683,11 +683,9 @@ fn one_job_key_type_across_models_and_paths() {
     async fn commands(
         client: &camunda_sdk::CamundaClient,
         job: &types::ActivatedJobResult,
-        complete: &types::JobCompletionRequest,
-        fail: &types::JobFailRequest,
     ) -> camunda_sdk::Result<()> {
-        client.complete_job(&job.job_key, complete).await?;
-        client.fail_job(&job.job_key, fail).await
+        client.complete_job(&job.job_key).await?;
+        client.fail_job(&job.job_key).await
     }
     // … and the field of other models that name a job.
     let wait: types::JobWaitStateDetails = decode(json!({

@@ -459,32 +459,23 @@ async fn xml_and_form_getters_answer_none_for_204_and_binary_content_is_bytes() 
     let client = client(&server.base_url());
     let pd = |k: i64| keys::ProcessDefinitionKey::from(k);
     assert_eq!(
-        client.get_process_definition_xml(&pd(1)).await.unwrap(),
+        client.get_process_definition_xml(pd(1)).await.unwrap(),
         Some(xml)
     );
     assert_eq!(
-        client.get_process_definition_xml(&pd(2)).await.unwrap(),
+        client.get_process_definition_xml(pd(2)).await.unwrap(),
         None
     );
     assert!(
         client
-            .get_start_process_form(&pd(2))
+            .get_start_process_form(pd(2))
             .await
             .unwrap()
             .is_none()
     );
-    assert!(
-        client
-            .get_user_task_form(&keys::UserTaskKey::from(3i64))
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(client.get_user_task_form(3_i64).await.unwrap().is_none());
     assert_eq!(
-        client
-            .get_resource_content_binary(&keys::ResourceKey::new("4").unwrap())
-            .await
-            .unwrap(),
+        client.get_resource_content_binary("4").await.unwrap(),
         vec![0u8, 159, 146, 150]
     );
 }

@@ -7,7 +7,7 @@ mod support;
 
 use camunda_sdk::gate::BackpressureConfig;
 use camunda_sdk::worker::{Job, JobWorkerConfig, Outcome};
-use camunda_sdk::{CamundaClient, Config, Error, RetryPolicy, keys, types};
+use camunda_sdk::{CamundaClient, Config, Error, RetryPolicy, keys};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -116,9 +116,7 @@ fn client(url: &str, gate: BackpressureConfig) -> CamundaClient {
 /// A gated call the cluster answers with 204 (or 503 while overloaded).
 async fn cancel(client: &CamundaClient, key: u64) -> Result<(), Error> {
     let key: keys::ProcessInstanceKey = key.to_string().parse().unwrap();
-    client
-        .cancel_process_instance(&key, &Default::default())
-        .await
+    client.cancel_process_instance(&key).await
 }
 
 /// A gated call the cluster can hold; its HTTP timeout includes the 10 s long-poll allowance,
@@ -126,9 +124,11 @@ async fn cancel(client: &CamundaClient, key: u64) -> Result<(), Error> {
 fn create(client: &CamundaClient) -> tokio::task::JoinHandle<Result<(), Error>> {
     let client = client.clone();
     tokio::spawn(async move {
-        let body: types::ProcessInstanceCreationInstruction =
-            serde_json::from_value(serde_json::json!({ "processDefinitionId": "order" })).unwrap();
-        client.create_process_instance(&body).await.map(drop)
+        client
+            .create_process_instance()
+            .process_definition_id("order")
+            .await
+            .map(drop)
     })
 }
 
@@ -254,17 +254,9 @@ async fn job_results_pass_while_the_gate_is_closed() {
 
     // ...while completing, failing and throwing an error on jobs go straight through.
     let key: keys::JobKey = "2251799813685249".parse().unwrap();
-    client
-        .complete_job(&key, &Default::default())
-        .await
-        .unwrap();
-    client
-        .fail_job(&key, &types::JobFailRequest::default())
-        .await
-        .unwrap();
-    let error: types::JobErrorRequest =
-        serde_json::from_value(serde_json::json!({ "errorCode": "E1" })).unwrap();
-    client.throw_job_error(&key, &error).await.unwrap();
+    client.complete_job(&key).await.unwrap();
+    client.fail_job(&key).await.unwrap();
+    client.throw_job_error(&key, "E1").await.unwrap();
     assert_eq!(cluster.count(|p| p.starts_with("/v2/jobs/")), 3);
     assert_eq!(
         client.backpressure().waiting,

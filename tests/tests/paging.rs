@@ -1,9 +1,10 @@
-//! Auto-paging: the generated `*_stream` / `*_iter` methods follow the server's cursors, fetch
-//! lazily, honour page size and caps, and end after an error.
+//! Auto-paging: a search builder's `.stream()` / `.iter()` follow the server's cursors, fetch
+//! lazily, honour the page size set with `.page(…)` and `take(n)` caps, and end after an error.
 
 mod support;
 
-use camunda_sdk::paging::Paging;
+use camunda_sdk::paging::{self, Paging};
+use camunda_sdk::types::LimitPagination;
 use camunda_sdk::{RetryPolicy, types};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::{Value, json};
@@ -66,12 +67,19 @@ fn key_number(i: &types::ProcessInstanceResult) -> u64 {
     i.process_instance_key.to_string().parse().unwrap()
 }
 
+fn limit(n: usize) -> LimitPagination {
+    LimitPagination {
+        limit: Some(n as i32),
+    }
+}
+
 #[tokio::test]
 async fn follows_cursors_through_every_page_in_order() {
     let server = Scripted::start(pages(TOTAL, PAGE)).await;
-    let query = types::ProcessInstanceSearchQuery::default();
     let items: Vec<_> = client(&server.url)
-        .search_process_instances_stream(&query, Paging::new().page_size(PAGE as u32))
+        .search_process_instances()
+        .page(limit(PAGE))
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -98,9 +106,10 @@ async fn follows_cursors_through_every_page_in_order() {
 #[tokio::test]
 async fn take_stops_fetching() {
     let server = Scripted::start(pages(TOTAL, PAGE)).await;
-    let query = types::ProcessInstanceSearchQuery::default();
     let items: Vec<_> = client(&server.url)
-        .search_process_instances_stream(&query, Paging::new().page_size(PAGE as u32))
+        .search_process_instances()
+        .page(limit(PAGE))
+        .stream()
         .take(150)
         .try_collect()
         .await
@@ -110,17 +119,23 @@ async fn take_stops_fetching() {
     assert_eq!(server.requests().len(), 2);
 }
 
+/// A builder's stream takes no `Paging`, so a cap that shrinks the last request is reached
+/// through `paging::stream` itself, with the builder sending each page.
 #[tokio::test]
 async fn max_items_caps_and_shrinks_the_last_request() {
     let server = Scripted::start(pages(TOTAL, PAGE)).await;
-    let items: Vec<_> = client(&server.url)
-        .search_process_instances_stream(
-            &Default::default(),
-            Paging::new().page_size(100).max_items(130),
-        )
-        .try_collect()
-        .await
-        .unwrap();
+    let c = client(&server.url);
+    let items: Vec<_> = paging::stream(
+        types::ProcessInstanceSearchQuery::default(),
+        Paging::new().page_size(100).max_items(130),
+        move |query| {
+            let c = c.clone();
+            async move { c.search_process_instances().body(query).send().await }
+        },
+    )
+    .try_collect()
+    .await
+    .unwrap();
     assert_eq!(items.len(), 130);
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
@@ -138,7 +153,8 @@ async fn an_error_is_an_item_and_ends_the_stream() {
     script.extend(pages(TOTAL, PAGE));
     let server = Scripted::start(script).await;
     let results: Vec<_> = client(&server.url)
-        .search_process_instances_stream(&Default::default(), Paging::new())
+        .search_process_instances()
+        .stream()
         .collect()
         .await;
     assert_eq!(results.len(), PAGE + 1);
@@ -154,11 +170,10 @@ async fn stops_without_an_end_cursor_and_keeps_the_query() {
         "page": { "totalItems": 50, "hasMoreTotalItems": true }
     });
     let server = Scripted::start(vec![Reply::json(200, &body.to_string())]).await;
-    let query: types::ProcessInstanceSearchQuery =
-        serde_json::from_value(json!({ "filter": { "processDefinitionId": "order-process" } }))
-            .unwrap();
     let items: Vec<_> = client(&server.url)
-        .search_process_instances_stream(&query, Paging::new())
+        .search_process_instances()
+        .filter(|f| f.process_definition_id("order-process"))
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -177,13 +192,17 @@ fn blocking_iterator_pages_too() {
         .unwrap()
         .with_retry_policy(RetryPolicy::none());
     let items: Vec<_> = client
-        .search_process_instances_iter(&Default::default(), Paging::new().page_size(100))
+        .search_process_instances()
+        .page(limit(PAGE))
+        .iter()
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(items.len(), 250);
     assert_eq!(server.requests().len(), 3);
     let first_two: Vec<_> = client
-        .search_process_instances_iter(&Default::default(), Paging::new().page_size(100))
+        .search_process_instances()
+        .page(limit(PAGE))
+        .iter()
         .take(2)
         .collect();
     assert_eq!(first_two.len(), 2);
@@ -200,10 +219,7 @@ fn page_ending(first: usize, end: &str) -> Reply {
 
 /// Collects the stream's items up to its first error, bounded in time and count.
 async fn walk(url: &str) -> (Vec<u64>, camunda_sdk::Error) {
-    let query = types::ProcessInstanceSearchQuery::default();
-    let mut stream = client(url)
-        .search_process_instances_stream(&query, Paging::new())
-        .take(100);
+    let mut stream = client(url).search_process_instances().stream().take(100);
     let mut keys = Vec::new();
     let run = async {
         while let Some(item) = stream.next().await {

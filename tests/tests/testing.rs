@@ -242,8 +242,10 @@ fn a_real_blocking_worker_drains_the_scripted_jobs() {
 async fn the_typed_mock_matches_path_and_body_and_answers_with_a_model() {
     let mock = CamundaMock::start().await;
     let job = key(2251799813685249);
+    let approved = json!({ "approved": true });
+    // The mock matches a whole model; the client sends the same body through the builder.
     let request = types::JobCompletionRequest {
-        variables: Some(serde_json::from_value(json!({ "approved": true })).unwrap()),
+        variables: Some(camunda_sdk::variables::to_variables(&approved).unwrap()),
         ..Default::default()
     };
     let completed = mock
@@ -253,9 +255,17 @@ async fn the_typed_mock_matches_path_and_body_and_answers_with_a_model() {
         })
         .await;
     let client = mock.client();
-    client.complete_job(&job, &request).await.unwrap();
+    client
+        .complete_job(&job)
+        .variables(&approved)
+        .await
+        .unwrap();
     // Another key is not this expectation: httpmock answers 404.
-    let other = client.complete_job(&key(7), &request).await.unwrap_err();
+    let other = client
+        .complete_job(key(7))
+        .variables(&approved)
+        .await
+        .unwrap_err();
     assert_eq!(other.status(), Some(404));
     completed.assert_calls_async(1).await;
 
@@ -274,11 +284,11 @@ async fn the_typed_mock_matches_path_and_body_and_answers_with_a_model() {
         then.ok(&page);
     })
     .await;
-    let query = types::ProcessInstanceSearchQuery {
-        filter: Some(Default::default()),
-        ..Default::default()
-    };
-    let found = client.search_process_instances(&query).await.unwrap();
+    let found = client
+        .search_process_instances()
+        .filter(|f| f.process_definition_id("order-process"))
+        .await
+        .unwrap();
     assert_eq!(found.items.len(), 1);
     assert_eq!(
         found.items[0].process_instance_key.to_string(),
@@ -334,12 +344,9 @@ async fn the_same_expectation_with_raw_httpmock() {
             .unwrap(),
     )
     .unwrap();
-    let request = types::JobCompletionRequest {
-        variables: Some(serde_json::from_value(json!({ "approved": true })).unwrap()),
-        ..Default::default()
-    };
     client
-        .complete_job(&key(2251799813685249), &request)
+        .complete_job(key(2251799813685249))
+        .variables(&json!({ "approved": true }))
         .await
         .unwrap();
     completed.assert_calls_async(1).await;
@@ -357,14 +364,12 @@ async fn the_typed_mock_matches_query_parameters_and_answers_bytes() {
         .await;
     let client = mock.client();
     let bytes = client
-        .get_document(&id, Some("in-memory"), None)
+        .get_document(&id)
+        .store_id("in-memory")
         .await
         .unwrap();
     assert_eq!(bytes, b"%PDF-1.7");
-    let elsewhere = client
-        .get_document(&id, Some("gcp"), None)
-        .await
-        .unwrap_err();
+    let elsewhere = client.get_document(&id).store_id("gcp").await.unwrap_err();
     assert_eq!(
         elsewhere.status(),
         Some(404),

@@ -77,11 +77,10 @@ async fn a_struct_round_trips_through_create_and_search() {
     .await;
     let c = client(&server.url);
 
-    let mut by_id: types::ProcessInstanceCreationInstructionById =
-        serde_json::from_value(json!({ "processDefinitionId": "order-process" })).unwrap();
-    by_id.variables = Some(variables::to_variables(&sent).unwrap());
     let result = c
-        .create_process_instance(&types::ProcessInstanceCreationInstruction::from(by_id))
+        .create_process_instance()
+        .process_definition_id("order-process")
+        .variables(&sent)
         .await
         .unwrap();
 

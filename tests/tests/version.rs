@@ -47,10 +47,7 @@ async fn refuses_an_8_10_operation_on_an_8_8_server_without_calling_it() {
         .await;
 
     let guarded = client(&server.base_url()).with_version_guard();
-    let err = guarded
-        .search_resources(&Default::default())
-        .await
-        .unwrap_err();
+    let err = guarded.search_resources().await.unwrap_err();
     match &err {
         Error::NotSupported {
             operation,
@@ -71,12 +68,9 @@ async fn refuses_an_8_10_operation_on_an_8_8_server_without_calling_it() {
     );
 
     // An operation the server has goes through; the version is not asked again.
-    guarded
-        .search_process_instances(&Default::default())
-        .await
-        .unwrap();
+    guarded.search_process_instances().await.unwrap();
     let clone = guarded.clone();
-    assert!(clone.search_resources(&Default::default()).await.is_err());
+    assert!(clone.search_resources().await.is_err());
     assert_eq!(instances.calls_async().await, 1);
     assert_eq!(topo.calls_async().await, 1, "the version is learned once");
     assert_eq!(
@@ -85,10 +79,7 @@ async fn refuses_an_8_10_operation_on_an_8_8_server_without_calling_it() {
     );
 
     // Without the guard nothing is checked.
-    client(&server.base_url())
-        .search_resources(&Default::default())
-        .await
-        .unwrap();
+    client(&server.base_url()).search_resources().await.unwrap();
     assert_eq!(resources.calls_async().await, 1);
     assert_eq!(topo.calls_async().await, 1);
 }
@@ -114,7 +105,7 @@ async fn a_new_enough_server_passes() {
         .await;
     client(&server.base_url())
         .with_version_guard()
-        .search_resources(&Default::default())
+        .search_resources()
         .await
         .unwrap();
     assert_eq!(resources.calls_async().await, 1);
@@ -141,7 +132,7 @@ fn blocking_client_guards_too() {
     let client = camunda_sdk::blocking::CamundaClient::new(config)
         .unwrap()
         .with_version_guard();
-    let err = client.search_resources(&Default::default()).unwrap_err();
+    let err = client.search_resources().send().unwrap_err();
     assert!(matches!(err, Error::NotSupported { .. }), "{err:?}");
     assert_eq!(resources.calls(), 0);
 }
