@@ -35,7 +35,8 @@ const HEADER: &str = "\
 ";
 
 /// Required body values become method arguments while path parameters and required values
-/// together are at most this many; beyond that they are setters checked at send.
+/// together are at most this many (and at most one of them takes text); beyond that they are
+/// setters checked at send.
 const POSITIONAL: usize = 3;
 
 /// Integer properties that count milliseconds although their description does not say so.
@@ -460,9 +461,16 @@ fn positional<'f>(f: &OpModel, body: &'f Body, doc: &serde_json::Value) -> Vec<&
             .position(|o| *o == x.name.to_string().trim_end_matches('_'))
             .unwrap_or(usize::MAX)
     });
+    // Two arguments that both take text (keys, strings, enums all take a `&str`) could be
+    // swapped without a compile error: then the values are setters, named at the call site.
+    let text = |x: &&&Field| {
+        matches!(x.shape, Shape::Key | Shape::Str) || x.ty.to_string().starts_with("enums ::")
+    };
+    let texts = f.path.len() + required.iter().filter(text).count();
     if !required.is_empty()
         && required.iter().all(|x| scalar(x))
         && f.path.len() + required.len() <= POSITIONAL
+        && texts <= 1
     {
         required
     } else {
@@ -903,6 +911,84 @@ fn render_op(
         }
     });
 
+    // Eventually consistent reads (the spec's `x-eventually-consistent`) can wait for their
+    // answer; `send_with_response` sends once.
+    let consistent = f.op.eventually_consistent;
+    let wait_field = consistent.then(|| quote!(wait: crate::consistency::Wait<#out>,));
+    let wait_init = consistent.then(|| quote!(wait: Default::default(),));
+    let wait_setters = consistent.then(|| {
+        let non_empty = paged.map(|_| quote! {
+            /// Waits up to `timeout` until the search finds at least one item (see
+            /// [`wait_until`](Self::wait_until)).
+            pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+                self.wait = crate::consistency::Wait::until(timeout, crate::consistency::has_items);
+                self
+            }
+        });
+        quote! {
+            /// This read is eventually consistent (data written just before may not be visible
+            /// yet): waits up to `timeout`, reading again with backoff while the server answers
+            /// 404. Other errors end the wait at once; at the timeout the error is
+            /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+            /// made, the time waited and the last answer.
+            pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+                self.wait = crate::consistency::Wait::until(timeout, |_| true);
+                self
+            }
+
+            /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+            /// answer.
+            pub fn wait_until(mut self, timeout: std::time::Duration, accept: impl Fn(&#out) -> bool + Send + Sync + 'static) -> Self {
+                self.wait = crate::consistency::Wait::until(timeout, accept);
+                self
+            }
+
+            #non_empty
+
+            /// Reads once, even when the client waits for every eventually consistent read
+            /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+            pub fn no_wait(mut self) -> Self {
+                self.wait = crate::consistency::Wait::off();
+                self
+            }
+        }
+    });
+    let send_body = if consistent {
+        let non_empty = if paged.is_some() {
+            quote!(Some(crate::consistency::has_items::<#out>))
+        } else {
+            quote!(None)
+        };
+        quote! {
+            pub fn send(mut self) -> F::Output<#out> {
+                let on = self.on;
+                let client = on.client();
+                let wait = std::mem::take(&mut self.wait);
+                let parts = self.parts();
+                on.run(async move {
+                    let (body, request) = parts?;
+                    wait.read(client, #non_empty, || {
+                        let call = request(&body);
+                        async move { client.#send(call?).await }
+                    })
+                    .await
+                })
+            }
+        }
+    } else {
+        quote! {
+            pub fn send(self) -> F::Output<#out> {
+                let on = self.on;
+                let client = on.client();
+                let parts = self.parts();
+                on.run(async move {
+                    let (body, request) = parts?;
+                    client.#send(request(&body)?).await
+                })
+            }
+        }
+    };
+
     let builder = quote! {
         #[doc = #struct_doc]
         #[must_use = #must_use]
@@ -914,6 +1000,7 @@ fn render_op(
             #(#body_fields,)*
             #nested_field
             #whole_field
+            #wait_field
             _client: std::marker::PhantomData<&'a ()>,
         }
 
@@ -928,6 +1015,7 @@ fn render_op(
                     #(#defaults)*
                     #nested_init
                     #whole_init
+                    #wait_init
                     invalid,
                     _client: std::marker::PhantomData,
                 }
@@ -952,15 +1040,9 @@ fn render_op(
             }
 
             /// Sends the request: a future on the async client, the answer on the blocking one.
-            pub fn send(self) -> F::Output<#out> {
-                let on = self.on;
-                let client = on.client();
-                let parts = self.parts();
-                on.run(async move {
-                    let (body, request) = parts?;
-                    client.#send(request(&body)?).await
-                })
-            }
+            #send_body
+
+            #wait_setters
 
             /// Like [`send`](Self::send), with the answer's status and headers.
             pub fn send_with_response(self) -> F::Output<crate::request::Response<#out>> {

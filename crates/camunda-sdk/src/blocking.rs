@@ -92,6 +92,16 @@ impl CamundaClient {
         }
     }
 
+    /// A clone of this client on which every eventually consistent read waits (see
+    /// [`crate::CamundaClient::with_consistency`]).
+    pub fn with_consistency(&self, wait: crate::consistency::Consistency) -> Self {
+        CamundaClient {
+            inner: self.inner.with_consistency(wait),
+            runtime: self.runtime.clone(),
+            workers: self.workers.clone(),
+        }
+    }
+
     /// The async client this one drives, for code that has both.
     pub fn inner(&self) -> &crate::CamundaClient {
         &self.inner

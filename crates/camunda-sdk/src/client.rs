@@ -30,6 +30,8 @@ pub struct CamundaClient {
     workers: Arc<std::sync::OnceLock<crate::worker::JobWorkers>>,
     /// The opt-in version guard (`version.rs`), shared by clones made after it was enabled.
     version_guard: Option<Arc<crate::version::Guard>>,
+    /// The wait every eventually consistent read makes unless its builder says otherwise.
+    consistency: Option<crate::consistency::Consistency>,
 }
 
 impl std::fmt::Debug for CamundaClient {
@@ -59,6 +61,7 @@ impl CamundaClient {
             retry: RetryPolicy::default(),
             workers: Arc::default(),
             version_guard: None,
+            consistency: None,
         })
     }
 
@@ -81,6 +84,7 @@ impl CamundaClient {
             retry: policy,
             workers: self.workers.clone(),
             version_guard: self.version_guard.clone(),
+            consistency: self.consistency.clone(),
         }
     }
 
@@ -105,6 +109,34 @@ impl CamundaClient {
             version_guard: Some(self.version_guard.clone().unwrap_or_default()),
             ..self.clone()
         }
+    }
+
+    /// A clone of this client on which every eventually consistent read waits, up to `wait`'s
+    /// timeout, until its answer is there: a get until it stops answering 404, a paged search
+    /// until it has at least one item (so a search that is empty for good takes the whole
+    /// timeout). Off by default; a call opts out with `.no_wait()`, or picks its own wait with
+    /// `.wait_visible(…)` / `.wait_until(…)`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// use camunda_sdk::consistency::Consistency;
+    /// use std::time::Duration;
+    ///
+    /// let client = client.with_consistency(Consistency::wait(Duration::from_secs(5)));
+    /// let created = client.create_process_instance().process_definition_id("order-process").await?;
+    /// let instance = client.get_process_instance(&created).await?; // waits while it is 404
+    /// # Ok(()) }
+    /// ```
+    pub fn with_consistency(&self, wait: crate::consistency::Consistency) -> Self {
+        CamundaClient {
+            consistency: Some(wait),
+            ..self.clone()
+        }
+    }
+
+    /// The client-wide wait of eventually consistent reads ([`with_consistency`](Self::with_consistency)).
+    pub fn consistency(&self) -> Option<&crate::consistency::Consistency> {
+        self.consistency.as_ref()
     }
 
     /// The server's version as the version guard learned it (asking the topology endpoint once),
@@ -261,10 +293,7 @@ impl crate::worker::JobApi for CamundaClient {
         req: crate::types::JobErrorRequest,
     ) -> futures::future::BoxFuture<'_, Result<()>> {
         let key = key.clone();
-        Box::pin(async move {
-            let code = req.error_code.clone();
-            self.throw_job_error(&key, code).body(req).await
-        })
+        Box::pin(async move { self.throw_job_error(&key).body(req).await })
     }
 
     fn activation_cap(&self) -> Option<usize> {
@@ -294,6 +323,8 @@ impl CamundaClient {
             retry: RetryPolicy::none(),
             workers: Arc::default(),
             version_guard: self.version_guard.clone(),
+            // Workers only send commands; none of them is an eventually consistent read.
+            consistency: None,
         };
         crate::worker::JobWorkers::new(Arc::new(api))
     }

@@ -33,6 +33,7 @@
 //! ```
 
 use crate::paging::PagedResult;
+use crate::resilience::Next;
 use crate::{Error, Result};
 use std::cell::Cell;
 use std::future::Future;
@@ -113,6 +114,81 @@ pub(crate) async fn observe_operation<F: Future>(fut: F) -> (F::Output, Option<&
         .await
 }
 
+/// How an eventually consistent read made by a request builder waits: set per call with
+/// `.wait_visible(…)`, `.wait_until(…)`, `.wait_non_empty(…)` or `.no_wait()`, else the client's
+/// default ([`crate::CamundaClient::with_consistency`], off unless set).
+pub struct Wait<T> {
+    mode: Mode<T>,
+}
+
+enum Mode<T> {
+    ClientDefault,
+    Off,
+    Until(Consistency, Box<dyn Fn(&T) -> bool + Send + Sync>),
+}
+
+impl<T> Default for Wait<T> {
+    fn default() -> Self {
+        Wait {
+            mode: Mode::ClientDefault,
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Wait<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match &self.mode {
+            Mode::ClientDefault => "Wait::ClientDefault",
+            Mode::Off => "Wait::Off",
+            Mode::Until(..) => "Wait::Until",
+        })
+    }
+}
+
+impl<T> Wait<T> {
+    /// Do not wait, whatever the client's default.
+    pub(crate) fn off() -> Self {
+        Wait { mode: Mode::Off }
+    }
+
+    /// Wait up to `timeout` for an answer `accept` takes (404s count as "not yet").
+    pub(crate) fn until(
+        timeout: Duration,
+        accept: impl Fn(&T) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        Wait {
+            mode: Mode::Until(Consistency::wait(timeout), Box::new(accept)),
+        }
+    }
+
+    /// Reads with `read` as this wait says. `non_empty` is the default predicate of a paged
+    /// search (at least one item); other reads only wait while they answer 404.
+    pub(crate) async fn read<Fut>(
+        self,
+        client: &crate::CamundaClient,
+        non_empty: Option<fn(&T) -> bool>,
+        read: impl FnMut() -> Fut,
+    ) -> Result<T>
+    where
+        Fut: Future<Output = Result<T>>,
+    {
+        let mut read = read;
+        match self.mode {
+            Mode::Off => read().await,
+            Mode::Until(wait, accept) => until(&wait, read, |v| accept(v)).await,
+            Mode::ClientDefault => match client.consistency() {
+                None => read().await,
+                Some(wait) => until(wait, read, |v| non_empty.is_none_or(|p| p(v))).await,
+            },
+        }
+    }
+}
+
+/// The default predicate of a paged search's wait: at least one item.
+pub(crate) fn has_items<R: PagedResult>(page: &R) -> bool {
+    !page.items().is_empty()
+}
+
 /// What one read produced.
 enum Outcome<T> {
     Done(Result<T>),
@@ -161,28 +237,44 @@ where
         .scope(Cell::new(None), async move {
             // The runtime's clock, so that waits can be tested on paused time.
             let started = tokio::time::Instant::now();
-            let mut attempts = 0u32;
-            loop {
-                attempts += 1;
-                let result = read().await;
-                let (last, operation) =
-                    match judge(result, &mut accept, "the answer was not accepted yet") {
-                        Outcome::Done(r) => return r,
-                        Outcome::NotYet { last, operation } => (last, operation),
-                    };
-                let waited = started.elapsed();
-                if waited >= wait.timeout {
-                    return Err(Error::ConsistencyTimeout {
-                        operation: operation
-                            .or_else(|| OPERATION.with(Cell::get))
-                            .unwrap_or("read"),
-                        waited,
-                        attempts,
-                        last,
-                    });
-                }
-                tokio::time::sleep(wait.delay(attempts).min(wait.timeout - waited)).await;
-            }
+            // Shared by the attempts (each a future of its own); never contended.
+            let accept = std::sync::Mutex::new(&mut accept);
+            // The one retry loop: an answer that is not there yet is an attempt that failed
+            // with the timeout error it would end in, so that the last one is the result.
+            crate::resilience::retry(
+                "eventually consistent read",
+                |attempts| {
+                    let read = read();
+                    let accept = &accept;
+                    async move {
+                        let answer = read.await;
+                        let judged = judge(
+                            answer,
+                            &mut *accept.lock().unwrap_or_else(|p| p.into_inner()),
+                            "the answer was not accepted yet",
+                        );
+                        let (last, operation) = match judged {
+                            Outcome::Done(r) => return r,
+                            Outcome::NotYet { last, operation } => (last, operation),
+                        };
+                        Err(Error::ConsistencyTimeout {
+                            operation: operation
+                                .or_else(|| OPERATION.with(Cell::get))
+                                .unwrap_or("read"),
+                            waited: started.elapsed(),
+                            attempts,
+                            last,
+                        })
+                    }
+                },
+                |err, attempts| match err {
+                    Error::ConsistencyTimeout { waited, .. } if *waited < wait.timeout => {
+                        Next::Wait(wait.delay(attempts).min(wait.timeout - *waited))
+                    }
+                    _ => Next::Stop,
+                },
+            )
+            .await
         })
         .await
 }

@@ -1184,12 +1184,8 @@ impl CamundaClient {
     /// `POST /v2/groups` (operation `createGroup`; available since Camunda 8.8).
     ///
     /// Blocking twin of [`crate::CamundaClient::create_group`].
-    pub fn create_group(
-        &self,
-        group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
-        name: impl Into<String>,
-    ) -> builders::CreateGroup<'_, Blocking<'_>> {
-        builders::CreateGroup::new(Blocking(self), group_id, name)
+    pub fn create_group(&self) -> builders::CreateGroup<'_, Blocking<'_>> {
+        builders::CreateGroup::new(Blocking(self))
     }
     /// Search groups
     ///
@@ -1228,9 +1224,8 @@ impl CamundaClient {
     pub fn update_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
-        name: impl Into<String>,
     ) -> builders::UpdateGroup<'_, Blocking<'_>> {
-        builders::UpdateGroup::new(Blocking(self), group_id, name)
+        builders::UpdateGroup::new(Blocking(self), group_id)
     }
     /// Delete group
     ///
@@ -1536,9 +1531,8 @@ impl CamundaClient {
     pub fn throw_job_error(
         &self,
         job_key: impl TryInto<keys::JobKey, Error: std::fmt::Display>,
-        error_code: impl Into<String>,
     ) -> builders::ThrowJobError<'_, Blocking<'_>> {
-        builders::ThrowJobError::new(Blocking(self), job_key, error_code)
+        builders::ThrowJobError::new(Blocking(self), job_key)
     }
     /// Fail job
     ///
@@ -2112,12 +2106,10 @@ impl CamundaClient {
             keys::ProcessInstanceKey,
             Error: std::fmt::Display,
         >,
-        business_id: impl TryInto<keys::BusinessId, Error: std::fmt::Display>,
     ) -> builders::AssignProcessInstanceBusinessId<'_, Blocking<'_>> {
         builders::AssignProcessInstanceBusinessId::new(
             Blocking(self),
             process_instance_key,
-            business_id,
         )
     }
     /// Get call hierarchy
@@ -2483,12 +2475,8 @@ impl CamundaClient {
     /// `POST /v2/roles` (operation `createRole`; available since Camunda 8.8).
     ///
     /// Blocking twin of [`crate::CamundaClient::create_role`].
-    pub fn create_role(
-        &self,
-        role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
-        name: impl Into<String>,
-    ) -> builders::CreateRole<'_, Blocking<'_>> {
-        builders::CreateRole::new(Blocking(self), role_id, name)
+    pub fn create_role(&self) -> builders::CreateRole<'_, Blocking<'_>> {
+        builders::CreateRole::new(Blocking(self))
     }
     /// Search roles
     ///
@@ -2527,9 +2515,8 @@ impl CamundaClient {
     pub fn update_role(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
-        name: impl Into<String>,
     ) -> builders::UpdateRole<'_, Blocking<'_>> {
-        builders::UpdateRole::new(Blocking(self), role_id, name)
+        builders::UpdateRole::new(Blocking(self), role_id)
     }
     /// Delete role
     ///
@@ -2772,12 +2759,8 @@ impl CamundaClient {
     /// `POST /v2/setup/user` (operation `createAdminUser`; available since Camunda 8.8).
     ///
     /// Blocking twin of [`crate::CamundaClient::create_admin_user`].
-    pub fn create_admin_user(
-        &self,
-        password: impl Into<String>,
-        username: impl TryInto<keys::Username, Error: std::fmt::Display>,
-    ) -> builders::CreateAdminUser<'_, Blocking<'_>> {
-        builders::CreateAdminUser::new(Blocking(self), password, username)
+    pub fn create_admin_user(&self) -> builders::CreateAdminUser<'_, Blocking<'_>> {
+        builders::CreateAdminUser::new(Blocking(self))
     }
     /// Broadcast signal
     ///
@@ -2837,12 +2820,8 @@ impl CamundaClient {
     /// `POST /v2/tenants` (operation `createTenant`; available since Camunda 8.8).
     ///
     /// Blocking twin of [`crate::CamundaClient::create_tenant`].
-    pub fn create_tenant(
-        &self,
-        tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
-        name: impl Into<String>,
-    ) -> builders::CreateTenant<'_, Blocking<'_>> {
-        builders::CreateTenant::new(Blocking(self), tenant_id, name)
+    pub fn create_tenant(&self) -> builders::CreateTenant<'_, Blocking<'_>> {
+        builders::CreateTenant::new(Blocking(self))
     }
     /// Search tenants
     ///
@@ -2881,9 +2860,8 @@ impl CamundaClient {
     pub fn update_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
-        name: impl Into<String>,
     ) -> builders::UpdateTenant<'_, Blocking<'_>> {
-        builders::UpdateTenant::new(Blocking(self), tenant_id, name)
+        builders::UpdateTenant::new(Blocking(self), tenant_id)
     }
     /// Delete tenant
     ///
@@ -3518,12 +3496,8 @@ impl CamundaClient {
     /// `POST /v2/users` (operation `createUser`; available since Camunda 8.8).
     ///
     /// Blocking twin of [`crate::CamundaClient::create_user`].
-    pub fn create_user(
-        &self,
-        password: impl Into<String>,
-        username: impl TryInto<keys::Username, Error: std::fmt::Display>,
-    ) -> builders::CreateUser<'_, Blocking<'_>> {
-        builders::CreateUser::new(Blocking(self), password, username)
+    pub fn create_user(&self) -> builders::CreateUser<'_, Blocking<'_>> {
+        builders::CreateUser::new(Blocking(self))
     }
     /// Search users
     ///

@@ -12,6 +12,7 @@ pub struct GetAgentDefinition<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     agent_definition_key: Option<keys::AgentDefinitionKey>,
+    wait: crate::consistency::Wait<types::AgentDefinitionResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetAgentDefinition<'a, F> {
@@ -31,6 +32,7 @@ impl<'a, F: Flavor<'a>> GetAgentDefinition<'a, F> {
         GetAgentDefinition {
             on,
             agent_definition_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -63,14 +65,48 @@ impl<'a, F: Flavor<'a>> GetAgentDefinition<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::AgentDefinitionResult> {
+    pub fn send(mut self) -> F::Output<types::AgentDefinitionResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::AgentDefinitionResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -105,6 +141,7 @@ pub struct SearchAgentDefinitions<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AgentDefinitionSearchQuerySortRequest>,
     whole: Option<types::AgentDefinitionSearchQuery>,
+    wait: crate::consistency::Wait<types::AgentDefinitionSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
@@ -117,6 +154,7 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -202,14 +240,63 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::AgentDefinitionSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::AgentDefinitionSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::AgentDefinitionSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::AgentDefinitionSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -457,6 +544,7 @@ pub struct GetAgentInstance<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     agent_instance_key: Option<keys::AgentInstanceKey>,
+    wait: crate::consistency::Wait<types::AgentInstanceResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetAgentInstance<'a, F> {
@@ -476,6 +564,7 @@ impl<'a, F: Flavor<'a>> GetAgentInstance<'a, F> {
         GetAgentInstance {
             on,
             agent_instance_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -508,14 +597,48 @@ impl<'a, F: Flavor<'a>> GetAgentInstance<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::AgentInstanceResult> {
+    pub fn send(mut self) -> F::Output<types::AgentInstanceResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::AgentInstanceResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -738,6 +861,7 @@ pub struct SearchAgentInstances<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AgentInstanceSearchQuerySortRequest>,
     whole: Option<types::AgentInstanceSearchQuery>,
+    wait: crate::consistency::Wait<types::AgentInstanceSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
@@ -750,6 +874,7 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -835,14 +960,63 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::AgentInstanceSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::AgentInstanceSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::AgentInstanceSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::AgentInstanceSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -937,6 +1111,7 @@ pub struct SearchAgentInstanceHistory<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AgentInstanceHistorySearchQuerySortRequest>,
     whole: Option<types::AgentInstanceHistorySearchQuery>,
+    wait: crate::consistency::Wait<types::AgentInstanceHistorySearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
@@ -960,6 +1135,7 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -1057,14 +1233,63 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::AgentInstanceHistorySearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::AgentInstanceHistorySearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::AgentInstanceHistorySearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::AgentInstanceHistorySearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -1166,6 +1391,7 @@ pub struct SearchAuditLogs<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AuditLogSearchQuerySortRequest>,
     whole: Option<types::AuditLogSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::AuditLogSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
@@ -1178,6 +1404,7 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -1263,14 +1490,61 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::AuditLogSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::AuditLogSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::AuditLogSearchQueryResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::AuditLogSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -1361,6 +1635,7 @@ pub struct GetAuditLog<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     audit_log_key: Option<keys::AuditLogKey>,
+    wait: crate::consistency::Wait<types::AuditLogResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetAuditLog<'a, F> {
@@ -1377,6 +1652,7 @@ impl<'a, F: Flavor<'a>> GetAuditLog<'a, F> {
         GetAuditLog {
             on,
             audit_log_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -1409,14 +1685,48 @@ impl<'a, F: Flavor<'a>> GetAuditLog<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::AuditLogResult> {
+    pub fn send(mut self) -> F::Output<types::AuditLogResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::AuditLogResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -1522,6 +1832,7 @@ pub struct SearchOwnAuthorizations<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AuthorizationSearchQuerySortRequest>,
     whole: Option<types::AuthorizationSearchQuery>,
+    wait: crate::consistency::Wait<types::OwnAuthorizationSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
@@ -1534,6 +1845,7 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -1619,14 +1931,63 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::OwnAuthorizationSearchResult> {
+    pub fn send(mut self) -> F::Output<types::OwnAuthorizationSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::OwnAuthorizationSearchResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::OwnAuthorizationSearchResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -1905,6 +2266,7 @@ pub struct SearchAuthorizations<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AuthorizationSearchQuerySortRequest>,
     whole: Option<types::AuthorizationSearchQuery>,
+    wait: crate::consistency::Wait<types::AuthorizationSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
@@ -1917,6 +2279,7 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -2002,14 +2365,61 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::AuthorizationSearchResult> {
+    pub fn send(mut self) -> F::Output<types::AuthorizationSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::AuthorizationSearchResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::AuthorizationSearchResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -2296,6 +2706,7 @@ pub struct GetAuthorization<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     authorization_key: Option<keys::AuthorizationKey>,
+    wait: crate::consistency::Wait<types::AuthorizationResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetAuthorization<'a, F> {
@@ -2312,6 +2723,7 @@ impl<'a, F: Flavor<'a>> GetAuthorization<'a, F> {
         GetAuthorization {
             on,
             authorization_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -2344,14 +2756,48 @@ impl<'a, F: Flavor<'a>> GetAuthorization<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::AuthorizationResult> {
+    pub fn send(mut self) -> F::Output<types::AuthorizationResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::AuthorizationResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -3382,6 +3828,7 @@ pub struct SearchBatchOperationItems<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::BatchOperationItemSearchQuerySortRequest>,
     whole: Option<types::BatchOperationItemSearchQuery>,
+    wait: crate::consistency::Wait<types::BatchOperationItemSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
@@ -3394,6 +3841,7 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -3482,14 +3930,63 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::BatchOperationItemSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::BatchOperationItemSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::BatchOperationItemSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::BatchOperationItemSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -3589,6 +4086,7 @@ pub struct SearchBatchOperations<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::BatchOperationSearchQuerySortRequest>,
     whole: Option<types::BatchOperationSearchQuery>,
+    wait: crate::consistency::Wait<types::BatchOperationSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
@@ -3601,6 +4099,7 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -3686,14 +4185,63 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::BatchOperationSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::BatchOperationSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::BatchOperationSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::BatchOperationSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -3784,6 +4332,7 @@ pub struct GetBatchOperation<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     batch_operation_key: Option<keys::BatchOperationKey>,
+    wait: crate::consistency::Wait<types::BatchOperationResponse>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetBatchOperation<'a, F> {
@@ -3803,6 +4352,7 @@ impl<'a, F: Flavor<'a>> GetBatchOperation<'a, F> {
         GetBatchOperation {
             on,
             batch_operation_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -3835,14 +4385,48 @@ impl<'a, F: Flavor<'a>> GetBatchOperation<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::BatchOperationResponse> {
+    pub fn send(mut self) -> F::Output<types::BatchOperationResponse> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::BatchOperationResponse) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -4467,6 +5051,7 @@ pub struct GetGlobalClusterVariable<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     name: Option<keys::ClusterVariableName>,
+    wait: crate::consistency::Wait<types::ClusterVariableResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetGlobalClusterVariable<'a, F> {
@@ -4483,6 +5068,7 @@ impl<'a, F: Flavor<'a>> GetGlobalClusterVariable<'a, F> {
         GetGlobalClusterVariable {
             on,
             name,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -4511,14 +5097,48 @@ impl<'a, F: Flavor<'a>> GetGlobalClusterVariable<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ClusterVariableResult> {
+    pub fn send(mut self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::ClusterVariableResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -4762,6 +5382,7 @@ pub struct SearchClusterVariables<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::ClusterVariableSearchQuerySortRequest>,
     whole: Option<types::ClusterVariableSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::ClusterVariableSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
@@ -4775,6 +5396,7 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -4877,14 +5499,63 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ClusterVariableSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::ClusterVariableSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::ClusterVariableSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ClusterVariableSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -5133,6 +5804,7 @@ pub struct GetTenantClusterVariable<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     tenant_id: Option<keys::TenantId>,
     name: Option<keys::ClusterVariableName>,
+    wait: crate::consistency::Wait<types::ClusterVariableResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetTenantClusterVariable<'a, F> {
@@ -5155,6 +5827,7 @@ impl<'a, F: Flavor<'a>> GetTenantClusterVariable<'a, F> {
             on,
             tenant_id,
             name,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -5188,14 +5861,48 @@ impl<'a, F: Flavor<'a>> GetTenantClusterVariable<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ClusterVariableResult> {
+    pub fn send(mut self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::ClusterVariableResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -5599,6 +6306,9 @@ pub struct SearchCorrelatedMessageSubscriptions<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::CorrelatedMessageSubscriptionSearchQuerySortRequest>,
     whole: Option<types::CorrelatedMessageSubscriptionSearchQuery>,
+    wait: crate::consistency::Wait<
+        types::CorrelatedMessageSubscriptionSearchQueryResult,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
@@ -5611,6 +6321,7 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -5704,15 +6415,64 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
-        self,
+        mut self,
     ) -> F::Output<types::CorrelatedMessageSubscriptionSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::CorrelatedMessageSubscriptionSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::CorrelatedMessageSubscriptionSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -5986,6 +6746,7 @@ pub struct SearchDecisionDefinitions<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::DecisionDefinitionSearchQuerySortRequest>,
     whole: Option<types::DecisionDefinitionSearchQuery>,
+    wait: crate::consistency::Wait<types::DecisionDefinitionSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
@@ -5998,6 +6759,7 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -6086,14 +6848,63 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::DecisionDefinitionSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::DecisionDefinitionSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::DecisionDefinitionSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::DecisionDefinitionSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -6190,6 +7001,7 @@ pub struct GetDecisionDefinition<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     decision_definition_key: Option<keys::DecisionDefinitionKey>,
+    wait: crate::consistency::Wait<types::DecisionDefinitionResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetDecisionDefinition<'a, F> {
@@ -6209,6 +7021,7 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinition<'a, F> {
         GetDecisionDefinition {
             on,
             decision_definition_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -6241,14 +7054,48 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinition<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::DecisionDefinitionResult> {
+    pub fn send(mut self) -> F::Output<types::DecisionDefinitionResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::DecisionDefinitionResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -6280,6 +7127,7 @@ pub struct GetDecisionDefinitionXml<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     decision_definition_key: Option<keys::DecisionDefinitionKey>,
+    wait: crate::consistency::Wait<String>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetDecisionDefinitionXml<'a, F> {
@@ -6299,6 +7147,7 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinitionXml<'a, F> {
         GetDecisionDefinitionXml {
             on,
             decision_definition_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -6331,14 +7180,48 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinitionXml<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<String> {
+    pub fn send(mut self) -> F::Output<String> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_text(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_text(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&String) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<String>> {
@@ -6368,6 +7251,7 @@ pub struct SearchDecisionInstances<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::DecisionInstanceSearchQuerySortRequest>,
     whole: Option<types::DecisionInstanceSearchQuery>,
+    wait: crate::consistency::Wait<types::DecisionInstanceSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
@@ -6380,6 +7264,7 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -6465,14 +7350,63 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::DecisionInstanceSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::DecisionInstanceSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::DecisionInstanceSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::DecisionInstanceSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -6567,6 +7501,7 @@ pub struct GetDecisionInstance<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     decision_evaluation_instance_key: Option<keys::DecisionEvaluationInstanceKey>,
+    wait: crate::consistency::Wait<types::DecisionInstanceGetQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetDecisionInstance<'a, F> {
@@ -6586,6 +7521,7 @@ impl<'a, F: Flavor<'a>> GetDecisionInstance<'a, F> {
         GetDecisionInstance {
             on,
             decision_evaluation_instance_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -6619,14 +7555,50 @@ impl<'a, F: Flavor<'a>> GetDecisionInstance<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::DecisionInstanceGetQueryResult> {
+    pub fn send(mut self) -> F::Output<types::DecisionInstanceGetQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::DecisionInstanceGetQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -6913,6 +7885,7 @@ pub struct SearchDecisionRequirements<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::DecisionRequirementsSearchQuerySortRequest>,
     whole: Option<types::DecisionRequirementsSearchQuery>,
+    wait: crate::consistency::Wait<types::DecisionRequirementsSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
@@ -6925,6 +7898,7 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -7013,14 +7987,63 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::DecisionRequirementsSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::DecisionRequirementsSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::DecisionRequirementsSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::DecisionRequirementsSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -7117,6 +8140,7 @@ pub struct GetDecisionRequirements<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     decision_requirements_key: Option<keys::DecisionRequirementsKey>,
+    wait: crate::consistency::Wait<types::DecisionRequirementsResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetDecisionRequirements<'a, F> {
@@ -7136,6 +8160,7 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirements<'a, F> {
         GetDecisionRequirements {
             on,
             decision_requirements_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -7168,14 +8193,50 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirements<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::DecisionRequirementsResult> {
+    pub fn send(mut self) -> F::Output<types::DecisionRequirementsResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::DecisionRequirementsResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -7207,6 +8268,7 @@ pub struct GetDecisionRequirementsXml<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     decision_requirements_key: Option<keys::DecisionRequirementsKey>,
+    wait: crate::consistency::Wait<String>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetDecisionRequirementsXml<'a, F> {
@@ -7226,6 +8288,7 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirementsXml<'a, F> {
         GetDecisionRequirementsXml {
             on,
             decision_requirements_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -7258,14 +8321,48 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirementsXml<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<String> {
+    pub fn send(mut self) -> F::Output<String> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_text(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_text(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&String) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<String>> {
@@ -7775,6 +8872,7 @@ pub struct SearchElementInstanceWaitStates<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::ElementInstanceWaitStateQuerySortRequest>,
     whole: Option<types::ElementInstanceWaitStateQuery>,
+    wait: crate::consistency::Wait<types::ElementInstanceWaitStateQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
@@ -7787,6 +8885,7 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -7875,14 +8974,63 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ElementInstanceWaitStateQueryResult> {
+    pub fn send(mut self) -> F::Output<types::ElementInstanceWaitStateQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::ElementInstanceWaitStateQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ElementInstanceWaitStateQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -7984,6 +9132,7 @@ pub struct SearchElementInstances<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::ElementInstanceSearchQuerySortRequest>,
     whole: Option<types::ElementInstanceSearchQuery>,
+    wait: crate::consistency::Wait<types::ElementInstanceSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
@@ -7996,6 +9145,7 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -8081,14 +9231,63 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ElementInstanceSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::ElementInstanceSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::ElementInstanceSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ElementInstanceSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -8179,6 +9378,7 @@ pub struct GetElementInstance<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     element_instance_key: Option<keys::ElementInstanceKey>,
+    wait: crate::consistency::Wait<types::ElementInstanceResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetElementInstance<'a, F> {
@@ -8198,6 +9398,7 @@ impl<'a, F: Flavor<'a>> GetElementInstance<'a, F> {
         GetElementInstance {
             on,
             element_instance_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -8230,14 +9431,48 @@ impl<'a, F: Flavor<'a>> GetElementInstance<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ElementInstanceResult> {
+    pub fn send(mut self) -> F::Output<types::ElementInstanceResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::ElementInstanceResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -8273,6 +9508,7 @@ pub struct SearchElementInstanceIncidents<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::IncidentSearchQuerySortRequest>,
     whole: Option<types::IncidentSearchQuery>,
+    wait: crate::consistency::Wait<types::IncidentSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
@@ -8296,6 +9532,7 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -8388,14 +9625,61 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::IncidentSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::IncidentSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::IncidentSearchQueryResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::IncidentSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -8983,6 +10267,7 @@ pub struct GetFormByKey<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     form_key: Option<keys::FormKey>,
+    wait: crate::consistency::Wait<types::FormResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetFormByKey<'a, F> {
@@ -8999,6 +10284,7 @@ impl<'a, F: Flavor<'a>> GetFormByKey<'a, F> {
         GetFormByKey {
             on,
             form_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -9027,14 +10313,48 @@ impl<'a, F: Flavor<'a>> GetFormByKey<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::FormResult> {
+    pub fn send(mut self) -> F::Output<types::FormResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::FormResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -9233,6 +10553,7 @@ pub struct GetGlobalTaskListener<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     id: Option<keys::GlobalListenerId>,
+    wait: crate::consistency::Wait<types::GlobalTaskListenerResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetGlobalTaskListener<'a, F> {
@@ -9249,6 +10570,7 @@ impl<'a, F: Flavor<'a>> GetGlobalTaskListener<'a, F> {
         GetGlobalTaskListener {
             on,
             id,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -9277,14 +10599,48 @@ impl<'a, F: Flavor<'a>> GetGlobalTaskListener<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::GlobalTaskListenerResult> {
+    pub fn send(mut self) -> F::Output<types::GlobalTaskListenerResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::GlobalTaskListenerResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -9565,6 +10921,7 @@ pub struct SearchGlobalTaskListeners<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::GlobalTaskListenerSearchQuerySortRequest>,
     whole: Option<types::GlobalTaskListenerSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::GlobalTaskListenerSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
@@ -9577,6 +10934,7 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -9665,14 +11023,63 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::GlobalTaskListenerSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::GlobalTaskListenerSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::GlobalTaskListenerSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::GlobalTaskListenerSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -9776,25 +11183,13 @@ pub struct CreateGroup<'a, F: Flavor<'a> = Async<'a>> {
 }
 impl<'a, F: Flavor<'a>> CreateGroup<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
-    pub(crate) fn new(
-        on: F,
-        group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
-        name: impl Into<String>,
-    ) -> Self {
+    pub(crate) fn new(on: F) -> Self {
         let mut invalid = None;
-        let group_id = {
-            let value = group_id;
-            crate::request::key(&mut invalid, "group_id", value)
-        };
-        let name = {
-            let value = name;
-            Some(value.into())
-        };
         CreateGroup {
             on,
-            group_id,
-            name,
             description: Default::default(),
+            group_id: Default::default(),
+            name: Default::default(),
             whole: None,
             invalid,
             _client: std::marker::PhantomData,
@@ -9805,6 +11200,25 @@ impl<'a, F: Flavor<'a>> CreateGroup<'a, F> {
         let v = Some(value.into());
         if v.is_some() {
             self.description = v;
+        }
+        self
+    }
+    ///Sets `group_id`.
+    pub fn group_id(
+        mut self,
+        value: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
+    ) -> Self {
+        let v = crate::request::key(&mut self.invalid, "group_id", value);
+        if v.is_some() {
+            self.group_id = v;
+        }
+        self
+    }
+    ///The display name of the new group.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        let v = Some(value.into());
+        if v.is_some() {
+            self.name = v;
         }
         self
     }
@@ -9890,6 +11304,7 @@ pub struct SearchGroups<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::GroupSearchQuerySortRequest>,
     whole: Option<types::GroupSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::GroupSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
@@ -9902,6 +11317,7 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -9987,14 +11403,57 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::GroupSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::GroupSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(crate::consistency::has_items::<types::GroupSearchQueryResult>),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::GroupSearchQueryResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -10085,6 +11544,7 @@ pub struct GetGroup<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     group_id: Option<keys::GroupId>,
+    wait: crate::consistency::Wait<types::GroupResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetGroup<'a, F> {
@@ -10101,6 +11561,7 @@ impl<'a, F: Flavor<'a>> GetGroup<'a, F> {
         GetGroup {
             on,
             group_id,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -10129,14 +11590,48 @@ impl<'a, F: Flavor<'a>> GetGroup<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::GroupResult> {
+    pub fn send(mut self) -> F::Output<types::GroupResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::GroupResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -10175,22 +11670,17 @@ impl<'a, F: Flavor<'a>> UpdateGroup<'a, F> {
     pub(crate) fn new(
         on: F,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
-        name: impl Into<String>,
     ) -> Self {
         let mut invalid = None;
         let group_id = {
             let value = group_id;
             crate::request::key(&mut invalid, "groupId", value)
         };
-        let name = {
-            let value = name;
-            Some(value.into())
-        };
         UpdateGroup {
             on,
             group_id,
-            name,
             description: Default::default(),
+            name: Default::default(),
             whole: None,
             invalid,
             _client: std::marker::PhantomData,
@@ -10201,6 +11691,14 @@ impl<'a, F: Flavor<'a>> UpdateGroup<'a, F> {
         let v = Some(value.into());
         if v.is_some() {
             self.description = v;
+        }
+        self
+    }
+    ///The new name of the group.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        let v = Some(value.into());
+        if v.is_some() {
+            self.name = v;
         }
         self
     }
@@ -10368,6 +11866,7 @@ pub struct SearchClientsForGroup<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::GroupClientSearchQuerySortRequest>,
     whole: Option<types::GroupClientSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::GroupClientSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
@@ -10387,6 +11886,7 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -10461,14 +11961,59 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::GroupClientSearchResult> {
+    pub fn send(mut self) -> F::Output<types::GroupClientSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::GroupClientSearchResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::GroupClientSearchResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -10743,6 +12288,7 @@ pub struct SearchMappingRulesForGroup<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::MappingRuleSearchQuerySortRequest>,
     whole: Option<types::MappingRuleSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::GroupMappingRuleSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
@@ -10763,6 +12309,7 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -10854,14 +12401,63 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::GroupMappingRuleSearchResult> {
+    pub fn send(mut self) -> F::Output<types::GroupMappingRuleSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::GroupMappingRuleSearchResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::GroupMappingRuleSearchResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -11140,6 +12736,7 @@ pub struct SearchRolesForGroup<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::RoleSearchQuerySortRequest>,
     whole: Option<types::RoleSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::GroupRoleSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
@@ -11160,6 +12757,7 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -11246,14 +12844,57 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::GroupRoleSearchResult> {
+    pub fn send(mut self) -> F::Output<types::GroupRoleSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(crate::consistency::has_items::<types::GroupRoleSearchResult>),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::GroupRoleSearchResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -11343,6 +12984,7 @@ pub struct SearchUsersForGroup<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::GroupUserSearchQuerySortRequest>,
     whole: Option<types::GroupUserSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::GroupUserSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
@@ -11362,6 +13004,7 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -11433,14 +13076,57 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::GroupUserSearchResult> {
+    pub fn send(mut self) -> F::Output<types::GroupUserSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(crate::consistency::has_items::<types::GroupUserSearchResult>),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::GroupUserSearchResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -11706,6 +13392,7 @@ pub struct SearchIncidents<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::IncidentSearchQuerySortRequest>,
     whole: Option<types::IncidentSearchQuery>,
+    wait: crate::consistency::Wait<types::IncidentSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
@@ -11718,6 +13405,7 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -11801,14 +13489,61 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::IncidentSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::IncidentSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::IncidentSearchQueryResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::IncidentSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -11899,6 +13634,7 @@ pub struct GetIncident<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     incident_key: Option<keys::IncidentKey>,
+    wait: crate::consistency::Wait<types::IncidentResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetIncident<'a, F> {
@@ -11915,6 +13651,7 @@ impl<'a, F: Flavor<'a>> GetIncident<'a, F> {
         GetIncident {
             on,
             incident_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -11945,14 +13682,48 @@ impl<'a, F: Flavor<'a>> GetIncident<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::IncidentResult> {
+    pub fn send(mut self) -> F::Output<types::IncidentResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::IncidentResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -12103,6 +13874,9 @@ pub struct GetProcessInstanceStatisticsByDefinition<'a, F: Flavor<'a> = Async<'a
     page: Option<types::IncidentProcessInstanceStatisticsByDefinitionQueryPage>,
     sort: Vec<types::IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest>,
     whole: Option<types::IncidentProcessInstanceStatisticsByDefinitionQuery>,
+    wait: crate::consistency::Wait<
+        types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
@@ -12115,6 +13889,7 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -12206,15 +13981,64 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
-        self,
+        mut self,
     ) -> F::Output<types::IncidentProcessInstanceStatisticsByDefinitionQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -12329,6 +14153,9 @@ pub struct GetProcessInstanceStatisticsByError<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::IncidentProcessInstanceStatisticsByErrorQueryPage>,
     sort: Vec<types::IncidentProcessInstanceStatisticsByErrorQuerySortRequest>,
     whole: Option<types::IncidentProcessInstanceStatisticsByErrorQuery>,
+    wait: crate::consistency::Wait<
+        types::IncidentProcessInstanceStatisticsByErrorQueryResult,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
@@ -12340,6 +14167,7 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -12417,15 +14245,64 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
-        self,
+        mut self,
     ) -> F::Output<types::IncidentProcessInstanceStatisticsByErrorQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::IncidentProcessInstanceStatisticsByErrorQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::IncidentProcessInstanceStatisticsByErrorQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -12726,6 +14603,7 @@ pub struct SearchJobs<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::JobSearchQuerySortRequest>,
     whole: Option<types::JobSearchQuery>,
+    wait: crate::consistency::Wait<types::JobSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
@@ -12738,6 +14616,7 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -12821,14 +14700,57 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::JobSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::JobSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(crate::consistency::has_items::<types::JobSearchQueryResult>),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::JobSearchQueryResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -13228,21 +15150,16 @@ impl<'a, F: Flavor<'a>> ThrowJobError<'a, F> {
     pub(crate) fn new(
         on: F,
         job_key: impl TryInto<keys::JobKey, Error: std::fmt::Display>,
-        error_code: impl Into<String>,
     ) -> Self {
         let mut invalid = None;
         let job_key = {
             let value = job_key;
             crate::request::key(&mut invalid, "jobKey", value)
         };
-        let error_code = {
-            let value = error_code;
-            Some(value.into())
-        };
         ThrowJobError {
             on,
             job_key,
-            error_code,
+            error_code: Default::default(),
             error_message: Default::default(),
             job_lease_token: Default::default(),
             variables: Default::default(),
@@ -13250,6 +15167,14 @@ impl<'a, F: Flavor<'a>> ThrowJobError<'a, F> {
             invalid,
             _client: std::marker::PhantomData,
         }
+    }
+    ///The error code that will be matched with an error catch event.
+    pub fn error_code(mut self, value: impl Into<String>) -> Self {
+        let v = Some(value.into());
+        if v.is_some() {
+            self.error_code = v;
+        }
+        self
     }
     ///An error message that provides additional context.
     pub fn error_message(mut self, value: impl Into<String>) -> Self {
@@ -13665,6 +15590,7 @@ pub struct GetGlobalJobStatistics<'a, F: Flavor<'a> = Async<'a>> {
     from: Option<chrono::DateTime<chrono::offset::Utc>>,
     to: Option<chrono::DateTime<chrono::offset::Utc>>,
     job_type: Option<String>,
+    wait: crate::consistency::Wait<types::GlobalJobStatisticsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetGlobalJobStatistics<'a, F> {
@@ -13676,6 +15602,7 @@ impl<'a, F: Flavor<'a>> GetGlobalJobStatistics<'a, F> {
             from: None,
             to: None,
             job_type: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -13740,14 +15667,50 @@ impl<'a, F: Flavor<'a>> GetGlobalJobStatistics<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::GlobalJobStatisticsQueryResult> {
+    pub fn send(mut self) -> F::Output<types::GlobalJobStatisticsQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::GlobalJobStatisticsQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -13781,6 +15744,7 @@ pub struct GetJobTypeStatistics<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::JobTypeStatisticsFilter>,
     page: Option<types::JobTypeStatisticsQueryPage>,
     whole: Option<types::JobTypeStatisticsQuery>,
+    wait: crate::consistency::Wait<types::JobTypeStatisticsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
@@ -13792,6 +15756,7 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
             filter: Default::default(),
             page: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -13853,14 +15818,63 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::JobTypeStatisticsQueryResult> {
+    pub fn send(mut self) -> F::Output<types::JobTypeStatisticsQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::JobTypeStatisticsQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::JobTypeStatisticsQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -13953,6 +15967,7 @@ pub struct GetJobWorkerStatistics<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::JobWorkerStatisticsFilter>,
     page: Option<types::JobTypeStatisticsQueryPage>,
     whole: Option<types::JobWorkerStatisticsQuery>,
+    wait: crate::consistency::Wait<types::JobWorkerStatisticsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
@@ -13964,6 +15979,7 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
             filter: Default::default(),
             page: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -14029,14 +16045,63 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::JobWorkerStatisticsQueryResult> {
+    pub fn send(mut self) -> F::Output<types::JobWorkerStatisticsQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::JobWorkerStatisticsQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::JobWorkerStatisticsQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -14129,6 +16194,7 @@ pub struct GetJobTimeSeriesStatistics<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::JobTimeSeriesStatisticsFilter>,
     page: Option<types::JobTypeStatisticsQueryPage>,
     whole: Option<types::JobTimeSeriesStatisticsQuery>,
+    wait: crate::consistency::Wait<types::JobTimeSeriesStatisticsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
@@ -14140,6 +16206,7 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
             filter: Default::default(),
             page: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -14208,14 +16275,63 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::JobTimeSeriesStatisticsQueryResult> {
+    pub fn send(mut self) -> F::Output<types::JobTimeSeriesStatisticsQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::JobTimeSeriesStatisticsQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::JobTimeSeriesStatisticsQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -14312,6 +16428,7 @@ pub struct GetJobErrorStatistics<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::JobErrorStatisticsFilter>,
     page: Option<types::JobTypeStatisticsQueryPage>,
     whole: Option<types::JobErrorStatisticsQuery>,
+    wait: crate::consistency::Wait<types::JobErrorStatisticsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
@@ -14323,6 +16440,7 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
             filter: Default::default(),
             page: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -14388,14 +16506,63 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::JobErrorStatisticsQueryResult> {
+    pub fn send(mut self) -> F::Output<types::JobErrorStatisticsQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::JobErrorStatisticsQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::JobErrorStatisticsQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -14700,6 +16867,7 @@ pub struct SearchMappingRule<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::MappingRuleSearchQuerySortRequest>,
     whole: Option<types::MappingRuleSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::MappingRuleSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
@@ -14712,6 +16880,7 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -14800,14 +16969,63 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::MappingRuleSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::MappingRuleSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::MappingRuleSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::MappingRuleSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -15126,6 +17344,7 @@ pub struct GetMappingRule<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     mapping_rule_id: Option<keys::MappingRuleId>,
+    wait: crate::consistency::Wait<types::MappingRuleResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetMappingRule<'a, F> {
@@ -15142,6 +17361,7 @@ impl<'a, F: Flavor<'a>> GetMappingRule<'a, F> {
         GetMappingRule {
             on,
             mapping_rule_id,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -15174,14 +17394,48 @@ impl<'a, F: Flavor<'a>> GetMappingRule<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::MappingRuleResult> {
+    pub fn send(mut self) -> F::Output<types::MappingRuleResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::MappingRuleResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -15216,6 +17470,7 @@ pub struct SearchMessageSubscriptions<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::MessageSubscriptionSearchQuerySortRequest>,
     whole: Option<types::MessageSubscriptionSearchQuery>,
+    wait: crate::consistency::Wait<types::MessageSubscriptionSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
@@ -15228,6 +17483,7 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -15316,14 +17572,63 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::MessageSubscriptionSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::MessageSubscriptionSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::MessageSubscriptionSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::MessageSubscriptionSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -15745,6 +18050,7 @@ pub struct SearchProcessDefinitions<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::ProcessDefinitionSearchQuerySortRequest>,
     whole: Option<types::ProcessDefinitionSearchQuery>,
+    wait: crate::consistency::Wait<types::ProcessDefinitionSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
@@ -15757,6 +18063,7 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -15842,14 +18149,63 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ProcessDefinitionSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::ProcessDefinitionSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::ProcessDefinitionSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ProcessDefinitionSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -15949,6 +18305,9 @@ pub struct GetProcessDefinitionMessageSubscriptionStatistics<
     filter: Option<types::ProcessDefinitionMessageSubscriptionStatisticsQueryFilter>,
     page: Option<types::JobTypeStatisticsQueryPage>,
     whole: Option<types::ProcessDefinitionMessageSubscriptionStatisticsQuery>,
+    wait: crate::consistency::Wait<
+        types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F> {
@@ -15960,6 +18319,7 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
             filter: Default::default(),
             page: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -16039,15 +18399,64 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
-        self,
+        mut self,
     ) -> F::Output<types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -16162,6 +18571,9 @@ pub struct GetProcessDefinitionInstanceStatistics<'a, F: Flavor<'a> = Async<'a>>
     page: Option<types::ProcessDefinitionInstanceStatisticsQueryPage>,
     sort: Vec<types::ProcessDefinitionInstanceStatisticsQuerySortRequest>,
     whole: Option<types::ProcessDefinitionInstanceStatisticsQuery>,
+    wait: crate::consistency::Wait<
+        types::ProcessDefinitionInstanceStatisticsQueryResult,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
@@ -16173,6 +18585,7 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -16250,15 +18663,64 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
-        self,
+        mut self,
     ) -> F::Output<types::ProcessDefinitionInstanceStatisticsQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::ProcessDefinitionInstanceStatisticsQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ProcessDefinitionInstanceStatisticsQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -16359,6 +18821,7 @@ pub struct GetProcessDefinition<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     process_definition_key: Option<keys::ProcessDefinitionKey>,
+    wait: crate::consistency::Wait<types::ProcessDefinitionResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetProcessDefinition<'a, F> {
@@ -16378,6 +18841,7 @@ impl<'a, F: Flavor<'a>> GetProcessDefinition<'a, F> {
         GetProcessDefinition {
             on,
             process_definition_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -16410,14 +18874,48 @@ impl<'a, F: Flavor<'a>> GetProcessDefinition<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ProcessDefinitionResult> {
+    pub fn send(mut self) -> F::Output<types::ProcessDefinitionResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::ProcessDefinitionResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -16449,6 +18947,7 @@ pub struct GetStartProcessForm<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     process_definition_key: Option<keys::ProcessDefinitionKey>,
+    wait: crate::consistency::Wait<Option<types::FormResult>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetStartProcessForm<'a, F> {
@@ -16468,6 +18967,7 @@ impl<'a, F: Flavor<'a>> GetStartProcessForm<'a, F> {
         GetStartProcessForm {
             on,
             process_definition_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -16500,14 +19000,48 @@ impl<'a, F: Flavor<'a>> GetStartProcessForm<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<Option<types::FormResult>> {
+    pub fn send(mut self) -> F::Output<Option<types::FormResult>> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json_or_none(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json_or_none(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&Option<types::FormResult>) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -16541,6 +19075,7 @@ pub struct GetProcessDefinitionStatistics<'a, F: Flavor<'a> = Async<'a>> {
     process_definition_key: Option<keys::ProcessDefinitionKey>,
     filter: Option<types::ProcessDefinitionElementStatisticsQueryFilter>,
     whole: Option<types::ProcessDefinitionElementStatisticsQuery>,
+    wait: crate::consistency::Wait<types::ProcessDefinitionElementStatisticsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
@@ -16562,6 +19097,7 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
             process_definition_key,
             filter: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -16637,15 +19173,51 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
-        self,
+        mut self,
     ) -> F::Output<types::ProcessDefinitionElementStatisticsQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ProcessDefinitionElementStatisticsQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -16682,6 +19254,9 @@ pub struct SearchProcessDefinitionVariableNames<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::ProcessDefinitionVariableNameSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     whole: Option<types::ProcessDefinitionVariableNameSearchQuery>,
+    wait: crate::consistency::Wait<
+        types::ProcessDefinitionVariableNameSearchQueryResult,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
@@ -16704,6 +19279,7 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
             filter: Default::default(),
             page: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -16790,15 +19366,64 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
-        self,
+        mut self,
     ) -> F::Output<types::ProcessDefinitionVariableNameSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::ProcessDefinitionVariableNameSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ProcessDefinitionVariableNameSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -16899,6 +19524,7 @@ pub struct GetProcessDefinitionXml<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     process_definition_key: Option<keys::ProcessDefinitionKey>,
+    wait: crate::consistency::Wait<Option<String>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetProcessDefinitionXml<'a, F> {
@@ -16918,6 +19544,7 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionXml<'a, F> {
         GetProcessDefinitionXml {
             on,
             process_definition_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -16950,14 +19577,48 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionXml<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<Option<String>> {
+    pub fn send(mut self) -> F::Output<Option<String>> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_text_or_none(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_text_or_none(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&Option<String>) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -16989,6 +19650,9 @@ pub struct GetProcessDefinitionInstanceVersionStatistics<'a, F: Flavor<'a> = Asy
     page: Option<types::ProcessDefinitionInstanceVersionStatisticsQueryPage>,
     sort: Vec<types::ProcessDefinitionInstanceVersionStatisticsQuerySortRequest>,
     whole: Option<types::ProcessDefinitionInstanceVersionStatisticsQuery>,
+    wait: crate::consistency::Wait<
+        types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
@@ -17001,6 +19665,7 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -17093,15 +19758,64 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
-        self,
+        mut self,
     ) -> F::Output<types::ProcessDefinitionInstanceVersionStatisticsQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -18345,6 +21059,7 @@ pub struct SearchProcessInstances<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::ProcessInstanceSearchQuerySortRequest>,
     whole: Option<types::ProcessInstanceSearchQuery>,
+    wait: crate::consistency::Wait<types::ProcessInstanceSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
@@ -18357,6 +21072,7 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -18442,14 +21158,63 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ProcessInstanceSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::ProcessInstanceSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::ProcessInstanceSearchQueryResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ProcessInstanceSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -18666,6 +21431,7 @@ pub struct GetProcessInstance<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     process_instance_key: Option<keys::ProcessInstanceKey>,
+    wait: crate::consistency::Wait<types::ProcessInstanceResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetProcessInstance<'a, F> {
@@ -18685,6 +21451,7 @@ impl<'a, F: Flavor<'a>> GetProcessInstance<'a, F> {
         GetProcessInstance {
             on,
             process_instance_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -18717,14 +21484,48 @@ impl<'a, F: Flavor<'a>> GetProcessInstance<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ProcessInstanceResult> {
+    pub fn send(mut self) -> F::Output<types::ProcessInstanceResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::ProcessInstanceResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -18768,25 +21569,31 @@ impl<'a, F: Flavor<'a>> AssignProcessInstanceBusinessId<'a, F> {
             keys::ProcessInstanceKey,
             Error: std::fmt::Display,
         >,
-        business_id: impl TryInto<keys::BusinessId, Error: std::fmt::Display>,
     ) -> Self {
         let mut invalid = None;
         let process_instance_key = {
             let value = process_instance_key;
             crate::request::key(&mut invalid, "processInstanceKey", value)
         };
-        let business_id = {
-            let value = business_id;
-            crate::request::key(&mut invalid, "business_id", value)
-        };
         AssignProcessInstanceBusinessId {
             on,
             process_instance_key,
-            business_id,
+            business_id: Default::default(),
             whole: None,
             invalid,
             _client: std::marker::PhantomData,
         }
+    }
+    ///Sets `business_id`.
+    pub fn business_id(
+        mut self,
+        value: impl TryInto<keys::BusinessId, Error: std::fmt::Display>,
+    ) -> Self {
+        let v = crate::request::key(&mut self.invalid, "business_id", value);
+        if v.is_some() {
+            self.business_id = v;
+        }
+        self
     }
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
@@ -18878,6 +21685,7 @@ pub struct GetProcessInstanceCallHierarchy<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     process_instance_key: Option<keys::ProcessInstanceKey>,
+    wait: crate::consistency::Wait<Vec<types::ProcessInstanceCallHierarchyEntry>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetProcessInstanceCallHierarchy<'a, F> {
@@ -18897,6 +21705,7 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceCallHierarchy<'a, F> {
         GetProcessInstanceCallHierarchy {
             on,
             process_instance_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -18931,14 +21740,50 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceCallHierarchy<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<Vec<types::ProcessInstanceCallHierarchyEntry>> {
+    pub fn send(mut self) -> F::Output<Vec<types::ProcessInstanceCallHierarchyEntry>> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &Vec<types::ProcessInstanceCallHierarchyEntry>,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -19312,6 +22157,7 @@ pub struct SearchProcessInstanceIncidents<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::IncidentSearchQuerySortRequest>,
     whole: Option<types::IncidentSearchQuery>,
+    wait: crate::consistency::Wait<types::IncidentSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
@@ -19335,6 +22181,7 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -19427,14 +22274,61 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::IncidentSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::IncidentSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::IncidentSearchQueryResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::IncidentSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -19983,6 +22877,7 @@ pub struct GetProcessInstanceSequenceFlows<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     process_instance_key: Option<keys::ProcessInstanceKey>,
+    wait: crate::consistency::Wait<types::ProcessInstanceSequenceFlowsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetProcessInstanceSequenceFlows<'a, F> {
@@ -20002,6 +22897,7 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceSequenceFlows<'a, F> {
         GetProcessInstanceSequenceFlows {
             on,
             process_instance_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -20036,14 +22932,50 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceSequenceFlows<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ProcessInstanceSequenceFlowsQueryResult> {
+    pub fn send(mut self) -> F::Output<types::ProcessInstanceSequenceFlowsQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ProcessInstanceSequenceFlowsQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -20077,6 +23009,7 @@ pub struct GetProcessInstanceStatistics<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     process_instance_key: Option<keys::ProcessInstanceKey>,
+    wait: crate::consistency::Wait<types::ProcessInstanceElementStatisticsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetProcessInstanceStatistics<'a, F> {
@@ -20096,6 +23029,7 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatistics<'a, F> {
         GetProcessInstanceStatistics {
             on,
             process_instance_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -20130,14 +23064,52 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatistics<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ProcessInstanceElementStatisticsQueryResult> {
+    pub fn send(
+        mut self,
+    ) -> F::Output<types::ProcessInstanceElementStatisticsQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ProcessInstanceElementStatisticsQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -20171,6 +23143,7 @@ pub struct GetProcessInstanceWaitStateStatistics<'a, F: Flavor<'a> = Async<'a>> 
     on: F,
     invalid: Option<crate::Error>,
     process_instance_key: Option<keys::ProcessInstanceKey>,
+    wait: crate::consistency::Wait<types::ProcessInstanceWaitStateStatisticsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetProcessInstanceWaitStateStatistics<'a, F> {
@@ -20190,6 +23163,7 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceWaitStateStatistics<'a, F> {
         GetProcessInstanceWaitStateStatistics {
             on,
             process_instance_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -20225,15 +23199,51 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceWaitStateStatistics<'a, F> {
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
-        self,
+        mut self,
     ) -> F::Output<types::ProcessInstanceWaitStateStatisticsQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ProcessInstanceWaitStateStatisticsQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -20396,6 +23406,7 @@ pub struct SearchResources<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::ResourceSearchQuerySortRequest>,
     whole: Option<types::ResourceSearchQuery>,
+    wait: crate::consistency::Wait<types::ResourceSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
@@ -20408,6 +23419,7 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -20491,14 +23503,61 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ResourceSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::ResourceSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::ResourceSearchQueryResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::ResourceSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -20589,6 +23648,7 @@ pub struct GetResource<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     resource_key: Option<keys::ResourceKey>,
+    wait: crate::consistency::Wait<types::ResourceResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetResource<'a, F> {
@@ -20605,6 +23665,7 @@ impl<'a, F: Flavor<'a>> GetResource<'a, F> {
         GetResource {
             on,
             resource_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -20635,14 +23696,48 @@ impl<'a, F: Flavor<'a>> GetResource<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::ResourceResult> {
+    pub fn send(mut self) -> F::Output<types::ResourceResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::ResourceResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -20674,6 +23769,7 @@ pub struct GetResourceContent<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     resource_key: Option<keys::ResourceKey>,
+    wait: crate::consistency::Wait<::serde_json::Map<String, ::serde_json::Value>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetResourceContent<'a, F> {
@@ -20690,6 +23786,7 @@ impl<'a, F: Flavor<'a>> GetResourceContent<'a, F> {
         GetResourceContent {
             on,
             resource_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -20720,14 +23817,50 @@ impl<'a, F: Flavor<'a>> GetResourceContent<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<::serde_json::Map<String, ::serde_json::Value>> {
+    pub fn send(mut self) -> F::Output<::serde_json::Map<String, ::serde_json::Value>> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &::serde_json::Map<String, ::serde_json::Value>,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -20761,6 +23894,7 @@ pub struct GetResourceContentBinary<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     resource_key: Option<keys::ResourceKey>,
+    wait: crate::consistency::Wait<Vec<u8>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetResourceContentBinary<'a, F> {
@@ -20777,6 +23911,7 @@ impl<'a, F: Flavor<'a>> GetResourceContentBinary<'a, F> {
         GetResourceContentBinary {
             on,
             resource_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -20807,14 +23942,48 @@ impl<'a, F: Flavor<'a>> GetResourceContentBinary<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<Vec<u8>> {
+    pub fn send(mut self) -> F::Output<Vec<u8>> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_bytes(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_bytes(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&Vec<u8>) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<Vec<u8>>> {
@@ -20978,25 +24147,13 @@ pub struct CreateRole<'a, F: Flavor<'a> = Async<'a>> {
 }
 impl<'a, F: Flavor<'a>> CreateRole<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
-    pub(crate) fn new(
-        on: F,
-        role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
-        name: impl Into<String>,
-    ) -> Self {
+    pub(crate) fn new(on: F) -> Self {
         let mut invalid = None;
-        let role_id = {
-            let value = role_id;
-            crate::request::key(&mut invalid, "role_id", value)
-        };
-        let name = {
-            let value = name;
-            Some(value.into())
-        };
         CreateRole {
             on,
-            role_id,
-            name,
             description: Default::default(),
+            name: Default::default(),
+            role_id: Default::default(),
             whole: None,
             invalid,
             _client: std::marker::PhantomData,
@@ -21007,6 +24164,25 @@ impl<'a, F: Flavor<'a>> CreateRole<'a, F> {
         let v = Some(value.into());
         if v.is_some() {
             self.description = v;
+        }
+        self
+    }
+    ///The display name of the new role.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        let v = Some(value.into());
+        if v.is_some() {
+            self.name = v;
+        }
+        self
+    }
+    ///Sets `role_id`.
+    pub fn role_id(
+        mut self,
+        value: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
+    ) -> Self {
+        let v = crate::request::key(&mut self.invalid, "role_id", value);
+        if v.is_some() {
+            self.role_id = v;
         }
         self
     }
@@ -21092,6 +24268,7 @@ pub struct SearchRoles<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::RoleSearchQuerySortRequest>,
     whole: Option<types::RoleSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::RoleSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
@@ -21104,6 +24281,7 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -21187,14 +24365,57 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::RoleSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::RoleSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(crate::consistency::has_items::<types::RoleSearchQueryResult>),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::RoleSearchQueryResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -21281,6 +24502,7 @@ pub struct GetRole<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     role_id: Option<keys::RoleId>,
+    wait: crate::consistency::Wait<types::RoleResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetRole<'a, F> {
@@ -21297,6 +24519,7 @@ impl<'a, F: Flavor<'a>> GetRole<'a, F> {
         GetRole {
             on,
             role_id,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -21325,14 +24548,48 @@ impl<'a, F: Flavor<'a>> GetRole<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::RoleResult> {
+    pub fn send(mut self) -> F::Output<types::RoleResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::RoleResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -21370,22 +24627,17 @@ impl<'a, F: Flavor<'a>> UpdateRole<'a, F> {
     pub(crate) fn new(
         on: F,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
-        name: impl Into<String>,
     ) -> Self {
         let mut invalid = None;
         let role_id = {
             let value = role_id;
             crate::request::key(&mut invalid, "roleId", value)
         };
-        let name = {
-            let value = name;
-            Some(value.into())
-        };
         UpdateRole {
             on,
             role_id,
-            name,
             description: Default::default(),
+            name: Default::default(),
             whole: None,
             invalid,
             _client: std::marker::PhantomData,
@@ -21396,6 +24648,14 @@ impl<'a, F: Flavor<'a>> UpdateRole<'a, F> {
         let v = Some(value.into());
         if v.is_some() {
             self.description = v;
+        }
+        self
+    }
+    ///The display name of the new role.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        let v = Some(value.into());
+        if v.is_some() {
+            self.name = v;
         }
         self
     }
@@ -21563,6 +24823,7 @@ pub struct SearchClientsForRole<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::RoleClientSearchQuerySortRequest>,
     whole: Option<types::RoleClientSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::RoleClientSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
@@ -21582,6 +24843,7 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -21653,14 +24915,57 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::RoleClientSearchResult> {
+    pub fn send(mut self) -> F::Output<types::RoleClientSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(crate::consistency::has_items::<types::RoleClientSearchResult>),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::RoleClientSearchResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -21934,6 +25239,7 @@ pub struct SearchGroupsForRole<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::RoleGroupSearchQuerySortRequest>,
     whole: Option<types::RoleGroupSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::RoleGroupSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
@@ -21953,6 +25259,7 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -22024,14 +25331,57 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::RoleGroupSearchResult> {
+    pub fn send(mut self) -> F::Output<types::RoleGroupSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(crate::consistency::has_items::<types::RoleGroupSearchResult>),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::RoleGroupSearchResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -22298,6 +25648,7 @@ pub struct SearchMappingRulesForRole<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::MappingRuleSearchQuerySortRequest>,
     whole: Option<types::MappingRuleSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::RoleMappingRuleSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
@@ -22318,6 +25669,7 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -22409,14 +25761,63 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::RoleMappingRuleSearchResult> {
+    pub fn send(mut self) -> F::Output<types::RoleMappingRuleSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::RoleMappingRuleSearchResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::RoleMappingRuleSearchResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -22694,6 +26095,7 @@ pub struct SearchUsersForRole<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::RoleUserSearchQuerySortRequest>,
     whole: Option<types::RoleUserSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::RoleUserSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
@@ -22713,6 +26115,7 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -22784,14 +26187,57 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::RoleUserSearchResult> {
+    pub fn send(mut self) -> F::Output<types::RoleUserSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(crate::consistency::has_items::<types::RoleUserSearchResult>),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::RoleUserSearchResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -23256,26 +26702,14 @@ pub struct CreateAdminUser<'a, F: Flavor<'a> = Async<'a>> {
 }
 impl<'a, F: Flavor<'a>> CreateAdminUser<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
-    pub(crate) fn new(
-        on: F,
-        password: impl Into<String>,
-        username: impl TryInto<keys::Username, Error: std::fmt::Display>,
-    ) -> Self {
+    pub(crate) fn new(on: F) -> Self {
         let mut invalid = None;
-        let password = {
-            let value = password;
-            Some(value.into())
-        };
-        let username = {
-            let value = username;
-            crate::request::key(&mut invalid, "username", value)
-        };
         CreateAdminUser {
             on,
-            password,
-            username,
             email: Default::default(),
             name: Default::default(),
+            password: Default::default(),
+            username: Default::default(),
             whole: None,
             invalid,
             _client: std::marker::PhantomData,
@@ -23294,6 +26728,25 @@ impl<'a, F: Flavor<'a>> CreateAdminUser<'a, F> {
         let v = Some(value.into());
         if v.is_some() {
             self.name = v;
+        }
+        self
+    }
+    ///The password of the user.
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        let v = Some(value.into());
+        if v.is_some() {
+            self.password = v;
+        }
+        self
+    }
+    ///Sets `username`.
+    pub fn username(
+        mut self,
+        value: impl TryInto<keys::Username, Error: std::fmt::Display>,
+    ) -> Self {
+        let v = crate::request::key(&mut self.invalid, "username", value);
+        if v.is_some() {
+            self.username = v;
         }
         self
     }
@@ -23569,6 +27022,7 @@ pub struct GetUsageMetrics<'a, F: Flavor<'a> = Async<'a>> {
     end_time: Option<chrono::DateTime<chrono::offset::Utc>>,
     tenant_id: Option<keys::TenantId>,
     with_tenants: Option<bool>,
+    wait: crate::consistency::Wait<types::UsageMetricsResponse>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetUsageMetrics<'a, F> {
@@ -23581,6 +27035,7 @@ impl<'a, F: Flavor<'a>> GetUsageMetrics<'a, F> {
             end_time: None,
             tenant_id: None,
             with_tenants: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -23666,14 +27121,48 @@ impl<'a, F: Flavor<'a>> GetUsageMetrics<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::UsageMetricsResponse> {
+    pub fn send(mut self) -> F::Output<types::UsageMetricsResponse> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::UsageMetricsResponse) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -23783,25 +27272,13 @@ pub struct CreateTenant<'a, F: Flavor<'a> = Async<'a>> {
 }
 impl<'a, F: Flavor<'a>> CreateTenant<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
-    pub(crate) fn new(
-        on: F,
-        tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
-        name: impl Into<String>,
-    ) -> Self {
+    pub(crate) fn new(on: F) -> Self {
         let mut invalid = None;
-        let tenant_id = {
-            let value = tenant_id;
-            crate::request::key(&mut invalid, "tenant_id", value)
-        };
-        let name = {
-            let value = name;
-            Some(value.into())
-        };
         CreateTenant {
             on,
-            tenant_id,
-            name,
             description: Default::default(),
+            name: Default::default(),
+            tenant_id: Default::default(),
             whole: None,
             invalid,
             _client: std::marker::PhantomData,
@@ -23812,6 +27289,25 @@ impl<'a, F: Flavor<'a>> CreateTenant<'a, F> {
         let v = Some(value.into());
         if v.is_some() {
             self.description = v;
+        }
+        self
+    }
+    ///The name of the tenant.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        let v = Some(value.into());
+        if v.is_some() {
+            self.name = v;
+        }
+        self
+    }
+    ///Sets `tenant_id`.
+    pub fn tenant_id(
+        mut self,
+        value: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
+    ) -> Self {
+        let v = crate::request::key(&mut self.invalid, "tenant_id", value);
+        if v.is_some() {
+            self.tenant_id = v;
         }
         self
     }
@@ -23897,6 +27393,7 @@ pub struct SearchTenants<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::TenantSearchQuerySortRequest>,
     whole: Option<types::TenantSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::TenantSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
@@ -23909,6 +27406,7 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -23994,14 +27492,59 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::TenantSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::TenantSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::TenantSearchQueryResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::TenantSearchQueryResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -24092,6 +27635,7 @@ pub struct GetTenant<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     tenant_id: Option<keys::TenantId>,
+    wait: crate::consistency::Wait<types::TenantResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetTenant<'a, F> {
@@ -24108,6 +27652,7 @@ impl<'a, F: Flavor<'a>> GetTenant<'a, F> {
         GetTenant {
             on,
             tenant_id,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -24138,14 +27683,48 @@ impl<'a, F: Flavor<'a>> GetTenant<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::TenantResult> {
+    pub fn send(mut self) -> F::Output<types::TenantResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::TenantResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -24184,22 +27763,17 @@ impl<'a, F: Flavor<'a>> UpdateTenant<'a, F> {
     pub(crate) fn new(
         on: F,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
-        name: impl Into<String>,
     ) -> Self {
         let mut invalid = None;
         let tenant_id = {
             let value = tenant_id;
             crate::request::key(&mut invalid, "tenantId", value)
         };
-        let name = {
-            let value = name;
-            Some(value.into())
-        };
         UpdateTenant {
             on,
             tenant_id,
-            name,
             description: Default::default(),
+            name: Default::default(),
             whole: None,
             invalid,
             _client: std::marker::PhantomData,
@@ -24210,6 +27784,14 @@ impl<'a, F: Flavor<'a>> UpdateTenant<'a, F> {
         let v = Some(value.into());
         if v.is_some() {
             self.description = v;
+        }
+        self
+    }
+    ///The new name of the tenant.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        let v = Some(value.into());
+        if v.is_some() {
+            self.name = v;
         }
         self
     }
@@ -24381,6 +27963,7 @@ pub struct SearchClientsForTenant<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::TenantClientSearchQuerySortRequest>,
     whole: Option<types::TenantClientSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::TenantClientSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
@@ -24400,6 +27983,7 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -24476,14 +28060,59 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::TenantClientSearchResult> {
+    pub fn send(mut self) -> F::Output<types::TenantClientSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::TenantClientSearchResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::TenantClientSearchResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -24761,6 +28390,7 @@ pub struct SearchGroupIdsForTenant<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::TenantGroupSearchQuerySortRequest>,
     whole: Option<types::TenantGroupSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::TenantGroupSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
@@ -24780,6 +28410,7 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -24856,14 +28487,59 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::TenantGroupSearchResult> {
+    pub fn send(mut self) -> F::Output<types::TenantGroupSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::TenantGroupSearchResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::TenantGroupSearchResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -25138,6 +28814,7 @@ pub struct SearchMappingRulesForTenant<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::MappingRuleSearchQuerySortRequest>,
     whole: Option<types::MappingRuleSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::TenantMappingRuleSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
@@ -25158,6 +28835,7 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -25251,14 +28929,63 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::TenantMappingRuleSearchResult> {
+    pub fn send(mut self) -> F::Output<types::TenantMappingRuleSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<
+                            types::TenantMappingRuleSearchResult,
+                        >,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::TenantMappingRuleSearchResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -25541,6 +29268,7 @@ pub struct SearchRolesForTenant<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::RoleSearchQuerySortRequest>,
     whole: Option<types::RoleSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::TenantRoleSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
@@ -25561,6 +29289,7 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -25649,14 +29378,57 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::TenantRoleSearchResult> {
+    pub fn send(mut self) -> F::Output<types::TenantRoleSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(crate::consistency::has_items::<types::TenantRoleSearchResult>),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::TenantRoleSearchResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -25930,6 +29702,7 @@ pub struct SearchUsersForTenant<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::TenantUserSearchQuerySortRequest>,
     whole: Option<types::TenantUserSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::TenantUserSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
@@ -25949,6 +29722,7 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -26022,14 +29796,57 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::TenantUserSearchResult> {
+    pub fn send(mut self) -> F::Output<types::TenantUserSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(crate::consistency::has_items::<types::TenantUserSearchResult>),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::TenantUserSearchResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -28788,26 +32605,14 @@ pub struct CreateUser<'a, F: Flavor<'a> = Async<'a>> {
 }
 impl<'a, F: Flavor<'a>> CreateUser<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
-    pub(crate) fn new(
-        on: F,
-        password: impl Into<String>,
-        username: impl TryInto<keys::Username, Error: std::fmt::Display>,
-    ) -> Self {
+    pub(crate) fn new(on: F) -> Self {
         let mut invalid = None;
-        let password = {
-            let value = password;
-            Some(value.into())
-        };
-        let username = {
-            let value = username;
-            crate::request::key(&mut invalid, "username", value)
-        };
         CreateUser {
             on,
-            password,
-            username,
             email: Default::default(),
             name: Default::default(),
+            password: Default::default(),
+            username: Default::default(),
             whole: None,
             invalid,
             _client: std::marker::PhantomData,
@@ -28826,6 +32631,25 @@ impl<'a, F: Flavor<'a>> CreateUser<'a, F> {
         let v = Some(value.into());
         if v.is_some() {
             self.name = v;
+        }
+        self
+    }
+    ///The password of the user.
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        let v = Some(value.into());
+        if v.is_some() {
+            self.password = v;
+        }
+        self
+    }
+    ///Sets `username`.
+    pub fn username(
+        mut self,
+        value: impl TryInto<keys::Username, Error: std::fmt::Display>,
+    ) -> Self {
+        let v = crate::request::key(&mut self.invalid, "username", value);
+        if v.is_some() {
+            self.username = v;
         }
         self
     }
@@ -28912,6 +32736,7 @@ pub struct SearchUsers<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::UserSearchQuerySortRequest>,
     whole: Option<types::UserSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::UserSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
@@ -28924,6 +32749,7 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -29007,14 +32833,57 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::UserSearchResult> {
+    pub fn send(mut self) -> F::Output<types::UserSearchResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(crate::consistency::has_items::<types::UserSearchResult>),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::UserSearchResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -29101,6 +32970,7 @@ pub struct GetUser<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     username: Option<keys::Username>,
+    wait: crate::consistency::Wait<types::UserResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetUser<'a, F> {
@@ -29117,6 +32987,7 @@ impl<'a, F: Flavor<'a>> GetUser<'a, F> {
         GetUser {
             on,
             username,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -29145,14 +33016,48 @@ impl<'a, F: Flavor<'a>> GetUser<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::UserResult> {
+    pub fn send(mut self) -> F::Output<types::UserResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::UserResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -29397,6 +33302,7 @@ pub struct SearchUserTasks<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::UserTaskSearchQuerySortRequest>,
     whole: Option<types::UserTaskSearchQuery>,
+    wait: crate::consistency::Wait<types::UserTaskSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
@@ -29409,6 +33315,7 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -29492,14 +33399,61 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::UserTaskSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::UserTaskSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::UserTaskSearchQueryResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::UserTaskSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -29590,6 +33544,7 @@ pub struct GetUserTask<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     user_task_key: Option<keys::UserTaskKey>,
+    wait: crate::consistency::Wait<types::UserTaskResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetUserTask<'a, F> {
@@ -29606,6 +33561,7 @@ impl<'a, F: Flavor<'a>> GetUserTask<'a, F> {
         GetUserTask {
             on,
             user_task_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -29638,14 +33594,48 @@ impl<'a, F: Flavor<'a>> GetUserTask<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::UserTaskResult> {
+    pub fn send(mut self) -> F::Output<types::UserTaskResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::UserTaskResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -30090,6 +34080,7 @@ pub struct SearchUserTaskAuditLogs<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AuditLogSearchQuerySortRequest>,
     whole: Option<types::UserTaskAuditLogSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::AuditLogSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
@@ -30110,6 +34101,7 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -30205,14 +34197,61 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::AuditLogSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::AuditLogSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::AuditLogSearchQueryResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::AuditLogSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -30434,6 +34473,7 @@ pub struct SearchUserTaskEffectiveVariables<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::UserTaskEffectiveVariableSearchQueryRequestPage>,
     sort: Vec<types::UserTaskVariableSearchQuerySortRequest>,
     whole: Option<types::UserTaskEffectiveVariableSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::VariableSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
@@ -30455,6 +34495,7 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -30569,14 +34610,61 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::VariableSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::VariableSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::VariableSearchQueryResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::VariableSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -30667,6 +34755,7 @@ pub struct GetUserTaskForm<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     user_task_key: Option<keys::UserTaskKey>,
+    wait: crate::consistency::Wait<Option<types::FormResult>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetUserTaskForm<'a, F> {
@@ -30683,6 +34772,7 @@ impl<'a, F: Flavor<'a>> GetUserTaskForm<'a, F> {
         GetUserTaskForm {
             on,
             user_task_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -30715,14 +34805,48 @@ impl<'a, F: Flavor<'a>> GetUserTaskForm<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<Option<types::FormResult>> {
+    pub fn send(mut self) -> F::Output<Option<types::FormResult>> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json_or_none(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json_or_none(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&Option<types::FormResult>) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -30759,6 +34883,7 @@ pub struct SearchUserTaskVariables<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::UserTaskVariableSearchQuerySortRequest>,
     whole: Option<types::UserTaskVariableSearchQueryRequest>,
+    wait: crate::consistency::Wait<types::VariableSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
@@ -30780,6 +34905,7 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -30889,14 +35015,61 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::VariableSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::VariableSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::VariableSearchQueryResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::VariableSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -30991,6 +35164,7 @@ pub struct SearchVariables<'a, F: Flavor<'a> = Async<'a>> {
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::VariableSearchQuerySortRequest>,
     whole: Option<types::VariableSearchQuery>,
+    wait: crate::consistency::Wait<types::VariableSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
@@ -31004,6 +35178,7 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
             page: Default::default(),
             sort: Default::default(),
             whole: None,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -31101,14 +35276,61 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::VariableSearchQueryResult> {
+    pub fn send(mut self) -> F::Output<types::VariableSearchQueryResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    Some(
+                        crate::consistency::has_items::<types::VariableSearchQueryResult>,
+                    ),
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(
+            &types::VariableSearchQueryResult,
+        ) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Waits up to `timeout` until the search finds at least one item (see
+    /// [`wait_until`](Self::wait_until)).
+    pub fn wait_non_empty(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(
+            timeout,
+            crate::consistency::has_items,
+        );
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -31199,6 +35421,7 @@ pub struct GetVariable<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     variable_key: Option<keys::VariableKey>,
+    wait: crate::consistency::Wait<types::VariableResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> GetVariable<'a, F> {
@@ -31215,6 +35438,7 @@ impl<'a, F: Flavor<'a>> GetVariable<'a, F> {
         GetVariable {
             on,
             variable_key,
+            wait: Default::default(),
             invalid,
             _client: std::marker::PhantomData,
         }
@@ -31245,14 +35469,48 @@ impl<'a, F: Flavor<'a>> GetVariable<'a, F> {
         Ok((body, request))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
-    pub fn send(self) -> F::Output<types::VariableResult> {
+    pub fn send(mut self) -> F::Output<types::VariableResult> {
         let on = self.on;
         let client = on.client();
+        let wait = std::mem::take(&mut self.wait);
         let parts = self.parts();
         on.run(async move {
             let (body, request) = parts?;
-            client.send_json(request(&body)?).await
+            wait.read(
+                    client,
+                    None,
+                    || {
+                        let call = request(&body);
+                        async move { client.send_json(call?).await }
+                    },
+                )
+                .await
         })
+    }
+    /// This read is eventually consistent (data written just before may not be visible
+    /// yet): waits up to `timeout`, reading again with backoff while the server answers
+    /// 404. Other errors end the wait at once; at the timeout the error is
+    /// [`Error::ConsistencyTimeout`](crate::Error::ConsistencyTimeout) with the reads
+    /// made, the time waited and the last answer.
+    pub fn wait_visible(mut self, timeout: std::time::Duration) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, |_| true);
+        self
+    }
+    /// Like [`wait_visible`](Self::wait_visible), and also until `accept` takes the
+    /// answer.
+    pub fn wait_until(
+        mut self,
+        timeout: std::time::Duration,
+        accept: impl Fn(&types::VariableResult) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.wait = crate::consistency::Wait::until(timeout, accept);
+        self
+    }
+    /// Reads once, even when the client waits for every eventually consistent read
+    /// ([`with_consistency`](crate::CamundaClient::with_consistency)).
+    pub fn no_wait(mut self) -> Self {
+        self.wait = crate::consistency::Wait::off();
+        self
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(

@@ -2269,8 +2269,6 @@ impl CamundaClient {
     }
     /// Create group
     ///
-    /// Takes `group_id`, `name`; everything else is set on the builder.
-    ///
     /// Create a new group.
     ///
     /// The supplied `groupId` is validated against `` ^[a-zA-Z0-9_~@.+-]+$ ``
@@ -2298,19 +2296,17 @@ impl CamundaClient {
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// let answer = client
-    ///     .create_group("engineering", "example")
+    ///     .create_group()
+    ///     .group_id("engineering")
+    ///     .name("example")
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_group(
-        &self,
-        group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
-        name: impl Into<String>,
-    ) -> builders::CreateGroup<'_> {
-        builders::CreateGroup::new(Async(self), group_id, name)
+    pub fn create_group(&self) -> builders::CreateGroup<'_> {
+        builders::CreateGroup::new(Async(self))
     }
     /// Search groups
     ///
@@ -2371,7 +2367,7 @@ impl CamundaClient {
     }
     /// Update group
     ///
-    /// Takes `group_id`, `name`; everything else is set on the builder.
+    /// Takes `group_id`; everything else is set on the builder.
     ///
     /// Update a group with the given ID.
     ///
@@ -2385,7 +2381,8 @@ impl CamundaClient {
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// let answer = client
-    ///     .update_group("engineering", "example")
+    ///     .update_group("engineering")
+    ///     .name("example")
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
@@ -2395,9 +2392,8 @@ impl CamundaClient {
     pub fn update_group(
         &self,
         group_id: impl TryInto<keys::GroupId, Error: std::fmt::Display>,
-        name: impl Into<String>,
     ) -> builders::UpdateGroup<'_> {
-        builders::UpdateGroup::new(Async(self), group_id, name)
+        builders::UpdateGroup::new(Async(self), group_id)
     }
     /// Delete group
     ///
@@ -2994,7 +2990,7 @@ impl CamundaClient {
     }
     /// Throw error for job
     ///
-    /// Takes `job_key`, `error_code`; everything else is set on the builder.
+    /// Takes `job_key`; everything else is set on the builder.
     ///
     /// Reports a business error (i.e. non-technical) that occurs while processing a job.
     ///
@@ -3008,7 +3004,8 @@ impl CamundaClient {
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// client
-    ///     .throw_job_error("2251799813653498", "example")
+    ///     .throw_job_error("2251799813653498")
+    ///     .error_code("example")
     ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
     ///     .send()
     ///     .await?;
@@ -3018,9 +3015,8 @@ impl CamundaClient {
     pub fn throw_job_error(
         &self,
         job_key: impl TryInto<keys::JobKey, Error: std::fmt::Display>,
-        error_code: impl Into<String>,
     ) -> builders::ThrowJobError<'_> {
-        builders::ThrowJobError::new(Async(self), job_key, error_code)
+        builders::ThrowJobError::new(Async(self), job_key)
     }
     /// Fail job
     ///
@@ -4087,7 +4083,7 @@ impl CamundaClient {
     }
     /// Assign business id to process instance
     ///
-    /// Takes `process_instance_key`, `business_id`; everything else is set on the builder.
+    /// Takes `process_instance_key`; everything else is set on the builder.
     ///
     /// Assigns a business id to an already-running process instance that currently has none.
     ///
@@ -4108,7 +4104,8 @@ impl CamundaClient {
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// client
-    ///     .assign_process_instance_business_id("2251799813690746", "order-12345")
+    ///     .assign_process_instance_business_id("2251799813690746")
+    ///     .business_id("order-12345")
     ///     .send()
     ///     .await?;
     /// # Ok(())
@@ -4120,13 +4117,8 @@ impl CamundaClient {
             keys::ProcessInstanceKey,
             Error: std::fmt::Display,
         >,
-        business_id: impl TryInto<keys::BusinessId, Error: std::fmt::Display>,
     ) -> builders::AssignProcessInstanceBusinessId<'_> {
-        builders::AssignProcessInstanceBusinessId::new(
-            Async(self),
-            process_instance_key,
-            business_id,
-        )
+        builders::AssignProcessInstanceBusinessId::new(Async(self), process_instance_key)
     }
     /// Get call hierarchy
     ///
@@ -4739,8 +4731,6 @@ impl CamundaClient {
     }
     /// Create role
     ///
-    /// Takes `role_id`, `name`; everything else is set on the builder.
-    ///
     /// Create a new role.
     ///
     /// `POST /v2/roles` (operation `createRole`; available since Camunda 8.8).
@@ -4753,19 +4743,17 @@ impl CamundaClient {
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// let answer = client
-    ///     .create_role("admin", "example")
+    ///     .create_role()
+    ///     .name("example")
+    ///     .role_id("admin")
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_role(
-        &self,
-        role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
-        name: impl Into<String>,
-    ) -> builders::CreateRole<'_> {
-        builders::CreateRole::new(Async(self), role_id, name)
+    pub fn create_role(&self) -> builders::CreateRole<'_> {
+        builders::CreateRole::new(Async(self))
     }
     /// Search roles
     ///
@@ -4826,7 +4814,7 @@ impl CamundaClient {
     }
     /// Update role
     ///
-    /// Takes `role_id`, `name`; everything else is set on the builder.
+    /// Takes `role_id`; everything else is set on the builder.
     ///
     /// Update a role with the given ID.
     ///
@@ -4840,7 +4828,8 @@ impl CamundaClient {
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// let answer = client
-    ///     .update_role("admin", "example")
+    ///     .update_role("admin")
+    ///     .name("example")
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
@@ -4850,9 +4839,8 @@ impl CamundaClient {
     pub fn update_role(
         &self,
         role_id: impl TryInto<keys::RoleId, Error: std::fmt::Display>,
-        name: impl Into<String>,
     ) -> builders::UpdateRole<'_> {
-        builders::UpdateRole::new(Async(self), role_id, name)
+        builders::UpdateRole::new(Async(self), role_id)
     }
     /// Delete role
     ///
@@ -5313,8 +5301,6 @@ impl CamundaClient {
     }
     /// Create admin user
     ///
-    /// Takes `password`, `username`; everything else is set on the builder.
-    ///
     /// Creates a new user and assigns the admin role to it. This endpoint is only usable when users are managed in the Orchestration Cluster and while no user is assigned to the admin role.
     ///
     /// `POST /v2/setup/user` (operation `createAdminUser`; available since Camunda 8.8).
@@ -5327,19 +5313,17 @@ impl CamundaClient {
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// let answer = client
-    ///     .create_admin_user("example", "swillis")
+    ///     .create_admin_user()
+    ///     .password("example")
+    ///     .username("swillis")
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_admin_user(
-        &self,
-        password: impl Into<String>,
-        username: impl TryInto<keys::Username, Error: std::fmt::Display>,
-    ) -> builders::CreateAdminUser<'_> {
-        builders::CreateAdminUser::new(Async(self), password, username)
+    pub fn create_admin_user(&self) -> builders::CreateAdminUser<'_> {
+        builders::CreateAdminUser::new(Async(self))
     }
     /// Broadcast signal
     ///
@@ -5450,8 +5434,6 @@ impl CamundaClient {
     }
     /// Create tenant
     ///
-    /// Takes `tenant_id`, `name`; everything else is set on the builder.
-    ///
     /// Creates a new tenant.
     ///
     /// `POST /v2/tenants` (operation `createTenant`; available since Camunda 8.8).
@@ -5464,19 +5446,17 @@ impl CamundaClient {
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// let answer = client
-    ///     .create_tenant("customer-service", "example")
+    ///     .create_tenant()
+    ///     .name("example")
+    ///     .tenant_id("customer-service")
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_tenant(
-        &self,
-        tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
-        name: impl Into<String>,
-    ) -> builders::CreateTenant<'_> {
-        builders::CreateTenant::new(Async(self), tenant_id, name)
+    pub fn create_tenant(&self) -> builders::CreateTenant<'_> {
+        builders::CreateTenant::new(Async(self))
     }
     /// Search tenants
     ///
@@ -5537,7 +5517,7 @@ impl CamundaClient {
     }
     /// Update tenant
     ///
-    /// Takes `tenant_id`, `name`; everything else is set on the builder.
+    /// Takes `tenant_id`; everything else is set on the builder.
     ///
     /// Updates an existing tenant.
     ///
@@ -5551,7 +5531,8 @@ impl CamundaClient {
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// let answer = client
-    ///     .update_tenant("customer-service", "example")
+    ///     .update_tenant("customer-service")
+    ///     .name("example")
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
@@ -5561,9 +5542,8 @@ impl CamundaClient {
     pub fn update_tenant(
         &self,
         tenant_id: impl TryInto<keys::TenantId, Error: std::fmt::Display>,
-        name: impl Into<String>,
     ) -> builders::UpdateTenant<'_> {
-        builders::UpdateTenant::new(Async(self), tenant_id, name)
+        builders::UpdateTenant::new(Async(self), tenant_id)
     }
     /// Delete tenant
     ///
@@ -6785,8 +6765,6 @@ impl CamundaClient {
     }
     /// Create user
     ///
-    /// Takes `password`, `username`; everything else is set on the builder.
-    ///
     /// Create a new user.
     ///
     /// `POST /v2/users` (operation `createUser`; available since Camunda 8.8).
@@ -6799,19 +6777,17 @@ impl CamundaClient {
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// let answer = client
-    ///     .create_user("example", "swillis")
+    ///     .create_user()
+    ///     .password("example")
+    ///     .username("swillis")
     ///     .send()
     ///     .await?;
     /// println!("{answer:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create_user(
-        &self,
-        password: impl Into<String>,
-        username: impl TryInto<keys::Username, Error: std::fmt::Display>,
-    ) -> builders::CreateUser<'_> {
-        builders::CreateUser::new(Async(self), password, username)
+    pub fn create_user(&self) -> builders::CreateUser<'_> {
+        builders::CreateUser::new(Async(self))
     }
     /// Search users
     ///
