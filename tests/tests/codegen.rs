@@ -69,3 +69,39 @@ fn raw_client_has_a_method_per_generated_operation() {
         );
     }
 }
+
+/// The builders that can wait for an eventually consistent answer are exactly the operations the
+/// spec flags `x-eventually-consistent: true`: one more or one less fails.
+#[test]
+fn eventually_consistent_builders_match_the_spec_flag() {
+    let root = xtask::repo_root();
+    let doc = xtask::spec::load(&root.join(xtask::codegen::SPEC)).unwrap();
+    let mut flagged = std::collections::BTreeSet::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            if op.get("x-eventually-consistent") == Some(&serde_json::Value::Bool(true)) {
+                flagged.insert(op["operationId"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    assert_eq!(flagged.len(), 95);
+
+    let out = output();
+    let builders = out
+        .files
+        .iter()
+        .find(|(p, _)| p.ends_with("builders.rs") && p.starts_with("crates/camunda-sdk"))
+        .map(|(_, text)| text.as_str())
+        .expect("builders.rs is generated");
+    // Each builder's struct comes first, its impls after: split at the structs.
+    let mut waiting = std::collections::BTreeSet::new();
+    for chunk in builders.split("\npub struct ").skip(1) {
+        let name: String = chunk.chars().take_while(|c| c.is_alphanumeric()).collect();
+        if chunk.contains("pub fn wait_visible(") {
+            waiting.insert(name.to_ascii_lowercase());
+        }
+    }
+    let expected: std::collections::BTreeSet<String> =
+        flagged.iter().map(|id| id.to_ascii_lowercase()).collect();
+    assert_eq!(waiting, expected);
+}

@@ -256,7 +256,7 @@ async fn job_results_pass_while_the_gate_is_closed() {
     let key: keys::JobKey = "2251799813685249".parse().unwrap();
     client.complete_job(&key).await.unwrap();
     client.fail_job(&key).await.unwrap();
-    client.throw_job_error(&key, "E1").await.unwrap();
+    client.throw_job_error(&key).error_code("E1").await.unwrap();
     assert_eq!(cluster.count(|p| p.starts_with("/v2/jobs/")), 3);
     assert_eq!(
         client.backpressure().waiting,

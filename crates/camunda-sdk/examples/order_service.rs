@@ -8,7 +8,7 @@
 //! ```
 
 use camunda_sdk::worker::{HandlerError, Job, JobWorkerConfig, Outcome, typed};
-use camunda_sdk::{CamundaClient, Error, keys, types, variables};
+use camunda_sdk::{CamundaClient, Error, keys};
 use serde::{Deserialize, Serialize};
 
 /// An order, as the process carries it in its variables.
@@ -129,23 +129,26 @@ mod tests {
     #[tokio::test]
     async fn placing_an_order_starts_the_order_process_with_its_variables() {
         let mock = CamundaMock::start().await;
-        let created: types::CreateProcessInstanceResult = serde_json::from_value(json!({
-            "processDefinitionId": "order-process",
-            "processDefinitionKey": "2251799813686749",
-            "processDefinitionVersion": 3,
-            "processInstanceKey": "2251799813690746",
-            "tenantId": "<default>",
-            "variables": {},
-            "tags": []
-        }))
-        .unwrap();
+        let created: camunda_sdk::types::CreateProcessInstanceResult =
+            serde_json::from_value(json!({
+                "processDefinitionId": "order-process",
+                "processDefinitionKey": "2251799813686749",
+                "processDefinitionVersion": 3,
+                "processInstanceKey": "2251799813690746",
+                "tenantId": "<default>",
+                "variables": {},
+                "tags": []
+            }))
+            .unwrap();
         let start = mock
             .create_process_instance(|when, then| {
-                when.body_matches(|body: &types::ProcessInstanceCreationInstruction| {
-                    let body = serde_json::to_value(body).unwrap();
-                    body["processDefinitionId"] == "order-process"
-                        && body["variables"] == json!({ "orderId": "A-1", "amount": 12.0 })
-                });
+                when.body_matches(
+                    |body: &camunda_sdk::types::ProcessInstanceCreationInstruction| {
+                        let body = serde_json::to_value(body).unwrap();
+                        body["processDefinitionId"] == "order-process"
+                            && body["variables"] == json!({ "orderId": "A-1", "amount": 12.0 })
+                    },
+                );
                 then.ok(&created);
             })
             .await;

@@ -362,10 +362,7 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
             .await),
         "createGroup" => {
             let body: types::GroupCreateRequest = a.get("body")?;
-            sdk(c
-                .create_group(body.group_id.clone(), body.name.clone())
-                .body(body)
-                .await)
+            sdk(c.create_group().body(body).await)
         }
         "searchGroups" => sdk(c
             .search_groups()
@@ -375,7 +372,7 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
         "updateGroup" => {
             let body: types::GroupUpdateRequest = a.get("body")?;
             sdk(c
-                .update_group(a.get::<keys::GroupId>("group_id")?, body.name.clone())
+                .update_group(a.get::<keys::GroupId>("group_id")?)
                 .body(body)
                 .await)
         }
@@ -455,9 +452,9 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
             let body: types::JobActivationRequest = a.get("body")?;
             sdk(c
                 .activate_jobs(
-                    body.max_jobs_to_activate,
-                    Duration::from_millis(u64::try_from(body.timeout).unwrap_or_default()),
                     body.type_.clone(),
+                    Duration::from_millis(u64::try_from(body.timeout).unwrap_or_default()),
+                    body.max_jobs_to_activate,
                 )
                 .body(body)
                 .await)
@@ -477,7 +474,7 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
         "throwJobError" => {
             let body: types::JobErrorRequest = a.get("body")?;
             sdk(c
-                .throw_job_error(a.get::<keys::JobKey>("job_key")?, body.error_code.clone())
+                .throw_job_error(a.get::<keys::JobKey>("job_key")?)
                 .body(body)
                 .await)
         }
@@ -625,7 +622,6 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
             sdk(c
                 .assign_process_instance_business_id(
                     a.get::<keys::ProcessInstanceKey>("process_instance_key")?,
-                    body.business_id.clone(),
                 )
                 .body(body)
                 .await)
@@ -704,10 +700,7 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
             .await),
         "createRole" => {
             let body: types::RoleCreateRequest = a.get("body")?;
-            sdk(c
-                .create_role(body.name.clone(), body.role_id.clone())
-                .body(body)
-                .await)
+            sdk(c.create_role().body(body).await)
         }
         "searchRoles" => sdk(c
             .search_roles()
@@ -717,7 +710,7 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
         "updateRole" => {
             let body: types::RoleUpdateRequest = a.get("body")?;
             sdk(c
-                .update_role(a.get::<keys::RoleId>("role_id")?, body.name.clone())
+                .update_role(a.get::<keys::RoleId>("role_id")?)
                 .body(body)
                 .await)
         }
@@ -796,10 +789,7 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
             .await),
         "createAdminUser" => {
             let body: types::UserRequest = a.get("body")?;
-            sdk(c
-                .create_admin_user(body.password.clone(), body.username.clone())
-                .body(body)
-                .await)
+            sdk(c.create_admin_user().body(body).await)
         }
         "broadcastSignal" => {
             let body: types::SignalBroadcastRequest = a.get("body")?;
@@ -819,10 +809,7 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
         "getSystemConfiguration" => sdk(c.get_system_configuration().await),
         "createTenant" => {
             let body: types::TenantCreateRequest = a.get("body")?;
-            sdk(c
-                .create_tenant(body.name.clone(), body.tenant_id.clone())
-                .body(body)
-                .await)
+            sdk(c.create_tenant().body(body).await)
         }
         "searchTenants" => sdk(c
             .search_tenants()
@@ -832,7 +819,7 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
         "updateTenant" => {
             let body: types::TenantUpdateRequest = a.get("body")?;
             sdk(c
-                .update_tenant(a.get::<keys::TenantId>("tenant_id")?, body.name.clone())
+                .update_tenant(a.get::<keys::TenantId>("tenant_id")?)
                 .body(body)
                 .await)
         }
@@ -1034,10 +1021,7 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
         "getClusterTopology" => sdk(c.get_cluster_topology().await),
         "createUser" => {
             let body: types::UserRequest = a.get("body")?;
-            sdk(c
-                .create_user(body.password.clone(), body.username.clone())
-                .body(body)
-                .await)
+            sdk(c.create_user().body(body).await)
         }
         "searchUsers" => sdk(c
             .search_users()
