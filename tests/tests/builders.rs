@@ -260,3 +260,51 @@ fn the_blocking_client_takes_the_same_builders() {
         json!({"retries": 2, "errorMessage": "stock service down", "retryBackOff": 30000})
     );
 }
+
+#[tokio::test]
+async fn a_clearable_field_is_set_cleared_or_left_alone() {
+    let server = Scripted::start(vec![Reply::json(204, "")]).await;
+    let client = support::client_without_retries(&server.url);
+    let due: chrono::DateTime<chrono::Utc> = "2025-03-01T12:00:00Z".parse().unwrap();
+    client
+        .update_user_task("2251799813690004")
+        .due_date(due)
+        .candidate_groups(["sales"])
+        .await
+        .unwrap();
+    client
+        .update_user_task("2251799813690004")
+        .clear_due_date()
+        .await
+        .unwrap();
+    client
+        .update_user_task("2251799813690004")
+        .priority(80)
+        .await
+        .unwrap();
+    assert_eq!(
+        body(&server, 0)["changeset"],
+        json!({"dueDate": "2025-03-01T12:00:00.000Z", "candidateGroups": ["sales"]})
+    );
+    assert_eq!(body(&server, 1)["changeset"], json!({"dueDate": ""}));
+    assert_eq!(body(&server, 2)["changeset"], json!({"priority": 80}));
+}
+
+#[tokio::test]
+async fn a_required_value_left_unset_is_named_before_anything_is_sent() {
+    let server = Scripted::start(vec![Reply::json(201, "{}")]).await;
+    let client = support::client_without_retries(&server.url);
+    let err = client
+        .create_user()
+        .username("swillis")
+        .name("Sam Willis")
+        .email("sam@example.com")
+        .await
+        .unwrap_err();
+    let Error::InvalidArgument { name, message } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*name, "password");
+    assert!(message.contains(".password("), "{message}");
+    assert!(server.received.lock().unwrap().is_empty());
+}

@@ -446,7 +446,7 @@ fn positional<'f>(f: &OpModel, body: &'f Body, doc: &serde_json::Value) -> Vec<&
         .collect();
     let order: Vec<String> = crate::spec::schemas(doc)
         .iter()
-        .find(|(name, _)| name.to_upper_camel_case() == model.to_string())
+        .find(|(name, _)| *model == name.to_upper_camel_case())
         .and_then(|(_, s)| s.get("properties"))
         .and_then(|p| p.as_object())
         .map(|p| {
@@ -482,15 +482,15 @@ fn positional<'f>(f: &OpModel, body: &'f Body, doc: &serde_json::Value) -> Vec<&
 fn path_arg(p: &Param) -> (TokenStream, TokenStream) {
     let t = &p.ty.tokens;
     let n = p.wire.clone();
-    if p.ty.tokens.to_string().starts_with("keys ::") {
+    // Anything but a plain string converts fallibly (keys and ids from their text, checked at
+    // send), so that `"…"` works for every path parameter.
+    if t.to_string() == "String" {
+        (quote!(impl Into<String>), quote!(Some(value.into())))
+    } else {
         (
             quote!(impl TryInto<#t, Error: std::fmt::Display>),
             quote!(crate::request::key(&mut invalid, #n, value)),
         )
-    } else if t.to_string() == "String" {
-        (quote!(impl Into<String>), quote!(Some(value.into())))
-    } else {
-        (quote!(impl Into<#t>), quote!(Some(value.into())))
     }
 }
 

@@ -315,7 +315,7 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::get_runtime_backup`].
     pub fn get_runtime_backup(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::GetRuntimeBackup<'_, Blocking<'_>> {
         builders::GetRuntimeBackup::new(Blocking(self), backup_id)
     }
@@ -328,7 +328,7 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::delete_runtime_backup`].
     pub fn delete_runtime_backup(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::DeleteRuntimeBackup<'_, Blocking<'_>> {
         builders::DeleteRuntimeBackup::new(Blocking(self), backup_id)
     }
@@ -374,7 +374,7 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::get_history_backup`].
     pub fn get_history_backup(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::GetHistoryBackup<'_, Blocking<'_>> {
         builders::GetHistoryBackup::new(Blocking(self), backup_id)
     }
@@ -390,7 +390,7 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::delete_history_backup`].
     pub fn delete_history_backup(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::DeleteHistoryBackup<'_, Blocking<'_>> {
         builders::DeleteHistoryBackup::new(Blocking(self), backup_id)
     }
@@ -3284,7 +3284,7 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::get_runtime_backup_as_cluster_admin`].
     pub fn get_runtime_backup_as_cluster_admin(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::GetRuntimeBackupAsClusterAdmin<'_, Blocking<'_>> {
         builders::GetRuntimeBackupAsClusterAdmin::new(Blocking(self), backup_id)
     }
@@ -3301,7 +3301,7 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::delete_runtime_backup_as_cluster_admin`].
     pub fn delete_runtime_backup_as_cluster_admin(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::DeleteRuntimeBackupAsClusterAdmin<'_, Blocking<'_>> {
         builders::DeleteRuntimeBackupAsClusterAdmin::new(Blocking(self), backup_id)
     }
@@ -3350,7 +3350,7 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::get_history_backup_as_cluster_admin`].
     pub fn get_history_backup_as_cluster_admin(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::GetHistoryBackupAsClusterAdmin<'_, Blocking<'_>> {
         builders::GetHistoryBackupAsClusterAdmin::new(Blocking(self), backup_id)
     }
@@ -3367,7 +3367,7 @@ impl CamundaClient {
     /// Blocking twin of [`crate::CamundaClient::delete_history_backup_as_cluster_admin`].
     pub fn delete_history_backup_as_cluster_admin(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::DeleteHistoryBackupAsClusterAdmin<'_, Blocking<'_>> {
         builders::DeleteHistoryBackupAsClusterAdmin::new(Blocking(self), backup_id)
     }

@@ -3311,11 +3311,14 @@ pub struct GetRuntimeBackup<'a, F: Flavor<'a> = Async<'a>> {
 }
 impl<'a, F: Flavor<'a>> GetRuntimeBackup<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
-    pub(crate) fn new(on: F, backup_id: impl Into<types::BackupId>) -> Self {
+    pub(crate) fn new(
+        on: F,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
+    ) -> Self {
         let mut invalid = None;
         let backup_id = {
             let value = backup_id;
-            Some(value.into())
+            crate::request::key(&mut invalid, "backupId", value)
         };
         GetRuntimeBackup {
             on,
@@ -3390,11 +3393,14 @@ pub struct DeleteRuntimeBackup<'a, F: Flavor<'a> = Async<'a>> {
 }
 impl<'a, F: Flavor<'a>> DeleteRuntimeBackup<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
-    pub(crate) fn new(on: F, backup_id: impl Into<types::BackupId>) -> Self {
+    pub(crate) fn new(
+        on: F,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
+    ) -> Self {
         let mut invalid = None;
         let backup_id = {
             let value = backup_id;
-            Some(value.into())
+            crate::request::key(&mut invalid, "backupId", value)
         };
         DeleteRuntimeBackup {
             on,
@@ -3670,11 +3676,14 @@ pub struct GetHistoryBackup<'a, F: Flavor<'a> = Async<'a>> {
 }
 impl<'a, F: Flavor<'a>> GetHistoryBackup<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
-    pub(crate) fn new(on: F, backup_id: impl Into<types::BackupId>) -> Self {
+    pub(crate) fn new(
+        on: F,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
+    ) -> Self {
         let mut invalid = None;
         let backup_id = {
             let value = backup_id;
-            Some(value.into())
+            crate::request::key(&mut invalid, "backupId", value)
         };
         GetHistoryBackup {
             on,
@@ -3752,11 +3761,14 @@ pub struct DeleteHistoryBackup<'a, F: Flavor<'a> = Async<'a>> {
 }
 impl<'a, F: Flavor<'a>> DeleteHistoryBackup<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
-    pub(crate) fn new(on: F, backup_id: impl Into<types::BackupId>) -> Self {
+    pub(crate) fn new(
+        on: F,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
+    ) -> Self {
         let mut invalid = None;
         let backup_id = {
             let value = backup_id;
-            Some(value.into())
+            crate::request::key(&mut invalid, "backupId", value)
         };
         DeleteHistoryBackup {
             on,
@@ -31188,11 +31200,14 @@ pub struct GetRuntimeBackupAsClusterAdmin<'a, F: Flavor<'a> = Async<'a>> {
 }
 impl<'a, F: Flavor<'a>> GetRuntimeBackupAsClusterAdmin<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
-    pub(crate) fn new(on: F, backup_id: impl Into<types::BackupId>) -> Self {
+    pub(crate) fn new(
+        on: F,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
+    ) -> Self {
         let mut invalid = None;
         let backup_id = {
             let value = backup_id;
-            Some(value.into())
+            crate::request::key(&mut invalid, "backupId", value)
         };
         GetRuntimeBackupAsClusterAdmin {
             on,
@@ -31286,11 +31301,14 @@ pub struct DeleteRuntimeBackupAsClusterAdmin<'a, F: Flavor<'a> = Async<'a>> {
 }
 impl<'a, F: Flavor<'a>> DeleteRuntimeBackupAsClusterAdmin<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
-    pub(crate) fn new(on: F, backup_id: impl Into<types::BackupId>) -> Self {
+    pub(crate) fn new(
+        on: F,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
+    ) -> Self {
         let mut invalid = None;
         let backup_id = {
             let value = backup_id;
-            Some(value.into())
+            crate::request::key(&mut invalid, "backupId", value)
         };
         DeleteRuntimeBackupAsClusterAdmin {
             on,
@@ -31614,11 +31632,14 @@ pub struct GetHistoryBackupAsClusterAdmin<'a, F: Flavor<'a> = Async<'a>> {
 }
 impl<'a, F: Flavor<'a>> GetHistoryBackupAsClusterAdmin<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
-    pub(crate) fn new(on: F, backup_id: impl Into<types::BackupId>) -> Self {
+    pub(crate) fn new(
+        on: F,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
+    ) -> Self {
         let mut invalid = None;
         let backup_id = {
             let value = backup_id;
-            Some(value.into())
+            crate::request::key(&mut invalid, "backupId", value)
         };
         GetHistoryBackupAsClusterAdmin {
             on,
@@ -31712,11 +31733,14 @@ pub struct DeleteHistoryBackupAsClusterAdmin<'a, F: Flavor<'a> = Async<'a>> {
 }
 impl<'a, F: Flavor<'a>> DeleteHistoryBackupAsClusterAdmin<'a, F> {
     #[allow(clippy::too_many_arguments, unused_mut)]
-    pub(crate) fn new(on: F, backup_id: impl Into<types::BackupId>) -> Self {
+    pub(crate) fn new(
+        on: F,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
+    ) -> Self {
         let mut invalid = None;
         let backup_id = {
             let value = backup_id;
-            Some(value.into())
+            crate::request::key(&mut invalid, "backupId", value)
         };
         DeleteHistoryBackupAsClusterAdmin {
             on,

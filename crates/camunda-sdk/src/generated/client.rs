@@ -631,7 +631,7 @@ impl CamundaClient {
     /// ```
     pub fn get_runtime_backup(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::GetRuntimeBackup<'_> {
         builders::GetRuntimeBackup::new(Async(self), backup_id)
     }
@@ -659,7 +659,7 @@ impl CamundaClient {
     /// ```
     pub fn delete_runtime_backup(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::DeleteRuntimeBackup<'_> {
         builders::DeleteRuntimeBackup::new(Async(self), backup_id)
     }
@@ -747,7 +747,7 @@ impl CamundaClient {
     /// ```
     pub fn get_history_backup(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::GetHistoryBackup<'_> {
         builders::GetHistoryBackup::new(Async(self), backup_id)
     }
@@ -778,7 +778,7 @@ impl CamundaClient {
     /// ```
     pub fn delete_history_backup(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::DeleteHistoryBackup<'_> {
         builders::DeleteHistoryBackup::new(Async(self), backup_id)
     }
@@ -6384,7 +6384,7 @@ impl CamundaClient {
     /// ```
     pub fn get_runtime_backup_as_cluster_admin(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::GetRuntimeBackupAsClusterAdmin<'_> {
         builders::GetRuntimeBackupAsClusterAdmin::new(Async(self), backup_id)
     }
@@ -6416,7 +6416,7 @@ impl CamundaClient {
     /// ```
     pub fn delete_runtime_backup_as_cluster_admin(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::DeleteRuntimeBackupAsClusterAdmin<'_> {
         builders::DeleteRuntimeBackupAsClusterAdmin::new(Async(self), backup_id)
     }
@@ -6509,7 +6509,7 @@ impl CamundaClient {
     /// ```
     pub fn get_history_backup_as_cluster_admin(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::GetHistoryBackupAsClusterAdmin<'_> {
         builders::GetHistoryBackupAsClusterAdmin::new(Async(self), backup_id)
     }
@@ -6541,7 +6541,7 @@ impl CamundaClient {
     /// ```
     pub fn delete_history_backup_as_cluster_admin(
         &self,
-        backup_id: impl Into<types::BackupId>,
+        backup_id: impl TryInto<types::BackupId, Error: std::fmt::Display>,
     ) -> builders::DeleteHistoryBackupAsClusterAdmin<'_> {
         builders::DeleteHistoryBackupAsClusterAdmin::new(Async(self), backup_id)
     }
