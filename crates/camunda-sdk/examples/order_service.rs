@@ -8,7 +8,7 @@
 //! ```
 
 use camunda_sdk::worker::{HandlerError, Job, JobWorkerConfig, Outcome, typed};
-use camunda_sdk::{CamundaClient, Error, keys, types, variables};
+use camunda_sdk::{CamundaClient, Error, keys};
 use serde::{Deserialize, Serialize};
 
 /// An order, as the process carries it in its variables.
@@ -72,6 +72,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 mod tests {
     use super::*;
     use camunda_sdk::testing::{CamundaMock, TestJob};
+    use camunda_sdk::types;
     use serde_json::json;
 
     fn order(amount: f64) -> Order {
