@@ -1362,13 +1362,17 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
+    /// // By decision id: the latest version is evaluated.
+    /// let result = client
     ///     .evaluate_decision()
-    ///     .decision_definition_id("example")
-    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .decision_definition_id("discount")
+    ///     .variables(&json!({ "customerTier": "gold", "orderTotal": 420 }))
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// println!("{} v{} says {}", result.decision_definition_name, result.decision_definition_version, result.output);
+    /// for decision in &result.evaluated_decisions {
+    ///     println!("  {} matched {} rule(s)", decision.decision_definition_id, decision.matched_rules.len());
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1390,11 +1394,16 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
+    /// // Every version of the "discount" decision, the newest first.
+    /// let versions = client
     ///     .search_decision_definitions()
+    ///     .filter(|f| f.decision_definition_id("discount"))
+    ///     .sort_by(enums::DecisionDefinitionSearchQuerySortRequestField::Version, enums::SortOrderEnum::Desc)
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// for decision in &versions.items {
+    ///     println!("v{} key {}", decision.version, decision.decision_definition_key);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -1420,11 +1429,15 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
-    ///     .get_decision_definition("2251799813326547")
-    ///     .send()
-    ///     .await?;
-    /// println!("{answer:?}");
+    /// let decision = client.get_decision_definition("2251799813686001").await?;
+    /// println!(
+    ///     "{} ({}) v{} in {}",
+    ///     decision.decision_definition_id, decision.name, decision.version, decision.decision_requirements_id,
+    /// );
+    /// // Its key evaluates exactly this version.
+    /// let result = client.evaluate_decision().decision_definition_key(&decision.decision_definition_key)
+    ///     .variables(&json!({ "customerTier": "gold" })).send().await?;
+    /// println!("output {}", result.output);
     /// # Ok(())
     /// # }
     /// ```
@@ -2744,11 +2757,15 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
+    /// // The open incidents of one process instance.
+    /// let open = client
     ///     .search_incidents()
+    ///     .filter(|f| f.process_instance_key("2251799813690001").state(enums::IncidentStateEnum::Active))
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// for incident in &open.items {
+    ///     println!("{} {:?}: {}", incident.incident_key, incident.error_type, incident.error_message);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2772,11 +2789,14 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
-    ///     .get_incident("2251799813689432")
-    ///     .send()
-    ///     .await?;
-    /// println!("{answer:?}");
+    /// let incident = client.get_incident("2251799813700555").await?;
+    /// println!(
+    ///     "{:?} at {} in instance {}: {}",
+    ///     incident.error_type, incident.element_id, incident.process_instance_key, incident.error_message,
+    /// );
+    /// if let Some(job) = &incident.job_key {
+    ///     println!("raised by job {job}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2802,10 +2822,12 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// client
-    ///     .resolve_incident("2251799813689432")
-    ///     .send()
-    ///     .await?;
+    /// // A job ran out of retries and the cause is fixed: give it retries, then resolve.
+    /// let incident = client.get_incident("2251799813700555").await?;
+    /// if let Some(job) = &incident.job_key {
+    ///     client.update_job(job).retries(3).send().await?;
+    /// }
+    /// client.resolve_incident(&incident.incident_key).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -2889,11 +2911,18 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
-    ///     .activate_jobs("create-new-user-record", Duration::from_secs(30), 5)
+    /// // Up to 10 "payment" jobs, locked to this worker for 5 minutes.
+    /// let activated = client
+    ///     .activate_jobs("payment", Duration::from_secs(300), 10)
+    ///     .worker("payment-worker-1")
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// for job in &activated.jobs {
+    ///     println!("job {} of instance {}", job.job_key, job.process_instance_key);
+    ///     for (name, value) in job.variables.iter() {
+    ///         println!("  {name} = {value}");
+    ///     }
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2920,11 +2949,16 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
+    /// // Failed "payment" jobs, the ones an operator should look at.
+    /// let failed = client
     ///     .search_jobs()
+    ///     .filter(|f| f.type_("payment").state(enums::JobStateExactMatch::Failed))
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// for job in &failed.items {
+    ///     let reason = job.error_message.as_deref().unwrap_or("no message");
+    ///     println!("job {} ({} retries left): {reason}", job.job_key, job.retries);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -2946,8 +2980,11 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// // The job needs longer than its timeout: give it 10 more minutes and 3 retries.
     /// client
-    ///     .update_job("2251799813653498")
+    ///     .update_job("2251799813690003")
+    ///     .timeout(Duration::from_secs(600))
+    ///     .retries(3)
     ///     .send()
     ///     .await?;
     /// # Ok(())
@@ -2974,11 +3011,15 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// client
-    ///     .complete_job("2251799813653498")
-    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
-    ///     .send()
-    ///     .await?;
+    /// // An activated job converts into its key: complete each with the payment's id.
+    /// let activated = client.activate_jobs("payment", Duration::from_secs(60), 5).send().await?;
+    /// for job in &activated.jobs {
+    ///     client
+    ///         .complete_job(job)
+    ///         .variables(&json!({ "paymentId": "PAY-88213", "paid": true }))
+    ///         .send()
+    ///         .await?;
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -3003,10 +3044,12 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// // A business error, not a technical one: the BPMN error boundary event "CARD_DECLINED"
+    /// // takes over, with the reason as a variable.
     /// client
-    ///     .throw_job_error("2251799813653498")
-    ///     .error_code("example")
-    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .throw_job_error("2251799813690003", "CARD_DECLINED")
+    ///     .error_message("card ending 4242 was declined")
+    ///     .variables(&json!({ "declineReason": "insufficient funds" }))
     ///     .send()
     ///     .await?;
     /// # Ok(())
@@ -3033,11 +3076,17 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// client
-    ///     .fail_job("2251799813653498")
-    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
-    ///     .send()
-    ///     .await?;
+    /// // The payment service is down: give the job back with one retry less, in 30 s.
+    /// let activated = client.activate_jobs("payment", Duration::from_secs(60), 1).send().await?;
+    /// for job in &activated.jobs {
+    ///     client
+    ///         .fail_job(job)
+    ///         .retries(job.retries - 1)
+    ///         .error_message("payment service unavailable (HTTP 503)")
+    ///         .retry_back_off(Duration::from_secs(30))
+    ///         .send()
+    ///         .await?;
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -3432,12 +3481,14 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
-    ///     .correlate_message("example")
-    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    /// // Unlike publish_message, this answers only once an instance took the message.
+    /// let correlated = client
+    ///     .correlate_message("payment-received")
+    ///     .correlation_key("A-1042")
+    ///     .variables(&json!({ "paymentId": "PAY-88213" }))
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// println!("message {} went to instance {}", correlated.message_key, correlated.process_instance_key);
     /// # Ok(())
     /// # }
     /// ```
@@ -3466,12 +3517,16 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
-    ///     .publish_message("example")
-    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    /// // Buffered for 60 s if no instance waits yet; the message id makes a resend a no-op.
+    /// let published = client
+    ///     .publish_message("payment-received")
+    ///     .correlation_key("A-1042")
+    ///     .time_to_live(Duration::from_secs(60))
+    ///     .message_id("PAY-88213")
+    ///     .variables(&json!({ "paymentId": "PAY-88213", "amount": 129.5 }))
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// println!("published message {}", published.message_key);
     /// # Ok(())
     /// # }
     /// ```
@@ -3496,11 +3551,16 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
+    /// // The latest version of every deployed process.
+    /// let latest = client
     ///     .search_process_definitions()
+    ///     .filter(|f| f.is_latest_version(true))
+    ///     .sort_by(enums::ProcessDefinitionSearchQuerySortRequestField::ProcessDefinitionId, enums::SortOrderEnum::Asc)
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// for definition in &latest.items {
+    ///     println!("{} v{} key {}", definition.process_definition_id, definition.version, definition.process_definition_key);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -3580,11 +3640,14 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
-    ///     .get_process_definition("2251799813686749")
-    ///     .send()
-    ///     .await?;
-    /// println!("{answer:?}");
+    /// let definition = client.get_process_definition("2251799813685249").await?;
+    /// println!(
+    ///     "{} ({}) v{} from {}",
+    ///     definition.process_definition_id,
+    ///     definition.name.as_deref().unwrap_or("unnamed"),
+    ///     definition.version,
+    ///     definition.resource_name,
+    /// );
     /// # Ok(())
     /// # }
     /// ```
@@ -4005,11 +4068,18 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
+    /// // The 20 newest active instances of a process, and how many there are in all.
+    /// let page = client
     ///     .search_process_instances()
+    ///     .filter(|f| f.process_definition_id("order-process").state(enums::ProcessInstanceStateEnum::Active))
+    ///     .sort_by(enums::ProcessInstanceSearchQuerySortRequestField::StartDate, enums::SortOrderEnum::Desc)
+    ///     .limit(20)
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// println!("{} active in all", page.page.total_items);
+    /// for instance in &page.items {
+    ///     println!("{} started {}", instance.process_instance_key, instance.start_date);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -4064,11 +4134,15 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
-    ///     .get_process_instance("2251799813690746")
-    ///     .send()
-    ///     .await?;
-    /// println!("{answer:?}");
+    /// let instance = client.get_process_instance("2251799813690001").await?;
+    /// println!(
+    ///     "{} v{} is {:?} since {}",
+    ///     instance.process_definition_id, instance.process_definition_version,
+    ///     instance.state, instance.start_date,
+    /// );
+    /// if instance.has_incident {
+    ///     println!("it has an open incident: see search_incidents");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -4169,10 +4243,16 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// client
-    ///     .cancel_process_instance("2251799813690746")
+    /// // The customer withdrew order A-1042: cancel whatever is still running for it.
+    /// let running = client
+    ///     .search_process_instances()
+    ///     .filter(|f| f.business_id("A-1042").state(enums::ProcessInstanceStateEnum::Active))
     ///     .send()
     ///     .await?;
+    /// for instance in &running.items {
+    ///     client.cancel_process_instance(&instance.process_instance_key).await?;
+    ///     println!("cancelled {}", instance.process_instance_key);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -4715,11 +4795,15 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
-    ///     .delete_resource("example")
+    /// // Delete a deployed process (by its definition key), with its history.
+    /// let deleted = client
+    ///     .delete_resource("2251799813685249")
+    ///     .delete_history(true)
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// if let Some(batch) = &deleted.batch_operation {
+    ///     println!("history is deleted by batch operation {}", batch.batch_operation_key);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -5340,12 +5424,13 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
-    ///     .broadcast_signal("example")
-    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    /// // Every instance waiting on the signal (and every signal start event) reacts.
+    /// let signal = client
+    ///     .broadcast_signal("inventory-restocked")
+    ///     .variables(&json!({ "sku": "SKU-1042", "quantity": 250 }))
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// println!("signal {}", signal.signal_key);
     /// # Ok(())
     /// # }
     /// ```
@@ -5445,13 +5530,13 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
-    ///     .create_tenant()
-    ///     .name("example")
-    ///     .tenant_id("customer-service")
+    /// let tenant = client
+    ///     .create_tenant("eu-west", "Europe West")
+    ///     .description("orders placed in the EU")
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// // The result converts into its tenant id.
+    /// client.assign_user_to_tenant(&tenant, "jane.doe").await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -6776,13 +6861,15 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
-    ///     .create_user()
-    ///     .password("example")
-    ///     .username("swillis")
+    /// // Create a user (password first, then username), then give the user a role.
+    /// let user = client
+    ///     .create_user("c0rrect-h0rse-battery", "jane.doe")
+    ///     .name("Jane Doe")
+    ///     .email("jane.doe@example.com")
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// // The result converts into its username.
+    /// client.assign_role_to_user("order-clerk", &user).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -6918,11 +7005,16 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
+    /// // "demo"'s open tasks, the most urgent first.
+    /// let mine = client
     ///     .search_user_tasks()
+    ///     .filter(|f| f.assignee("demo").state(enums::UserTaskStateEnum::Created))
+    ///     .sort_by(enums::UserTaskSearchQuerySortRequestField::DueDate, enums::SortOrderEnum::Asc)
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// for task in &mine.items {
+    ///     println!("{} {:?} due {:?}", task.user_task_key, task.name, task.due_date);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -6946,11 +7038,14 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
-    ///     .get_user_task("example")
-    ///     .send()
-    ///     .await?;
-    /// println!("{answer:?}");
+    /// let task = client.get_user_task("2251799813700123").await?;
+    /// println!(
+    ///     "{} ({:?}) assigned to {}, due {:?}",
+    ///     task.name.as_deref().unwrap_or(task.element_id.as_str()),
+    ///     task.state,
+    ///     task.assignee.as_deref().unwrap_or("nobody"),
+    ///     task.due_date,
+    /// );
     /// # Ok(())
     /// # }
     /// ```
@@ -6975,8 +7070,12 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// // Due in two days, for the finance team; drop the follow-up date.
     /// client
-    ///     .update_user_task("example")
+    ///     .update_user_task("2251799813700123")
+    ///     .due_date(chrono::Utc::now() + chrono::TimeDelta::days(2))
+    ///     .candidate_groups(["finance", "accounting"])
+    ///     .clear_follow_up_date()
     ///     .send()
     ///     .await?;
     /// # Ok(())
@@ -7003,10 +7102,16 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// client
-    ///     .unassign_user_task("example")
+    /// // "john" is on leave: put his open tasks back in the pool.
+    /// let his = client
+    ///     .search_user_tasks()
+    ///     .filter(|f| f.assignee("john").state(enums::UserTaskStateEnum::Created))
     ///     .send()
     ///     .await?;
+    /// for task in &his.items {
+    ///     client.unassign_user_task(&task.user_task_key).await?;
+    /// }
+    /// println!("{} task(s) unassigned", his.items.len());
     /// # Ok(())
     /// # }
     /// ```
@@ -7031,10 +7136,17 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// client
-    ///     .assign_user_task("example")
+    /// // Give the oldest unassigned review task to "demo".
+    /// let open = client
+    ///     .search_user_tasks()
+    ///     .filter(|f| f.element_id("review-order").state(enums::UserTaskStateEnum::Created))
+    ///     .sort_by(enums::UserTaskSearchQuerySortRequestField::CreationDate, enums::SortOrderEnum::Asc)
+    ///     .limit(1)
     ///     .send()
     ///     .await?;
+    /// if let Some(task) = open.items.first() {
+    ///     client.assign_user_task(&task.user_task_key).assignee("demo").send().await?;
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -7090,9 +7202,10 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
+    /// // The reviewer approved: complete the task with the decision the process branches on.
     /// client
-    ///     .complete_user_task("example")
-    ///     .variables(&json!({ "orderId": "A-1042", "amount": 129.5 }))
+    ///     .complete_user_task("2251799813700123")
+    ///     .variables(&json!({ "approved": true, "reviewComment": "limit raised to 5,000" }))
     ///     .send()
     ///     .await?;
     /// # Ok(())
@@ -7234,11 +7347,16 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
+    /// // Every variable of one process instance, whole values rather than truncated ones.
+    /// let variables = client
     ///     .search_variables()
+    ///     .truncate_values(false)
+    ///     .filter(|f| f.process_instance_key("2251799813690001"))
     ///     .send()
     ///     .await?;
-    /// println!("{answer:?}");
+    /// for variable in &variables.items {
+    ///     println!("{} = {}", variable.name, variable.value);
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -7266,11 +7384,10 @@ impl CamundaClient {
     /// # use serde_json::json;
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// let answer = client
-    ///     .get_variable("2251799813683287")
-    ///     .send()
-    ///     .await?;
-    /// println!("{answer:?}");
+    /// let variable = client.get_variable("2251799813702041").await?;
+    /// // The value is JSON text.
+    /// let value: serde_json::Value = serde_json::from_str(&variable.value).unwrap_or_default();
+    /// println!("{} = {value} (instance {})", variable.name, variable.process_instance_key);
     /// # Ok(())
     /// # }
     /// ```
