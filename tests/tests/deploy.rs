@@ -145,9 +145,10 @@ async fn three_files_go_out_as_resources_parts_and_the_answer_is_sorted() {
         })
         .await;
     let paths = ["order.bpmn", "discount.dmn", "signup.form"].map(fixture);
-    let tenant = keys::TenantId::new("tenant-a").unwrap();
     let deployment = client(&server.base_url(), None)
-        .deploy_resources_from_files(&paths, Some(&tenant))
+        .deploy_resources_from_files(&paths)
+        .tenant_id("tenant-a")
+        .send()
         .await
         .expect("deployed");
     mock.assert_calls_async(1).await;
@@ -226,25 +227,35 @@ async fn the_default_tenant_is_sent_when_none_is_given_and_absent_without_one() 
         })
         .await;
     let bpmn = Resource::new("order.bpmn", std::fs::read(fixture("order.bpmn")).unwrap());
-    client(&server.base_url(), Some("tenant-b"))
-        .create_deployment(vec![bpmn.clone()], None)
+    let with_default = client(&server.base_url(), Some("tenant-b"));
+    with_default
+        .create_deployment([bpmn.clone()])
         .await
         .unwrap();
     client(&server.base_url(), None)
-        .create_deployment(vec![bpmn], None)
+        .create_deployment([bpmn.clone()])
         .await
         .unwrap();
-    mock.assert_calls_async(2).await;
+    // A tenant set on the call wins over the default, and is the only one sent.
+    with_default
+        .create_deployment([bpmn])
+        .tenant_id("tenant-c")
+        .send()
+        .await
+        .unwrap();
+    mock.assert_calls_async(3).await;
     let captured = captured.lock().unwrap();
-    let with_default = parse_multipart(&captured[0].0, &captured[0].1);
-    let tenant: Vec<_> = with_default
-        .iter()
-        .filter(|p| p.name == "tenantId")
-        .collect();
-    assert_eq!(tenant.len(), 1);
-    assert_eq!(tenant[0].body, b"tenant-b");
+    let tenants = |i: usize| -> Vec<Vec<u8>> {
+        parse_multipart(&captured[i].0, &captured[i].1)
+            .into_iter()
+            .filter(|p| p.name == "tenantId")
+            .map(|p| p.body)
+            .collect()
+    };
+    assert_eq!(tenants(0), [b"tenant-b".to_vec()]);
     let without = parse_multipart(&captured[1].0, &captured[1].1);
     assert!(without.iter().all(|p| p.name == "resources"), "{without:?}");
+    assert_eq!(tenants(2), [b"tenant-c".to_vec()]);
 }
 
 #[tokio::test]
@@ -259,7 +270,8 @@ async fn a_missing_file_fails_naming_it_and_nothing_is_sent() {
     let client = client(&server.base_url(), None);
     let missing = fixture("no-such-process.bpmn");
     let err = client
-        .deploy_resources_from_files([fixture("order.bpmn"), missing.clone()], None)
+        .deploy_resources_from_files([fixture("order.bpmn"), missing.clone()])
+        .send()
         .await
         .unwrap_err();
     assert!(
@@ -274,7 +286,8 @@ async fn a_missing_file_fails_naming_it_and_nothing_is_sent() {
     // A directory is not a file to deploy either.
     let dir = fixture("");
     let err = client
-        .deploy_resources_from_files([dir.clone()], None)
+        .deploy_resources_from_files([dir.clone()])
+        .send()
         .await
         .unwrap_err();
     assert!(
@@ -285,15 +298,30 @@ async fn a_missing_file_fails_naming_it_and_nothing_is_sent() {
 
     // And an empty list is an argument error.
     let err = client
-        .deploy_resources_from_files(Vec::<PathBuf>::new(), None)
+        .deploy_resources_from_files(Vec::<PathBuf>::new())
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidArgument { .. }), "{err:?}");
+    let err = client.create_deployment([]).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument { .. }), "{err:?}");
+
+    // So is a tenant id the server would refuse, reported at send and naming the setter.
     let err = client
-        .create_deployment(Vec::new(), None)
+        .deploy_resources_from_files([fixture("order.bpmn")])
+        .tenant_id("no spaces allowed")
+        .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::InvalidArgument { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::InvalidArgument {
+                name: "tenant_id",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 
     assert_eq!(mock.calls_async().await, 0, "no request reached the server");
 }
@@ -308,7 +336,8 @@ async fn a_deployment_is_not_retried_after_an_ambiguous_504() {
         })
         .await;
     let err = client(&server.base_url(), None)
-        .create_deployment(vec![Resource::new("order.bpmn", "<x/>")], None)
+        .create_deployment([Resource::new("order.bpmn", "<x/>")])
+        .send()
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(504));
@@ -343,7 +372,9 @@ fn the_blocking_client_deploys_files_too() {
     let client =
         camunda_sdk::blocking::CamundaClient::new(config(&server.base_url(), None)).unwrap();
     let deployment = client
-        .deploy_resources_from_files([fixture("order.bpmn")], None)
+        .deploy_resources_from_files([fixture("order.bpmn")])
+        .tenant_id("tenant-d")
+        .send()
         .unwrap();
     mock.assert_calls(1);
     assert_eq!(
@@ -352,12 +383,17 @@ fn the_blocking_client_deploys_files_too() {
     );
     let (ct, body) = captured.lock().unwrap()[0].clone();
     let parts = parse_multipart(&ct, &body);
-    assert_eq!(parts.len(), 1);
+    assert_eq!(parts.len(), 2);
     assert_eq!(parts[0].file_name.as_deref(), Some("order.bpmn"));
+    assert_eq!(
+        (parts[1].name.as_str(), &parts[1].body[..]),
+        ("tenantId", &b"tenant-d"[..])
+    );
 
     let missing = fixture("missing.dmn");
     let err = client
-        .deploy_resources_from_files([&missing], None)
+        .deploy_resources_from_files([&missing])
+        .send()
         .unwrap_err();
     assert!(err.to_string().contains("missing.dmn"), "{err}");
     mock.assert_calls(1);

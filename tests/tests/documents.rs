@@ -74,9 +74,11 @@ async fn create_document_sends_the_file_and_json_metadata() {
             ),
             ..Default::default()
         });
-    let id = keys::DocumentId::new("invoice-17").unwrap();
     let stored = client(&server.base_url())
-        .create_document(&doc, Some("in-memory"), Some(&id))
+        .create_document(&doc)
+        .store_id("in-memory")
+        .document_id("invoice-17")
+        .send()
         .await
         .expect("stored");
     mock.assert_calls_async(1).await;
@@ -137,11 +139,14 @@ async fn a_multi_status_batch_names_exactly_the_file_that_failed() {
         })
         .await;
     let docs = ["a.txt", "b.txt", "c.txt"].map(|n| NewDocument::new(n, n.as_bytes().to_vec()));
-    let outcome = client(&server.base_url())
-        .create_documents(&docs, None)
+    let answer = client(&server.base_url())
+        .create_documents(&docs)
+        .send_with_response()
         .await
         .expect("a 207 is a partial success, not an error");
     mock.assert_calls_async(1).await;
+    assert_eq!(answer.status, 207);
+    let outcome = answer.body;
     assert!(!outcome.all_created());
     let created: Vec<_> = outcome
         .created
@@ -183,7 +188,7 @@ async fn a_file_the_server_does_not_mention_is_reported_as_failed() {
         NewDocument::new("b.txt", "b"),
     ];
     let outcome = client(&server.base_url())
-        .create_documents(&docs, None)
+        .create_documents(docs)
         .await
         .unwrap();
     assert_eq!(outcome.created.len(), 1);
@@ -292,7 +297,10 @@ async fn a_50_mb_document_streams_to_a_file_with_bounded_memory() {
 
     // Through the stream, chunk by chunk: the most the SDK hands over (and holds) at once.
     let mut stream = client
-        .get_document_stream(&id, Some("in-memory"), Some("h1"))
+        .get_document_stream(&id)
+        .store_id("in-memory")
+        .content_hash("h1")
+        .send()
         .await
         .unwrap();
     assert_eq!(stream.content_length(), Some(SIZE as u64));
@@ -316,7 +324,8 @@ async fn a_50_mb_document_streams_to_a_file_with_bounded_memory() {
     let before = if reset { rss_kib() } else { peak_rss_kib() }.unwrap_or(0);
     let path = dir.join("big.bin");
     let written = client
-        .download_document_to(&id, &path, None, None)
+        .download_document_to(&id, &path)
+        .send()
         .await
         .unwrap();
     let peak = peak_rss_kib().unwrap_or(0);
@@ -358,7 +367,7 @@ async fn a_failed_download_leaves_no_file_and_maps_the_error() {
         .await;
     let path = std::env::temp_dir().join(format!("camunda-gone-{}.bin", std::process::id()));
     let err = client(&server.base_url())
-        .download_document_to(&keys::DocumentId::new("gone").unwrap(), &path, None, None)
+        .download_document_to("gone", &path)
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(404));
@@ -369,7 +378,9 @@ async fn a_failed_download_leaves_no_file_and_maps_the_error() {
 fn the_blocking_client_uploads_and_streams_documents() {
     let server = MockServer::start();
     let upload = server.mock(|when, then| {
-        when.method(POST).path("/v2/documents/batch");
+        when.method(POST)
+            .path("/v2/documents/batch")
+            .query_param("storeId", "in-memory");
         then.status(207)
             .header("content-type", "application/json")
             .body(
@@ -389,32 +400,32 @@ fn the_blocking_client_uploads_and_streams_documents() {
     });
     let client = camunda_sdk::blocking::CamundaClient::new(config(&server.base_url())).unwrap();
     let outcome = client
-        .create_documents(
-            &[
-                NewDocument::new("a.txt", "a"),
-                NewDocument::new("b.txt", ""),
-            ],
-            None,
-        )
+        .create_documents([
+            NewDocument::new("a.txt", "a"),
+            NewDocument::new("b.txt", ""),
+        ])
+        .store_id("in-memory")
+        .send()
         .unwrap();
     upload.assert_calls(1);
     assert_eq!(outcome.failed[0].file_name, "b.txt");
 
     let id = keys::DocumentId::new("d-1").unwrap();
-    let mut reader = client.get_document_stream(&id, None, None).unwrap();
+    let mut reader = client.get_document_stream(&id).send().unwrap();
     let mut read = Vec::new();
     reader.read_to_end(&mut read).unwrap();
     assert_eq!(read, content);
 
     let chunks: Vec<Vec<u8>> = client
-        .get_document_stream(&id, None, None)
+        .get_document_stream(&id)
+        .send()
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(chunks.concat(), content);
 
     let path = std::env::temp_dir().join(format!("camunda-blocking-{}.bin", std::process::id()));
-    let written = client.download_document_to(&id, &path, None, None).unwrap();
+    let written = client.download_document_to(&id, &path).send().unwrap();
     assert_eq!(written, content.len() as u64);
     assert_eq!(std::fs::read(&path).unwrap(), content);
     std::fs::remove_file(&path).unwrap();
@@ -529,7 +540,7 @@ async fn a_slow_but_steady_download_outlasts_the_request_timeout() {
     // machine does not trip it).
     let client = client_with_timeout(&url, std::time::Duration::from_secs(1));
     let id = keys::DocumentId::new("doc-1").unwrap();
-    let mut stream = client.get_document_stream(&id, None, None).await.unwrap();
+    let mut stream = client.get_document_stream(&id).await.unwrap();
     let mut got = 0;
     while let Some(chunk) = stream.next().await {
         got += chunk.expect("no timeout while chunks keep coming").len();
@@ -542,7 +553,7 @@ async fn a_stalled_download_fails_with_a_timeout_instead_of_hanging() {
     let url = trickle_server(1, std::time::Duration::from_millis(1), true).await;
     let client = client_with_timeout(&url, std::time::Duration::from_millis(200));
     let id = keys::DocumentId::new("doc-1").unwrap();
-    let mut stream = client.get_document_stream(&id, None, None).await.unwrap();
+    let mut stream = client.get_document_stream(&id).await.unwrap();
     let mut last = None;
     // Bounded: the stream must end with an error well before the server gives up.
     for _ in 0..10 {

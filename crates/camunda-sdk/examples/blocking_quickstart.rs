@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         topology.gateway_version
     );
 
-    let deployment = client.deploy_resources_from_files([BPMN], None)?;
+    let deployment = client.deploy_resources_from_files([BPMN]).send()?;
     println!("deployment {}", deployment.key);
 
     let created = client

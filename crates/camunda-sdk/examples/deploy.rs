@@ -20,7 +20,7 @@ async fn main() -> Result<(), camunda_sdk::Error> {
         );
     }
     let client = CamundaClient::from_env()?;
-    let deployment = client.deploy_resources_from_files(&files, None).await?;
+    let deployment = client.deploy_resources_from_files(&files).send().await?;
     println!(
         "deployment {} (tenant {})",
         deployment.key, deployment.tenant_id

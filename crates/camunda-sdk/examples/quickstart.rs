@@ -52,7 +52,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // 2. Deploy the sample process from its file.
-    match client.deploy_resources_from_files([BPMN], None).await {
+    match client.deploy_resources_from_files([BPMN]).await {
         Ok(deployment) => {
             println!(
                 "[2/6] deployed: deployment {} with {} process(es)",

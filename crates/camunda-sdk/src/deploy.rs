@@ -8,7 +8,8 @@
 //! ```no_run
 //! # async fn run(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
 //! let deployment = client
-//!     .deploy_resources_from_files(["order.bpmn", "discount.dmn"], None)
+//!     .deploy_resources_from_files(["order.bpmn", "discount.dmn"])
+//!     .send()
 //!     .await?;
 //! for process in &deployment.processes {
 //!     println!("{} v{} -> {}", process.process_definition_id, process.process_definition_version, process.process_definition_key);
@@ -17,8 +18,13 @@
 //! ```
 
 use crate::keys::{DeploymentKey, TenantId};
-use crate::transport::{Call, Method};
+use crate::request::{self, Async, AsyncFlavor, Blocking, Flavor, Response};
+use crate::transport::{Call, Method, read};
 use crate::{CamundaClient, Error, Result};
+use futures::future::BoxFuture;
+use std::fmt::Display;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -153,7 +159,7 @@ pub type DeployedResource = crate::types::DeploymentMetadataResultResource;
 /// use camunda_sdk::deploy::Resource;
 ///
 /// let bpmn = Resource::new("order.bpmn", std::fs::read("order.bpmn").unwrap());
-/// let deployment = client.create_deployment(vec![bpmn], None).await?;
+/// let deployment = client.create_deployment([bpmn]).send().await?;
 /// println!("deployment {} to {}", deployment.key, deployment.tenant_id);
 /// let key = &deployment.processes[0].process_definition_key;
 /// # Ok(()) }
@@ -285,9 +291,150 @@ pub(crate) fn multipart_files(
     })
 }
 
+/// What a deployment is made of: resources in memory, or files read when it is sent.
+enum Parts {
+    Resources(Vec<Resource>),
+    Files(Vec<PathBuf>),
+}
+
+/// Request builder for a deployment (operation `createDeployment`), from
+/// [`create_deployment`](CamundaClient::create_deployment) or
+/// [`deploy_resources_from_files`](CamundaClient::deploy_resources_from_files) on either client:
+/// set what you need, then `.send()`.
+///
+/// ```no_run
+/// # async fn run(client: camunda_sdk::CamundaClient, blocking: camunda_sdk::blocking::CamundaClient) -> camunda_sdk::Result<()> {
+/// let deployment = client.deploy_resources_from_files(["order.bpmn"]).tenant_id("tenant-a").send().await?;
+/// let same_on_blocking = blocking.deploy_resources_from_files(["order.bpmn"]).tenant_id("tenant-a").send()?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a request does nothing until it is sent: call `.send()`"]
+pub struct CreateDeployment<'a, F: Flavor<'a> = Async<'a>> {
+    on: F,
+    invalid: Option<Error>,
+    parts: Parts,
+    tenant_id: Option<TenantId>,
+    _client: PhantomData<&'a ()>,
+}
+
+impl<'a, F: Flavor<'a>> CreateDeployment<'a, F> {
+    fn new(on: F, parts: Parts) -> Self {
+        CreateDeployment {
+            on,
+            invalid: None,
+            parts,
+            tenant_id: None,
+            _client: PhantomData,
+        }
+    }
+
+    /// Deploys to tenant `value` instead of the client's default tenant. An id that does not
+    /// validate is reported by `send()` as [`Error::InvalidArgument`], before anything is read
+    /// or sent.
+    pub fn tenant_id(mut self, value: impl TryInto<TenantId, Error: Display>) -> Self {
+        if let Some(tenant) = request::key(&mut self.invalid, "tenant_id", value) {
+            self.tenant_id = Some(tenant);
+        }
+        self
+    }
+
+    /// The flavour and the future of the request: arguments checked, files read, parts
+    /// validated, all before anything is sent.
+    fn prepare(self) -> (F, impl Future<Output = Result<Call>> + Send + 'a) {
+        let CreateDeployment {
+            on,
+            invalid,
+            parts,
+            tenant_id,
+            ..
+        } = self;
+        let client = on.client();
+        let call = async move {
+            request::check(invalid)?;
+            let resources = match parts {
+                Parts::Resources(resources) => resources,
+                Parts::Files(paths) => read_files(&paths).await?,
+            };
+            check_parts("resources", &resources)?;
+            let extra = tenant_id
+                .as_ref()
+                .or(client.default_tenant())
+                .map(|t| vec![("tenantId", t.as_str().to_owned(), None)])
+                .unwrap_or_default();
+            Ok(Call::new(
+                &crate::generated::ops::CREATE_DEPLOYMENT,
+                Method::POST,
+                "/v2/deployments".into(),
+            )
+            .multipart(multipart_files("resources", resources, extra)))
+        };
+        (on, call)
+    }
+
+    /// Sends the deployment: a future on the async client, the answer on the blocking one.
+    pub fn send(self) -> F::Output<Deployment> {
+        let (on, call) = self.prepare();
+        let client = on.client();
+        on.run(async move {
+            let result: DeploymentResult = client.send_json(call.await?).await?;
+            Ok(result.into())
+        })
+    }
+
+    /// Like [`send`](Self::send), with the answer's status and headers.
+    pub fn send_with_response(self) -> F::Output<Response<Deployment>> {
+        let (on, call) = self.prepare();
+        let client = on.client();
+        on.run(async move {
+            let answer = client
+                .send_full(call.await?, read::json::<DeploymentResult>)
+                .await?;
+            Ok(Response {
+                status: answer.status,
+                headers: answer.headers,
+                body: answer.body.into(),
+            })
+        })
+    }
+}
+
+impl<'a, F: AsyncFlavor<'a>> IntoFuture for CreateDeployment<'a, F> {
+    type Output = Result<Deployment>;
+    type IntoFuture = BoxFuture<'a, Result<Deployment>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        F::boxed(self.send())
+    }
+}
+
+/// Reads every file before anything is sent, so a bad path costs no request.
+async fn read_files(paths: &[PathBuf]) -> Result<Vec<Resource>> {
+    if paths.is_empty() {
+        return Err(Error::InvalidArgument {
+            name: "paths",
+            message: "at least one file is needed".into(),
+        });
+    }
+    let mut resources = Vec::with_capacity(paths.len());
+    for path in paths {
+        resources.push(Resource::from_file(path).await?);
+    }
+    Ok(resources)
+}
+
+fn to_paths<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Parts {
+    Parts::Files(
+        paths
+            .into_iter()
+            .map(|p| p.as_ref().to_path_buf())
+            .collect(),
+    )
+}
+
 impl CamundaClient {
     /// Deploys `resources` (BPMN, DMN, forms, other files) in one all-or-nothing deployment,
-    /// to `tenant_id` or else the client's default tenant (or else the server's default).
+    /// to the tenant set with [`tenant_id`](CreateDeployment::tenant_id), or else the client's
+    /// default tenant (or else the server's default).
     ///
     /// An empty list is an [`Error::InvalidArgument`]. Not retried after an ambiguous failure.
     ///
@@ -298,65 +445,42 @@ impl CamundaClient {
     /// use camunda_sdk::deploy::Resource;
     ///
     /// let form = Resource::new("signup.form", r#"{"id":"signup","components":[]}"#);
-    /// let deployment = client.create_deployment(vec![form], None).await?;
+    /// let deployment = client.create_deployment([form]).send().await?;
     /// assert_eq!(deployment.forms.len(), 1);
     /// # Ok(()) }
     /// ```
-    pub async fn create_deployment(
+    pub fn create_deployment(
         &self,
-        resources: Vec<Resource>,
-        tenant_id: Option<&TenantId>,
-    ) -> Result<Deployment> {
-        check_parts("resources", &resources)?;
-        let tenant = tenant_id.or(self.default_tenant());
-        let extra = tenant
-            .map(|t| vec![("tenantId", t.as_str().to_owned(), None)])
-            .unwrap_or_default();
-        let call = Call::new(
-            &crate::generated::ops::CREATE_DEPLOYMENT,
-            Method::POST,
-            "/v2/deployments".into(),
+        resources: impl IntoIterator<Item = Resource>,
+    ) -> CreateDeployment<'_> {
+        CreateDeployment::new(
+            Async(self),
+            Parts::Resources(resources.into_iter().collect()),
         )
-        .multipart(multipart_files("resources", resources, extra));
-        let result: DeploymentResult = self.send_json(call).await?;
-        Ok(result.into())
     }
 
     /// Reads the files at `paths` (without blocking the runtime) and deploys them in one
     /// deployment, like [`create_deployment`](Self::create_deployment).
     ///
-    /// Every file is checked and read before anything is sent: a missing path, a directory or
-    /// an unreadable file is an [`Error::Io`] naming the path, and no request is made. An empty
-    /// list is an [`Error::InvalidArgument`].
+    /// Every file is checked and read at `send()`, before anything is sent: a missing path, a
+    /// directory or an unreadable file is an [`Error::Io`] naming the path, and no request is
+    /// made. An empty list is an [`Error::InvalidArgument`].
     ///
     /// ```no_run
     /// # async fn run(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// let deployment = client
-    ///     .deploy_resources_from_files(["order.bpmn", "discount.dmn", "signup.form"], None)
+    ///     .deploy_resources_from_files(["order.bpmn", "discount.dmn", "signup.form"])
+    ///     .tenant_id("tenant-a")
+    ///     .send()
     ///     .await?;
     /// println!("{} processes", deployment.processes.len());
     /// # Ok(()) }
     /// ```
-    pub async fn deploy_resources_from_files<P: AsRef<Path>>(
+    pub fn deploy_resources_from_files<P: AsRef<Path>>(
         &self,
         paths: impl IntoIterator<Item = P>,
-        tenant_id: Option<&TenantId>,
-    ) -> Result<Deployment> {
-        let paths: Vec<PathBuf> = paths
-            .into_iter()
-            .map(|p| p.as_ref().to_path_buf())
-            .collect();
-        if paths.is_empty() {
-            return Err(Error::InvalidArgument {
-                name: "paths",
-                message: "at least one file is needed".into(),
-            });
-        }
-        let mut resources = Vec::with_capacity(paths.len());
-        for path in &paths {
-            resources.push(Resource::from_file(path).await?);
-        }
-        self.create_deployment(resources, tenant_id).await
+    ) -> CreateDeployment<'_> {
+        CreateDeployment::new(Async(self), to_paths(paths))
     }
 }
 
@@ -370,16 +494,18 @@ impl crate::blocking::CamundaClient {
     ///
     /// let client = CamundaClient::from_env()?;
     /// let bpmn = Resource::new("order.bpmn", std::fs::read("order.bpmn").unwrap());
-    /// let deployment = client.create_deployment(vec![bpmn], None)?;
+    /// let deployment = client.create_deployment([bpmn]).send()?;
     /// println!("{:?}", deployment.processes);
     /// # Ok::<(), camunda_sdk::Error>(())
     /// ```
     pub fn create_deployment(
         &self,
-        resources: Vec<Resource>,
-        tenant_id: Option<&TenantId>,
-    ) -> Result<Deployment> {
-        self.block_on(self.inner().create_deployment(resources, tenant_id))
+        resources: impl IntoIterator<Item = Resource>,
+    ) -> CreateDeployment<'_, Blocking<'_>> {
+        CreateDeployment::new(
+            Blocking(self),
+            Parts::Resources(resources.into_iter().collect()),
+        )
     }
 
     /// Reads the files at `paths` and deploys them (see
@@ -388,14 +514,13 @@ impl crate::blocking::CamundaClient {
     ///
     /// ```no_run
     /// let client = camunda_sdk::blocking::CamundaClient::from_env()?;
-    /// let deployment = client.deploy_resources_from_files(["order.bpmn"], None)?;
+    /// let deployment = client.deploy_resources_from_files(["order.bpmn"]).send()?;
     /// # Ok::<(), camunda_sdk::Error>(())
     /// ```
     pub fn deploy_resources_from_files<P: AsRef<Path>>(
         &self,
         paths: impl IntoIterator<Item = P>,
-        tenant_id: Option<&TenantId>,
-    ) -> Result<Deployment> {
-        self.block_on(self.inner().deploy_resources_from_files(paths, tenant_id))
+    ) -> CreateDeployment<'_, Blocking<'_>> {
+        CreateDeployment::new(Blocking(self), to_paths(paths))
     }
 }

@@ -9,24 +9,29 @@
 //! use camunda_sdk::documents::NewDocument;
 //!
 //! let invoice = NewDocument::new("invoice.pdf", std::fs::read("invoice.pdf").unwrap());
-//! let reference = client.create_document(&invoice, None, None).await?;
-//! let written = client
-//!     .download_document_to(&reference.document_id, "copy.pdf", None, reference.content_hash.as_deref())
-//!     .await?;
+//! let reference = client.create_document(invoice).send().await?;
+//! let mut download = client.download_document_to(&reference.document_id, "copy.pdf");
+//! if let Some(hash) = &reference.content_hash {
+//!     download = download.content_hash(hash);
+//! }
+//! let written = download.send().await?;
 //! # Ok(()) }
 //! ```
 
-use crate::deploy::{Resource, check_parts, multipart_files};
+use crate::deploy::Resource;
 use crate::keys::{DocumentId, ProcessDefinitionId, ProcessInstanceKey};
-use crate::transport::{Call, Method, encode_path};
-use crate::{CamundaClient, Error, Result};
+use crate::{Error, Result};
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use tokio::io::AsyncWriteExt;
+
+mod builders;
+pub use builders::{
+    CreateDocument, CreateDocuments, DownloadDocumentTo, GetDocumentStream, StreamFlavor,
+};
 
 /// Information about a document (`DocumentMetadata` in requests, `DocumentMetadataResponse` in
 /// answers). Every field is optional; fields left `None` are not sent.
@@ -156,6 +161,13 @@ impl NewDocument {
     }
 }
 
+/// A borrowed document uploads a copy; the bytes are shared, not copied.
+impl From<&NewDocument> for NewDocument {
+    fn from(document: &NewDocument) -> Self {
+        document.clone()
+    }
+}
+
 /// One file of a batch upload that was not stored.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -247,7 +259,7 @@ impl BatchResponse {
 /// # async fn run(client: camunda_sdk::CamundaClient, id: camunda_sdk::keys::DocumentId) -> camunda_sdk::Result<()> {
 /// use futures::StreamExt;
 ///
-/// let mut stream = client.get_document_stream(&id, None, None).await?;
+/// let mut stream = client.get_document_stream(&id).send().await?;
 /// let mut total = 0;
 /// while let Some(chunk) = stream.next().await {
 ///     total += chunk?.len();
@@ -351,172 +363,12 @@ impl futures::Stream for DocumentStream {
     }
 }
 
-fn document_path(id: &DocumentId) -> String {
-    format!("/v2/documents/{}", encode_path(id.as_str()))
-}
-
-impl CamundaClient {
-    /// Uploads `document` to store `store_id` (the cluster's only store when `None`) under
-    /// `document_id` (a new id when `None`; an existing id is an error). The metadata part is
-    /// sent as JSON, with the file name and content type filled in from the document.
-    ///
-    /// `POST /v2/documents` (operation `createDocument`). Not retried after an ambiguous
-    /// failure.
-    ///
-    /// ```no_run
-    /// # async fn run(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// use camunda_sdk::documents::{DocumentMetadata, NewDocument};
-    ///
-    /// let doc = NewDocument::new("invoice.pdf", std::fs::read("invoice.pdf").unwrap())
-    ///     .with_content_type("application/pdf");
-    /// let reference = client.create_document(&doc, None, None).await?;
-    /// println!("stored as {}", reference.document_id);
-    /// # Ok(()) }
-    /// ```
-    pub async fn create_document(
-        &self,
-        document: &NewDocument,
-        store_id: Option<&str>,
-        document_id: Option<&DocumentId>,
-    ) -> Result<DocumentReference> {
-        check_parts("document", std::slice::from_ref(&document.file))?;
-        let metadata =
-            serde_json::to_string(&document.metadata()).map_err(|e| Error::InvalidArgument {
-                name: "metadata",
-                message: e.to_string(),
-            })?;
-        let form = multipart_files(
-            "file",
-            vec![document.file.clone()],
-            vec![("metadata", metadata, Some("application/json"))],
-        );
-        let call = Call::new(
-            &crate::generated::ops::CREATE_DOCUMENT,
-            Method::POST,
-            "/v2/documents".into(),
-        )
-        .query("storeId", store_id.map(str::to_owned))
-        .query("documentId", document_id.map(|d| d.as_str().to_owned()))
-        .multipart(form);
-        self.send_json(call).await
-    }
-
-    /// Uploads `documents` in one request to store `store_id`. The answer says, per file,
-    /// whether it was stored: a partial success (HTTP 207) is `Ok` with the failures in
-    /// [`BatchOutcome::failed`], each naming its file. Metadata the caller set is sent as the
-    /// `metadataList` part (Camunda 8.8 and newer); without any, only the files are sent.
-    ///
-    /// `POST /v2/documents/batch` (operation `createDocuments`).
-    ///
-    /// ```no_run
-    /// # async fn run(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
-    /// use camunda_sdk::documents::NewDocument;
-    ///
-    /// let docs = vec![NewDocument::new("a.txt", "one"), NewDocument::new("b.txt", "two")];
-    /// let outcome = client.create_documents(&docs, None).await?;
-    /// for failure in &outcome.failed {
-    ///     eprintln!("{} was not stored: {}", failure.file_name, failure.detail);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub async fn create_documents(
-        &self,
-        documents: &[NewDocument],
-        store_id: Option<&str>,
-    ) -> Result<BatchOutcome> {
-        let files: Vec<Resource> = documents.iter().map(|d| d.file.clone()).collect();
-        check_parts("documents", &files)?;
-        let mut extra = Vec::new();
-        if documents
-            .iter()
-            .any(|d| d.metadata != DocumentMetadata::default())
-        {
-            let list: Vec<DocumentMetadata> = documents.iter().map(NewDocument::metadata).collect();
-            let json = serde_json::to_string(&list).map_err(|e| Error::InvalidArgument {
-                name: "metadata",
-                message: e.to_string(),
-            })?;
-            extra.push(("metadataList", json, Some("application/json")));
-        }
-        let submitted = files.iter().map(|f| f.name().to_owned()).collect();
-        let call = Call::new(
-            &crate::generated::ops::CREATE_DOCUMENTS,
-            Method::POST,
-            "/v2/documents/batch".into(),
-        )
-        .query("storeId", store_id.map(str::to_owned))
-        .multipart(multipart_files("files", files, extra));
-        let answer: BatchResponse = self.send_json(call).await?;
-        Ok(answer.into_outcome(submitted))
-    }
-
-    /// Downloads a document as a [`DocumentStream`] of chunks, for content too large to hold in
-    /// memory. `store_id` and `content_hash` are sent when given (the store may require the
-    /// hash from the document's reference).
-    ///
-    /// The client's request timeout bounds the wait for the download to start and each gap
-    /// between chunks, not the whole download.
-    ///
-    /// `GET /v2/documents/{documentId}` (operation `getDocument`).
-    pub async fn get_document_stream(
-        &self,
-        document_id: &DocumentId,
-        store_id: Option<&str>,
-        content_hash: Option<&str>,
-    ) -> Result<DocumentStream> {
-        let op = &crate::generated::ops::GET_DOCUMENT;
-        let call = Call::new(op, Method::GET, document_path(document_id))
-            .query("storeId", store_id.map(str::to_owned))
-            .query("contentHash", content_hash.map(str::to_owned));
-        let (resp, idle) = self.send_raw(call).await?;
-        Ok(DocumentStream::new(op.id, resp, idle))
-    }
-
-    /// Downloads a document into the file at `path` (created or truncated) chunk by chunk,
-    /// without holding it in memory, and returns the number of bytes written. If the download
-    /// fails part-way, the partial file is removed.
-    ///
-    /// ```no_run
-    /// # async fn run(client: camunda_sdk::CamundaClient, id: camunda_sdk::keys::DocumentId) -> camunda_sdk::Result<()> {
-    /// let bytes = client.download_document_to(&id, "report.pdf", None, None).await?;
-    /// println!("{bytes} bytes written");
-    /// # Ok(()) }
-    /// ```
-    pub async fn download_document_to(
-        &self,
-        document_id: &DocumentId,
-        path: impl AsRef<Path>,
-        store_id: Option<&str>,
-        content_hash: Option<&str>,
-    ) -> Result<u64> {
-        let path = path.as_ref();
-        let stream = self
-            .get_document_stream(document_id, store_id, content_hash)
-            .await?;
-        let file = tokio::fs::File::create(path)
-            .await
-            .map_err(|e| Error::io(path, e))?;
-        let mut writer = tokio::io::BufWriter::new(file);
-        match stream.write_to(&mut writer).await {
-            Ok(n) => Ok(n),
-            Err(e) => {
-                drop(writer);
-                let _ = tokio::fs::remove_file(path).await;
-                Err(match e {
-                    Error::Io { path: None, source } => Error::io(path, source),
-                    other => other,
-                })
-            }
-        }
-    }
-}
-
 /// A document's content as a blocking iterator of chunks (and a [`std::io::Read`]); see
 /// [`crate::CamundaClient::get_document_stream`].
 ///
 /// ```no_run
 /// # fn run(client: camunda_sdk::blocking::CamundaClient, id: camunda_sdk::keys::DocumentId) -> camunda_sdk::Result<()> {
-/// let mut chunks = client.get_document_stream(&id, None, None)?;
+/// let mut chunks = client.get_document_stream(&id).send()?;
 /// let mut out = std::fs::File::create("copy.bin").unwrap();
 /// std::io::copy(&mut chunks, &mut out).unwrap();
 /// # Ok(()) }
@@ -575,80 +427,5 @@ impl std::io::Read for BlockingDocumentStream {
         buf[..n].copy_from_slice(&self.pending[self.offset..self.offset + n]);
         self.offset += n;
         Ok(n)
-    }
-}
-
-impl crate::blocking::CamundaClient {
-    /// Uploads one document (see [`crate::CamundaClient::create_document`]).
-    ///
-    /// ```no_run
-    /// use camunda_sdk::documents::NewDocument;
-    ///
-    /// let client = camunda_sdk::blocking::CamundaClient::from_env()?;
-    /// let reference = client.create_document(&NewDocument::new("a.txt", "hello"), None, None)?;
-    /// # Ok::<(), camunda_sdk::Error>(())
-    /// ```
-    pub fn create_document(
-        &self,
-        document: &NewDocument,
-        store_id: Option<&str>,
-        document_id: Option<&DocumentId>,
-    ) -> Result<DocumentReference> {
-        self.block_on(
-            self.inner()
-                .create_document(document, store_id, document_id),
-        )
-    }
-
-    /// Uploads several documents in one request (see
-    /// [`crate::CamundaClient::create_documents`]).
-    pub fn create_documents(
-        &self,
-        documents: &[NewDocument],
-        store_id: Option<&str>,
-    ) -> Result<BatchOutcome> {
-        self.block_on(self.inner().create_documents(documents, store_id))
-    }
-
-    /// Downloads a document as a blocking iterator of chunks that is also a
-    /// [`std::io::Read`] (see [`crate::CamundaClient::get_document_stream`]).
-    pub fn get_document_stream(
-        &self,
-        document_id: &DocumentId,
-        store_id: Option<&str>,
-        content_hash: Option<&str>,
-    ) -> Result<BlockingDocumentStream> {
-        let stream = self.block_on(self.inner().get_document_stream(
-            document_id,
-            store_id,
-            content_hash,
-        ))?;
-        Ok(BlockingDocumentStream {
-            client: self.clone(),
-            stream,
-            pending: Vec::new(),
-            offset: 0,
-        })
-    }
-
-    /// Downloads a document into the file at `path` chunk by chunk (see
-    /// [`crate::CamundaClient::download_document_to`]).
-    ///
-    /// ```no_run
-    /// # fn run(client: camunda_sdk::blocking::CamundaClient, id: camunda_sdk::keys::DocumentId) -> camunda_sdk::Result<()> {
-    /// let bytes = client.download_document_to(&id, "report.pdf", None, None)?;
-    /// # Ok(()) }
-    /// ```
-    pub fn download_document_to(
-        &self,
-        document_id: &DocumentId,
-        path: impl AsRef<Path>,
-        store_id: Option<&str>,
-        content_hash: Option<&str>,
-    ) -> Result<u64> {
-        self.block_on(
-            self.inner()
-                .download_document_to(document_id, path, store_id, content_hash),
-        )
     }
 }
