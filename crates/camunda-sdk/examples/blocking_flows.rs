@@ -168,7 +168,7 @@ fn flow_09_start_then_cancel(client: &CamundaClient, process_id: &str) -> Result
 
 /// Flow 10: each deployed process converts into its definition key.
 fn flow_10_start_from_deployment(client: &CamundaClient, bpmn: &str) -> Result<()> {
-    let deployment = client.deploy_resources_from_files([bpmn], None)?;
+    let deployment = client.deploy_resources_from_files([bpmn]).send()?;
     for process in &deployment.processes {
         let created = client
             .create_process_instance()
@@ -257,15 +257,17 @@ fn flow_16_publish_message(client: &CamundaClient, name: &str, correlation: &str
 
 /// Flow 17.
 fn flow_17_deploy(client: &CamundaClient, files: &[&str]) -> Result<()> {
-    let deployment = client.deploy_resources_from_files(files, None)?;
+    let deployment = client.deploy_resources_from_files(files).send()?;
     print_deployment(&deployment);
     Ok(())
 }
 
 /// Flow 18.
 fn flow_18_deploy_to_tenant(client: &CamundaClient, tenant: &str, files: &[&str]) -> Result<()> {
-    let tenant: keys::TenantId = tenant.parse()?;
-    let deployment = client.deploy_resources_from_files(files, Some(&tenant))?;
+    let deployment = client
+        .deploy_resources_from_files(files)
+        .tenant_id(tenant)
+        .send()?;
     print_deployment(&deployment);
     Ok(())
 }

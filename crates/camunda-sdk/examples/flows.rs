@@ -174,7 +174,7 @@ async fn flow_09_start_then_cancel(client: &CamundaClient, process_id: &str) -> 
 
 /// Flow 10: each deployed process converts into its definition key.
 async fn flow_10_start_from_deployment(client: &CamundaClient, bpmn: &str) -> Result<()> {
-    let deployment = client.deploy_resources_from_files([bpmn], None).await?;
+    let deployment = client.deploy_resources_from_files([bpmn]).await?;
     for process in &deployment.processes {
         let created = client
             .create_process_instance()
@@ -276,7 +276,7 @@ async fn flow_16_publish_message(
 
 /// Flow 17.
 async fn flow_17_deploy(client: &CamundaClient, files: &[&str]) -> Result<()> {
-    let deployment = client.deploy_resources_from_files(files, None).await?;
+    let deployment = client.deploy_resources_from_files(files).await?;
     print_deployment(&deployment);
     Ok(())
 }
@@ -287,9 +287,9 @@ async fn flow_18_deploy_to_tenant(
     tenant: &str,
     files: &[&str],
 ) -> Result<()> {
-    let tenant: keys::TenantId = tenant.parse()?;
     let deployment = client
-        .deploy_resources_from_files(files, Some(&tenant))
+        .deploy_resources_from_files(files)
+        .tenant_id(tenant)
         .await?;
     print_deployment(&deployment);
     Ok(())

@@ -72,7 +72,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 mod tests {
     use super::*;
     use camunda_sdk::testing::{CamundaMock, TestJob};
-    use camunda_sdk::types;
     use serde_json::json;
 
     fn order(amount: f64) -> Order {

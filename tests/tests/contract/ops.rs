@@ -50,21 +50,18 @@ pub async fn call(c: &CamundaClient, id: &str, a: &Args) -> Result<(), Fail> {
     match id {
         // Hand-written (multipart) operations.
         "createDeployment" => sdk(c
-            .create_deployment(
-                vec![Resource::new("order-process.bpmn", ORDER_PROCESS)],
-                None,
-            )
+            .create_deployment([Resource::new("order-process.bpmn", ORDER_PROCESS)])
             .await),
         "createDocument" => {
             let doc = NewDocument::new("note.txt", "hello").with_content_type("text/plain");
-            sdk(c.create_document(&doc, None, None).await)
+            sdk(c.create_document(doc).await)
         }
         "createDocuments" => {
             let docs = [
                 NewDocument::new("a.txt", "one"),
                 NewDocument::new("b.txt", "two"),
             ];
-            sdk(c.create_documents(&docs, None).await)
+            sdk(c.create_documents(docs).await)
         }
         // Generated operations.
         "getAgentDefinition" => sdk(c
