@@ -139,7 +139,8 @@ for job in &activated.jobs {
         r#"// A business error, not a technical one: the BPMN error boundary event "CARD_DECLINED"
 // takes over, with the reason as a variable.
 client
-    .throw_job_error("2251799813690003", "CARD_DECLINED")
+    .throw_job_error("2251799813690003")
+    .error_code("CARD_DECLINED")
     .error_message("card ending 4242 was declined")
     .variables(&json!({ "declineReason": "insufficient funds" }))
     .send()
@@ -394,7 +395,9 @@ for broker in &topology.brokers {
         "createUser",
         r#"// Create a user (password first, then username), then give the user a role.
 let user = client
-    .create_user("c0rrect-h0rse-battery", "jane.doe")
+    .create_user()
+    .username("jane.doe")
+    .password("c0rrect-h0rse-battery")
     .name("Jane Doe")
     .email("jane.doe@example.com")
     .send()
@@ -405,7 +408,9 @@ client.assign_role_to_user("order-clerk", &user).await?;"#,
     (
         "createTenant",
         r#"let tenant = client
-    .create_tenant("eu-west", "Europe West")
+    .create_tenant()
+    .tenant_id("eu-west")
+    .name("Europe West")
     .description("orders placed in the EU")
     .send()
     .await?;

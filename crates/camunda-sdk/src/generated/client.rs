@@ -3047,7 +3047,8 @@ impl CamundaClient {
     /// // A business error, not a technical one: the BPMN error boundary event "CARD_DECLINED"
     /// // takes over, with the reason as a variable.
     /// client
-    ///     .throw_job_error("2251799813690003", "CARD_DECLINED")
+    ///     .throw_job_error("2251799813690003")
+    ///     .error_code("CARD_DECLINED")
     ///     .error_message("card ending 4242 was declined")
     ///     .variables(&json!({ "declineReason": "insufficient funds" }))
     ///     .send()
@@ -5531,7 +5532,9 @@ impl CamundaClient {
     /// # use std::time::Duration;
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// let tenant = client
-    ///     .create_tenant("eu-west", "Europe West")
+    ///     .create_tenant()
+    ///     .tenant_id("eu-west")
+    ///     .name("Europe West")
     ///     .description("orders placed in the EU")
     ///     .send()
     ///     .await?;
@@ -6863,7 +6866,9 @@ impl CamundaClient {
     /// # async fn example(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {
     /// // Create a user (password first, then username), then give the user a role.
     /// let user = client
-    ///     .create_user("c0rrect-h0rse-battery", "jane.doe")
+    ///     .create_user()
+    ///     .username("jane.doe")
+    ///     .password("c0rrect-h0rse-battery")
     ///     .name("Jane Doe")
     ///     .email("jane.doe@example.com")
     ///     .send()
