@@ -3,6 +3,7 @@
 pub mod codegen;
 pub mod demo;
 pub mod demo_spec;
+pub mod derives;
 pub mod facade;
 pub mod fetch;
 pub mod inventory;
