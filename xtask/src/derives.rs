@@ -3,15 +3,16 @@
 //! and peak memory (a `Deserialize` derive is a visitor, a field enum and, for untagged enums, a
 //! buffering pass; a `Serialize` derive is smaller), and most models travel one way only:
 //!
-//! - a model only requests reach (filters, instructions, request bodies) is built by users and
-//!   encoded, so it derives `Serialize`;
+//! - a model only requests reach (instructions, request bodies, sort fields) is built by users
+//!   and encoded, so it derives `Serialize`;
 //! - a model only responses reach (results, pages, problems) is decoded, so it derives
 //!   `Deserialize`;
-//! - a model both reach, or one no operation reaches in the normalised spec (the hand-written
-//!   multipart operations' results), keeps both;
-//! - so does every search filter condition (an `Advanced…Filter` of `$`-operators, the field
-//!   types that hold one, and what they hold): camunda-sdk's `filters::Filter::build` decodes
-//!   the JSON of a condition into the field's type, to check that the type carries every
+//! - a model both reach keeps both;
+//! - so does one no operation reaches through a component (the hand-written multipart
+//!   operations' results; in older specs also typify's models for inline operation parameters);
+//! - and so does every search filter condition (an `Advanced…Filter` of `$`-operators, the
+//!   field types that hold one, and what they hold): camunda-sdk's `filters::Filter::build`
+//!   decodes the JSON of a condition into the field's type, to check that the type carries every
 //!   operator.
 //!
 //! The missing half stays available behind camunda-raw's non-default feature [`FEATURE`] as a
@@ -49,7 +50,8 @@ pub struct Counts {
     pub deserialize_only: usize,
     /// Models both directions reach.
     pub both: usize,
-    /// Models no operation reaches in the normalised spec: both derives kept.
+    /// Models no operation reaches through a component of the normalised spec: both derives
+    /// kept.
     pub unreached: usize,
     /// Request-side models that derive `Deserialize` too, as search filter conditions (counted
     /// in `both`).
@@ -258,8 +260,8 @@ fn gate(
     counts: &mut Counts,
 ) {
     let (ident, attrs) = match item {
-        syn::Item::Struct(s) => (&s.ident, &mut s.attrs),
-        syn::Item::Enum(e) => (&e.ident, &mut e.attrs),
+        syn::Item::Struct(s) => (s.ident.clone(), &mut s.attrs),
+        syn::Item::Enum(e) => (e.ident.clone(), &mut e.attrs),
         // A hand-rolled serde impl (typify's checked strings decode through `FromStr`).
         syn::Item::Impl(i) => {
             let half = i.trait_.as_ref().and_then(|(_, path, _)| Half::of(path));
@@ -274,8 +276,8 @@ fn gate(
         }
         _ => return,
     };
-    let halves = gated(ident, request, response);
-    match (request.contains(ident), response.contains(ident)) {
+    let halves = gated(&ident, request, response);
+    match (request.contains(&ident), response.contains(&ident)) {
         (true, false) => counts.serialize_only += 1,
         (false, true) => counts.deserialize_only += 1,
         (true, true) => counts.both += 1,
@@ -311,6 +313,42 @@ fn gate(
     // Right after the derive, before the `#[serde(...)]` helpers the derive introduces.
     if let Some(at) = at {
         attrs.splice(at..at, gated_attrs);
+    }
+    let derives_serde = attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .is_ok_and(|paths| paths.iter().any(|p| Half::of(p).is_some()))
+    });
+    // A model whose other half is hand-written (typify's checked strings decode through
+    // `FromStr`) may be left with no serde derive: its `#[serde]` helpers then need the feature.
+    if !derives_serde {
+        gate_helpers(item);
+    }
+}
+
+/// Puts every `#[serde(...)]` attribute of `item`, its fields and variants behind [`FEATURE`].
+fn gate_helpers(item: &mut syn::Item) {
+    let mut lists: Vec<&mut Vec<syn::Attribute>> = Vec::new();
+    match item {
+        syn::Item::Struct(s) => {
+            lists.push(&mut s.attrs);
+            lists.extend(s.fields.iter_mut().map(|f| &mut f.attrs));
+        }
+        syn::Item::Enum(e) => {
+            lists.push(&mut e.attrs);
+            for v in &mut e.variants {
+                lists.push(&mut v.attrs);
+                lists.extend(v.fields.iter_mut().map(|f| &mut f.attrs));
+            }
+        }
+        _ => {}
+    }
+    let feature = FEATURE;
+    for attr in lists.into_iter().flatten() {
+        if attr.path().is_ident("serde") {
+            let meta = &attr.meta;
+            *attr = syn::parse_quote!(#[cfg_attr(feature = #feature, #meta)]);
+        }
     }
 }
 
@@ -431,7 +469,7 @@ mod tests {
                     }
                 }
                 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-                pub enum Resp { A(Shared), B(::std::option::Option<RespInline>) }
+                pub enum Resp { A(Shared), B(::std::option::Option<RespInline>), C(RespChecked) }
                 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
                 pub struct RespInline(pub String);
                 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -446,6 +484,14 @@ mod tests {
                     #[serde(rename = "$eq")]
                     pub eq: ::std::option::Option<String>,
                 }
+                #[derive(::serde::Serialize, Clone, Debug)]
+                #[serde(transparent)]
+                pub struct RespChecked(String);
+                impl<'de> ::serde::Deserialize<'de> for RespChecked {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                        String::deserialize(d).map(Self)
+                    }
+                }
             }
         };
         let mut items = file.items;
@@ -454,7 +500,7 @@ mod tests {
             counts,
             Counts {
                 serialize_only: 2,
-                deserialize_only: 2,
+                deserialize_only: 3,
                 both: 3,
                 unreached: 1,
                 filter_conditions: 2,
@@ -501,7 +547,19 @@ mod tests {
             "{}",
             inner[4]
         );
-        // Shared, Orphan, and the filter conditions the SDK's filter builder decodes.
+        // With its only serde derive gated, the `#[serde]` helpers are gated too.
+        assert_eq!(
+            inner[9],
+            format!(
+                "# [derive (Clone , Debug)] {} \
+                 # [cfg_attr (feature = \"serde-all\" , serde (transparent))] \
+                 pub struct RespChecked (String) ;",
+                gated("Serialize")
+            )
+        );
+        assert!(!inner[10].contains("cfg"), "{}", inner[10]);
+        // Shared, Orphan (no operation reaches it), and the filter conditions the SDK's filter
+        // builder decodes.
         for both in [&inner[5], &inner[6], &inner[7], &inner[8]] {
             assert!(
                 both.starts_with(
