@@ -33,6 +33,8 @@ pub struct Output {
     /// What codegen could not do fully for this spec (a key pattern it cannot check, a search
     /// it cannot page), each a complete sentence. Empty for the pinned spec.
     pub notes: Vec<String>,
+    /// How many models derive which halves of serde (see [`crate::derives`]).
+    pub derives: crate::derives::Counts,
 }
 
 pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
@@ -46,6 +48,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         None => generate(&root.join(SPEC), true)?,
     };
     eprint!("{}", output.report);
+    eprintln!("{}", output.derives);
     for note in &output.notes {
         eprintln!("note: {note}");
     }
@@ -142,6 +145,8 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
         .map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
     fast_date_times(&mut file.items);
+    let mut derive_counts = crate::derives::by_direction(&mut file.items, &doc);
+    derive_counts.parse_twins = crate::derives::drop_parse_twins(&mut file.items);
     // Progenitor's output is the models (its `types` module) and the raw client (the rest).
     let (types, client): (Vec<syn::Item>, Vec<syn::Item>) = file
         .items
@@ -198,6 +203,7 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
         inventory,
         keys,
         notes,
+        derives: derive_counts,
     })
 }
 

@@ -4,6 +4,7 @@ pub mod builders;
 pub mod codegen;
 pub mod demo;
 pub mod demo_spec;
+pub mod derives;
 pub mod examples;
 pub mod facade;
 pub mod fetch;

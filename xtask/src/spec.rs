@@ -179,3 +179,46 @@ pub fn reachable(doc: &Value, mut queue: Vec<String>) -> HashSet<String> {
     }
     seen
 }
+
+/// Which way a schema travels between client and server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// In what clients send: parameters and request bodies.
+    Request,
+    /// In what servers answer: responses, of every status.
+    Response,
+}
+
+/// The components the operations' parameters and request bodies ([`Direction::Request`]) or
+/// their responses ([`Direction::Response`]) name directly; [`reachable`] closes the set.
+pub fn operation_refs(doc: &Value, direction: Direction) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.values())
+        .filter_map(Value::as_object)
+    {
+        if direction == Direction::Request
+            && let Some(shared) = item.get("parameters")
+        {
+            collect_refs(shared, &mut out);
+        }
+        for (method, op) in item {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let parts: &[&str] = match direction {
+                Direction::Request => &["parameters", "requestBody"],
+                Direction::Response => &["responses"],
+            };
+            for part in parts {
+                if let Some(v) = op.get(*part) {
+                    collect_refs(v, &mut out);
+                }
+            }
+        }
+    }
+    out
+}

@@ -12,6 +12,12 @@
 //! The default build is the models only: [`types`], [`keys`], [`enums`]. The `client` feature
 //! adds progenitor's raw async client, `Client` (positional methods, one per operation).
 //!
+//! By default each model has the serde half its direction needs: one only requests carry
+//! (filters, instructions) is `Serialize`, one only responses carry (results, pages) is
+//! `Deserialize`, and models both carry, and search filter conditions, are both. The
+//! `serde-all` feature derives both halves on every model, for code that plays the server
+//! (decodes requests, encodes responses); camunda-sdk's `testing` feature turns it on.
+//!
 //! # Base URL
 //!
 //! The base URL is the cluster address **without** `/v2`, e.g. `http://localhost:8080`. Codegen

@@ -11,7 +11,8 @@
 #[allow(clippy::all)]
 pub mod types {
     ///`ActivatedJobResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ActivatedJobResult {
         #[serde(
             rename = "businessId",
@@ -84,7 +85,8 @@ Sent by servers 8.10 and later.*/
         pub worker: ::std::string::String,
     }
     ///A set of custom headers defined during modelling; returned as a serialized JSON document.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(transparent)]
     pub struct ActivatedJobResultCustomHeaders(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -115,7 +117,8 @@ Sent by servers 8.10 and later.*/
     /**User task properties, if the job is a user task.
 This is `null` if the job is not a user task.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ActivatedJobResultUserTask {
         ///The action performed on the user task.
         pub action: ::std::string::String,
@@ -158,7 +161,8 @@ This is `null` if the job is not a user task.
         pub user_task_key: ::std::option::Option<crate::keys::UserTaskKey>,
     }
     ///All variables visible to the task scope, computed at activation time.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(transparent)]
     pub struct ActivatedJobResultVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -187,7 +191,8 @@ This is `null` if the job is not a user task.
         }
     }
     ///`AdHocSubProcessActivateActivitiesInstruction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdHocSubProcessActivateActivitiesInstruction {
         ///Whether to cancel remaining instances of the ad-hoc sub-process. Server default: False.
         #[serde(
@@ -199,7 +204,8 @@ This is `null` if the job is not a user task.
         pub elements: ::std::vec::Vec<AdHocSubProcessActivateActivityReference>,
     }
     ///`AdHocSubProcessActivateActivityReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdHocSubProcessActivateActivityReference {
         #[serde(rename = "elementId")]
         pub element_id: crate::keys::ElementId,
@@ -209,7 +215,8 @@ This is `null` if the job is not a user task.
         >,
     }
     ///Variables to be set when activating the element.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct AdHocSubProcessActivateActivityReferenceVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1842,7 +1849,8 @@ This is `null` if the job is not a user task.
         }
     }
     ///An agent definition, created at deploy time for the process element it belongs to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentDefinitionResult {
         #[serde(rename = "agentDefinitionKey")]
         pub agent_definition_key: crate::keys::AgentDefinitionKey,
@@ -1871,7 +1879,8 @@ back to elementId when the element has no BPMN name configured.
         pub tenant_id: crate::keys::TenantId,
     }
     ///Agent definition search request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentDefinitionSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<AgentDefinitionSearchQueryFilter>,
@@ -1882,7 +1891,8 @@ back to elementId when the element has no BPMN name configured.
         pub sort: ::std::vec::Vec<AgentDefinitionSearchQuerySortRequest>,
     }
     ///The agent definition search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentDefinitionSearchQueryFilter {
         #[serde(
             rename = "agentDefinitionKey",
@@ -1934,14 +1944,16 @@ back to elementId when the element has no BPMN name configured.
         pub tenant_id: ::std::option::Option<StringFilterProperty>,
     }
     ///Agent definition search response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentDefinitionSearchQueryResult {
         ///The matching agent definitions.
         pub items: ::std::vec::Vec<AgentDefinitionResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`AgentDefinitionSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentDefinitionSearchQuerySortRequest {
         pub field: crate::enums::AgentDefinitionSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1988,7 +2000,8 @@ back to elementId when the element has no BPMN name configured.
     /**The outcome of appending a single history item from an update request's
 history batch.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentInstanceCreatedHistoryItem {
         #[serde(rename = "historyItemId")]
         pub history_item_id: crate::keys::HistoryItemId,
@@ -2001,7 +2014,8 @@ was created for it; false if a new event was created.
         pub is_duplicate: bool,
     }
     ///Request to create a new agent instance.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentInstanceCreationRequest {
         #[serde(rename = "elementInstanceKey")]
         pub element_instance_key: crate::keys::ElementInstanceKey,
@@ -2021,7 +2035,8 @@ durationMs is exempt and may be non-zero.
         pub job_lease_token: crate::keys::JobLeaseToken,
     }
     ///Response returned after successfully creating an agent instance.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentInstanceCreationResult {
         #[serde(rename = "agentInstanceKey")]
         pub agent_instance_key: crate::keys::AgentInstanceKey,
@@ -2072,23 +2087,6 @@ durationMs is exempt and may be non-zero.
                 "DOCUMENT" => Ok(Self::Document),
                 _ => Err("invalid value".into()),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AgentInstanceDocumentContentContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AgentInstanceDocumentContentContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///A reference to a document stored in the Camunda Document Store.
@@ -2147,24 +2145,6 @@ durationMs is exempt and may be non-zero.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for AgentInstanceDocumentContentDocumentReferenceCamundaDocumentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AgentInstanceDocumentContentDocumentReferenceCamundaDocumentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///AgentInstanceHistoryCommitStatusEnum property with full advanced search capabilities.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -2191,7 +2171,8 @@ durationMs is exempt and may be non-zero.
     /**A single history item to append to the agent instance's conversation history,
 submitted as part of the batch on an agent instance update request.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentInstanceHistoryItem {
         ///The content blocks of this history item.
         pub content: ::std::vec::Vec<AgentInstanceMessageContent>,
@@ -2248,7 +2229,8 @@ empty array to clear it.
     /**The operational limits as of this entry. CONFIGURATION items only; omit for other
 roles.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentInstanceHistoryItemLimits {
         ///Maximum LLM calls allowed. -1 if no limit is configured.
         #[serde(rename = "maxModelCalls")]
@@ -2261,7 +2243,8 @@ roles.
         pub max_tool_calls: i32,
     }
     ///Per-call token and latency metrics. Present on ASSISTANT items only.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentInstanceHistoryItemMetrics1 {
         ///Cache-creation tokens consumed by this LLM call. Null when not provided.
         #[serde(
@@ -2301,7 +2284,8 @@ roles.
         pub reasoning_token_count: ::std::option::Option<i64>,
     }
     ///A single conversation history item belonging to an agent instance.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentInstanceHistoryItemResult {
         #[serde(rename = "agentInstanceKey")]
         pub agent_instance_key: crate::keys::AgentInstanceKey,
@@ -2357,7 +2341,8 @@ items only; empty for other roles.
     /**The operational limits as of this entry. CONFIGURATION items only; -1 on any field
 means "no limit configured" for other roles.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentInstanceHistoryItemResultLimits {
         ///Maximum LLM calls allowed. -1 if no limit is configured.
         #[serde(rename = "maxModelCalls")]
@@ -2370,7 +2355,8 @@ means "no limit configured" for other roles.
         pub max_tool_calls: i32,
     }
     ///Per-call token and latency metrics. Null when metrics were not provided at creation time.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentInstanceHistoryItemResultMetrics {
         ///Cache-creation tokens consumed by this LLM call. Null when not provided.
         #[serde(
@@ -2429,7 +2415,8 @@ means "no limit configured" for other roles.
         }
     }
     ///Agent instance history search request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentInstanceHistorySearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<AgentInstanceHistorySearchQueryFilter>,
@@ -2440,7 +2427,8 @@ means "no limit configured" for other roles.
         pub sort: ::std::vec::Vec<AgentInstanceHistorySearchQuerySortRequest>,
     }
     ///The history item search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentInstanceHistorySearchQueryFilter {
         #[serde(
             rename = "commitStatus",
@@ -2480,14 +2468,16 @@ means "no limit configured" for other roles.
         pub role: ::std::option::Option<AgentInstanceHistoryRoleFilterProperty>,
     }
     ///Agent instance history search response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentInstanceHistorySearchQueryResult {
         ///The matching history items.
         pub items: ::std::vec::Vec<AgentInstanceHistoryItemResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`AgentInstanceHistorySearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentInstanceHistorySearchQuerySortRequest {
         pub field: crate::enums::AgentInstanceHistorySearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2592,25 +2582,9 @@ use OBJECT content for machine-readable structured data.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for AgentInstanceObjectContentContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AgentInstanceObjectContentContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`AgentInstanceResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentInstanceResult {
         #[serde(rename = "agentDefinitionKey")]
         pub agent_definition_key: crate::keys::AgentDefinitionKey,
@@ -2667,7 +2641,8 @@ use OBJECT content for machine-readable structured data.
     /**The definition of the agent, including model, provider, and system prompt. Set at
 creation, but can change later via a CONFIGURATION history item.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentInstanceResultDefinition {
         ///The LLM model identifier (for example, gpt-4o).
         pub model: ::std::string::String,
@@ -2678,7 +2653,8 @@ creation, but can change later via a CONFIGURATION history item.
         pub system_prompt: ::std::vec::Vec<AgentInstanceMessageContent>,
     }
     ///The configured limits for this agent instance, set once at creation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentInstanceResultLimits {
         ///Maximum LLM calls allowed. -1 if no limit is configured.
         #[serde(rename = "maxModelCalls")]
@@ -2694,7 +2670,8 @@ creation, but can change later via a CONFIGURATION history item.
 history items later discarded: metrics are counted when an item is accepted,
 not when it's committed.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentInstanceResultMetrics {
         ///Total tokens used to create prompt cache entries across all model calls.
         #[serde(rename = "cacheCreationTokenCount")]
@@ -2719,7 +2696,8 @@ not when it's committed.
         pub tool_calls: i32,
     }
     ///Agent instance search request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentInstanceSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<AgentInstanceSearchQueryFilter>,
@@ -2730,7 +2708,8 @@ not when it's committed.
         pub sort: ::std::vec::Vec<AgentInstanceSearchQuerySortRequest>,
     }
     ///The agent instance search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentInstanceSearchQueryFilter {
         #[serde(
             rename = "agentDefinitionKey",
@@ -2817,14 +2796,16 @@ If multiple keys are provided, the filter matches agent instances associated wit
         pub tenant_id: ::std::option::Option<StringFilterProperty>,
     }
     ///Agent instance search response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentInstanceSearchQueryResult {
         ///The matching agent instances.
         pub items: ::std::vec::Vec<AgentInstanceResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`AgentInstanceSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentInstanceSearchQuerySortRequest {
         pub field: crate::enums::AgentInstanceSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2891,23 +2872,6 @@ If multiple keys are provided, the filter matches agent instances associated wit
                 "TEXT" => Ok(Self::Text),
                 _ => Err("invalid value".into()),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AgentInstanceTextContentContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AgentInstanceTextContentContentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     /**A tool call associated with a history item. Used in both ASSISTANT and TOOL_RESULT items.
@@ -2990,7 +2954,8 @@ any item, including TOOL_RESULT.
     }
     /**Request to update the mutable state of an agent instance.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AgentInstanceUpdateRequest {
         #[serde(rename = "elementInstanceKey")]
         pub element_instance_key: crate::keys::ElementInstanceKey,
@@ -3008,7 +2973,8 @@ response's createdHistory, positionally correlated.
         pub status: ::std::option::Option<crate::enums::AgentInstanceUpdateStatusEnum>,
     }
     ///Response returned after successfully updating an agent instance.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AgentInstanceUpdateResult {
         /**One entry per history item submitted in the request, in request order.
 Empty when no history items were submitted.
@@ -3033,7 +2999,8 @@ Empty when no history items were submitted.
     /**Defines the ancestor scope for the created element instances. The default behavior resembles
 a "direct" scope instruction with an `ancestorElementInstanceKey` of `"-1"`.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AncestorScopeInstruction {
         DirectAncestorKeyInstruction(DirectAncestorKeyInstruction),
@@ -3114,7 +3081,8 @@ a "direct" scope instruction with an `ancestorElementInstanceKey` of `"-1"`.
         }
     }
     ///Audit log item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AuditLogResult {
         ///The ID of the actor who performed the operation.
         #[serde(
@@ -3310,7 +3278,8 @@ For example, for authorization operations, this will contain the type of the own
         }
     }
     ///Audit log search request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AuditLogSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<AuditLogSearchQueryRequestFilter>,
@@ -3321,7 +3290,8 @@ For example, for authorization operations, this will contain the type of the own
         pub sort: ::std::vec::Vec<AuditLogSearchQuerySortRequest>,
     }
     ///The audit log search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AuditLogSearchQueryRequestFilter {
         #[serde(
             rename = "actorId",
@@ -3485,21 +3455,24 @@ For example, for authorization operations, this will contain the type of the own
         pub user_task_key: ::std::option::Option<BasicStringFilterProperty>,
     }
     ///Audit log search response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AuditLogSearchQueryResult {
         ///The matching audit logs.
         pub items: ::std::vec::Vec<AuditLogResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`AuditLogSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AuditLogSearchQuerySortRequest {
         pub field: crate::enums::AuditLogSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///Configuration for authentication and session management.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AuthenticationConfigurationResponse {
         ///Whether users can log out (false for SaaS deployments).
         #[serde(rename = "canLogout")]
@@ -3509,13 +3482,15 @@ For example, for authorization operations, this will contain the type of the own
         pub is_login_delegated: bool,
     }
     ///`AuthorizationCreateResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AuthorizationCreateResult {
         #[serde(rename = "authorizationKey")]
         pub authorization_key: crate::keys::AuthorizationKey,
     }
     ///`AuthorizationIdBasedRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AuthorizationIdBasedRequest {
         ///The ID of the owner of the permissions.
         #[serde(rename = "ownerId")]
@@ -3532,7 +3507,8 @@ For example, for authorization operations, this will contain the type of the own
         pub resource_type: crate::enums::ResourceTypeEnum,
     }
     ///`AuthorizationPropertyBasedRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AuthorizationPropertyBasedRequest {
         ///The ID of the owner of the permissions.
         #[serde(rename = "ownerId")]
@@ -3549,7 +3525,8 @@ For example, for authorization operations, this will contain the type of the own
         pub resource_type: crate::enums::ResourceTypeEnum,
     }
     ///`AuthorizationRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AuthorizationRequest {
         IdBasedRequest(AuthorizationIdBasedRequest),
@@ -3567,7 +3544,8 @@ For example, for authorization operations, this will contain the type of the own
         }
     }
     ///`AuthorizationResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AuthorizationResult {
         #[serde(rename = "authorizationKey")]
         pub authorization_key: crate::keys::AuthorizationKey,
@@ -3595,7 +3573,8 @@ For example, for authorization operations, this will contain the type of the own
         pub resource_type: crate::enums::ResourceTypeEnum,
     }
     ///`AuthorizationSearchQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AuthorizationSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<AuthorizationSearchQueryFilter>,
@@ -3606,7 +3585,8 @@ For example, for authorization operations, this will contain the type of the own
         pub sort: ::std::vec::Vec<AuthorizationSearchQuerySortRequest>,
     }
     ///The authorization search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AuthorizationSearchQueryFilter {
         ///The ID of the owner of permissions.
         #[serde(
@@ -3640,14 +3620,16 @@ For example, for authorization operations, this will contain the type of the own
         pub resource_type: ::std::option::Option<crate::enums::ResourceTypeEnum>,
     }
     ///`AuthorizationSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AuthorizationSearchQuerySortRequest {
         pub field: crate::enums::AuthorizationSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`AuthorizationSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct AuthorizationSearchResult {
         ///The matching authorizations.
         pub items: ::std::vec::Vec<AuthorizationResult>,
@@ -3657,7 +3639,8 @@ For example, for authorization operations, this will contain the type of the own
 ordered by their ids (ascending), each successive backup must use a higher id than the
 previous one.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct BackupId(pub ::std::num::NonZeroU64);
     impl ::std::ops::Deref for BackupId {
@@ -3687,32 +3670,11 @@ previous one.
             Ok(Self(value.parse()?))
         }
     }
-    impl ::std::convert::TryFrom<&str> for BackupId {
-        type Error = <::std::num::NonZeroU64 as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<String> for BackupId {
-        type Error = <::std::num::NonZeroU64 as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
     /**A prefix of a backup id, followed by a single '*' as a wildcard, matching any backup id
 starting with the given prefix.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct BackupIdPrefix(pub ::std::string::String);
     impl ::std::ops::Deref for BackupIdPrefix {
@@ -3749,7 +3711,8 @@ state of each partition as:
 - Otherwise, if one partition is 'DOES_NOT_EXIST', the overall state is 'INCOMPLETE'.
 - Otherwise, if one partition is 'IN_PROGRESS', the overall state is 'IN_PROGRESS'.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct BackupInfo {
         ///The id of the backup.
         #[serde(rename = "backupId")]
@@ -3767,7 +3730,8 @@ the physical tenant.
         pub state: crate::enums::BackupInfoState,
     }
     ///Base process instance search filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct BaseProcessInstanceFilterFields {
         /**The batch operation id.
 **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
@@ -3947,7 +3911,8 @@ the physical tenant.
         }
     }
     ///The created batch operation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct BatchOperationCreatedResult {
         #[serde(rename = "batchOperationKey")]
         pub batch_operation_key: crate::keys::BatchOperationKey,
@@ -3955,7 +3920,8 @@ the physical tenant.
         pub batch_operation_type: crate::enums::BatchOperationTypeEnum,
     }
     ///`BatchOperationError`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct BatchOperationError {
         ///The error message that occurred during the batch operation.
         pub message: ::std::string::String,
@@ -3966,7 +3932,8 @@ the physical tenant.
         pub type_: crate::enums::BatchOperationErrorType,
     }
     ///`BatchOperationItemResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct BatchOperationItemResponse {
         #[serde(rename = "batchOperationKey")]
         pub batch_operation_key: crate::keys::BatchOperationKey,
@@ -4007,7 +3974,8 @@ This is `null` if the item has not yet been processed.
         pub state: crate::enums::BatchOperationItemResponseState,
     }
     ///Batch operation item search request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct BatchOperationItemSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<BatchOperationItemSearchQueryFilter>,
@@ -4018,7 +3986,8 @@ This is `null` if the item has not yet been processed.
         pub sort: ::std::vec::Vec<BatchOperationItemSearchQuerySortRequest>,
     }
     ///The batch operation item search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct BatchOperationItemSearchQueryFilter {
         #[serde(
             rename = "batchOperationKey",
@@ -4066,21 +4035,24 @@ This is `null` if the item has not yet been processed.
         }
     }
     ///`BatchOperationItemSearchQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct BatchOperationItemSearchQueryResult {
         ///The matching batch operation items.
         pub items: ::std::vec::Vec<BatchOperationItemResponse>,
         pub page: SearchQueryPageResponse,
     }
     ///`BatchOperationItemSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct BatchOperationItemSearchQuerySortRequest {
         pub field: crate::enums::BatchOperationItemSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`BatchOperationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct BatchOperationResponse {
         ///The ID of the actor who performed the operation. Available for batch operations created since 8.9.
         #[serde(
@@ -4144,7 +4116,8 @@ This is `null` if the batch operation has not yet started.
         pub state: crate::enums::BatchOperationStateEnum,
     }
     ///Batch operation search request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct BatchOperationSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<BatchOperationSearchQueryFilter>,
@@ -4155,7 +4128,8 @@ This is `null` if the batch operation has not yet started.
         pub sort: ::std::vec::Vec<BatchOperationSearchQuerySortRequest>,
     }
     ///The batch operation search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct BatchOperationSearchQueryFilter {
         #[serde(
             rename = "actorId",
@@ -4181,14 +4155,16 @@ This is `null` if the batch operation has not yet started.
         pub state: ::std::option::Option<BatchOperationStateFilterProperty>,
     }
     ///The batch operation search query result.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct BatchOperationSearchQueryResult {
         ///The matching batch operations.
         pub items: ::std::vec::Vec<BatchOperationResponse>,
         pub page: SearchQueryPageResponse,
     }
     ///`BatchOperationSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct BatchOperationSearchQuerySortRequest {
         pub field: crate::enums::BatchOperationSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4233,7 +4209,8 @@ This is `null` if the batch operation has not yet started.
         }
     }
     ///Provides information on a broker node.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct BrokerInfo {
         /**The unique (within a cluster) broker identifier. When the cluster is not zoned, then it's a string that represents the nodeId (an integer). When the cluster is zoned, instead, it's of the form "$zoneName_$nodeId", providing uniqueness even across zones.
 
@@ -4257,7 +4234,8 @@ Sent by servers 8.10 and later.*/
         pub version: ::std::string::String,
     }
     ///`CamundaUserResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct CamundaUserResult {
         ///The web components the user is authorized to use. When authorizations are disabled for the cluster, this always returns `["*"]`, regardless of the user's actual permissions, since access is not restricted in that case.
         #[serde(rename = "authorizedComponents")]
@@ -4291,7 +4269,8 @@ Sent by servers 8.10 and later.*/
         pub username: crate::keys::Username,
     }
     ///The links to the components in the C8 stack.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(transparent)]
     pub struct CamundaUserResultC8Links(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -4326,7 +4305,8 @@ Sent by servers 8.10 and later.*/
         }
     }
     ///`CancelProcessInstanceRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct CancelProcessInstanceRequest {
         #[serde(
             rename = "operationReference",
@@ -4369,7 +4349,8 @@ the persisted attribute's value.
 The assignee cannot be adjusted with this endpoint, use the Assign task endpoint.
 This ensures correct event emission for assignee changes.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct Changeset {
         ///The list of candidate groups of the task. Reset by providing an empty list.
         #[serde(
@@ -4404,20 +4385,23 @@ This ensures correct event emission for assignee changes.
         pub priority: ::std::option::Option<i32>,
     }
     ///`ClockPinRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ClockPinRequest {
         ///The exact time in epoch milliseconds to which the clock should be pinned.
         pub timestamp: i64,
     }
     ///Configuration for SaaS/cloud-specific settings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct CloudConfigurationResponse {
         ///The cloud deployment stage.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stage: ::std::option::Option<crate::enums::CloudConfigurationResponseStage>,
     }
     ///The cluster's current per-partition balance state, the running rebalance, and the last completed rebalance.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterBalanceResponse {
         #[serde(
             rename = "lastCompletedRebalance",
@@ -4438,7 +4422,8 @@ This ensures correct event emission for assignee changes.
         pub state: crate::enums::ClusterBalanceResponseState,
     }
     ///The last completed non-dry-run rebalance this coordinator finished.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterBalanceResponseLastCompletedRebalance {
         ///When this rebalance finished.
         #[serde(rename = "finishedAt")]
@@ -4456,7 +4441,8 @@ This ensures correct event emission for assignee changes.
         pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Normally the rebalance currently running, or absent if no rebalance is running. For a dry-run response, this is instead the unexecuted plan of that dry run.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterBalanceResponseRunningRebalance {
         ///Whether cancellation has been requested.
         #[serde(rename = "cancelRequested")]
@@ -4475,7 +4461,8 @@ This ensures correct event emission for assignee changes.
         pub started_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Provides information on a broker node, independent of any physical tenant.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterBrokerInfo {
         /**The unique (within a cluster) broker identifier. When the cluster is not zoned, then it's a string that represents the nodeId (an integer). When the cluster is zoned, instead, it's of the form "$zoneName_$nodeId", providing uniqueness even across zones.
 */
@@ -4489,7 +4476,8 @@ This ensures correct event emission for assignee changes.
         pub version: ::std::string::String,
     }
     ///A history backup id and what each physical tenant reports for it. No cluster-level state is aggregated from the per-tenant states.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterHistoryBackupInfo {
         ///The id of the backup.
         #[serde(rename = "backupId")]
@@ -4499,7 +4487,8 @@ This ensures correct event emission for assignee changes.
         pub physical_tenants: ::std::vec::Vec<ClusterHistoryBackupTenantInfo>,
     }
     ///The snapshots scheduled on a single physical tenant. Only successfully scheduled tenants are reported: the request fails as a whole if any targeted tenant could not schedule the backup.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterHistoryBackupTakeResult {
         ///The id of the physical tenant.
         #[serde(rename = "physicalTenantId")]
@@ -4509,7 +4498,8 @@ This ensures correct event emission for assignee changes.
         pub scheduled_snapshots: ::std::vec::Vec<::std::string::String>,
     }
     ///What a single physical tenant reports for a history backup id.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterHistoryBackupTenantInfo {
         ///Detailed status of the backup per snapshot on this physical tenant. Empty when the tenant does not hold the backup.
         pub details: ::std::vec::Vec<HistoryBackupSnapshotInfo>,
@@ -4525,7 +4515,8 @@ This ensures correct event emission for assignee changes.
         pub state: crate::enums::ClusterHistoryBackupTenantState,
     }
     ///A single operation that is part of a cluster mode change.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterModeChangeOperation {
         ///The target mode of the operation, if applicable.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4534,7 +4525,8 @@ This ensures correct event emission for assignee changes.
         pub operation: ::std::string::String,
     }
     ///The operations of a cluster mode change that apply to one physical tenant.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterModeChangePlannedChange {
         ///The ordered list of operations that will be applied to the physical tenant.
         pub operations: ::std::vec::Vec<ClusterModeChangeOperation>,
@@ -4546,7 +4538,8 @@ This ensures correct event emission for assignee changes.
         pub physical_tenant_id: ::std::option::Option<::std::string::String>,
     }
     ///The planned changes resulting from a cluster mode transition request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterModeChangeResponse {
         ///The ID of the cluster change that was triggered by the request.
         #[serde(rename = "changeId")]
@@ -4556,7 +4549,8 @@ This ensures correct event emission for assignee changes.
         pub planned_changes: ::std::vec::Vec<ClusterModeChangePlannedChange>,
     }
     ///One partition's plan, progress, and outcome within a rebalance.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRebalanceOperationPartition {
         ///The leader last observed by this rebalance, or absent if there was no leader.
         #[serde(
@@ -4581,7 +4575,8 @@ This ensures correct event emission for assignee changes.
         >,
     }
     ///One partition's leadership/balance status - its current leader, its desired leader, and whether a rebalance is currently moving it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRebalancePartition {
         ///The broker ID currently leading this partition, or absent if it has no leader.
         #[serde(
@@ -4601,7 +4596,8 @@ This ensures correct event emission for assignee changes.
         pub state: crate::enums::ClusterRebalancePartitionState,
     }
     ///The settings to run a given rebalance with. Every setting is optional; an absent request body is equivalent to a body with every field absent, and means "use the configured settings".
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ClusterRebalanceRequest {
         ///How long the coordinator waits for a partition without a leader to acquire one before reporting `NO_LEADER` and moving on (as a positive ISO-8601 duration).
         #[serde(
@@ -4629,7 +4625,8 @@ This ensures correct event emission for assignee changes.
         pub replication_timeout: ::std::option::Option<::std::string::String>,
     }
     ///The operation that awaits the transition of a broker to a mode.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRestoreAwaitModeChangeOperation {
         ///The ID of the broker that applies the operation, including its zone if it belongs to one.
         #[serde(rename = "brokerId")]
@@ -4642,7 +4639,6 @@ This ensures correct event emission for assignee changes.
     ///The type of the operation.
     #[derive(
         ::serde::Deserialize,
-        ::serde::Serialize,
         Clone,
         Copy,
         Debug,
@@ -4652,6 +4648,7 @@ This ensures correct event emission for assignee changes.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub enum ClusterRestoreAwaitModeChangeOperationOperation {
         AwaitModeChangeOperation,
     }
@@ -4673,26 +4670,9 @@ This ensures correct event emission for assignee changes.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for ClusterRestoreAwaitModeChangeOperationOperation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ClusterRestoreAwaitModeChangeOperationOperation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///A restore operation that applies to a broker as a whole, such as the one that updates its incarnation number.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRestoreBrokerOperation {
         ///The ID of the broker that applies the operation, including its zone if it belongs to one.
         #[serde(rename = "brokerId")]
@@ -4703,7 +4683,6 @@ This ensures correct event emission for assignee changes.
     ///The type of the operation.
     #[derive(
         ::serde::Deserialize,
-        ::serde::Serialize,
         Clone,
         Copy,
         Debug,
@@ -4713,6 +4692,7 @@ This ensures correct event emission for assignee changes.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub enum ClusterRestoreBrokerOperationOperation {
         UpdateIncarnationNumberOperation,
     }
@@ -4738,25 +4718,9 @@ This ensures correct event emission for assignee changes.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ClusterRestoreBrokerOperationOperation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ClusterRestoreBrokerOperationOperation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///The operation that transitions a broker to a mode once its partitions are restored.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRestoreModeChangeOperation {
         ///The ID of the broker that applies the operation, including its zone if it belongs to one.
         #[serde(rename = "brokerId")]
@@ -4769,7 +4733,6 @@ This ensures correct event emission for assignee changes.
     ///The type of the operation.
     #[derive(
         ::serde::Deserialize,
-        ::serde::Serialize,
         Clone,
         Copy,
         Debug,
@@ -4779,6 +4742,7 @@ This ensures correct event emission for assignee changes.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub enum ClusterRestoreModeChangeOperationOperation {
         ModeChangeOperation,
     }
@@ -4800,25 +4764,9 @@ This ensures correct event emission for assignee changes.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ClusterRestoreModeChangeOperationOperation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ClusterRestoreModeChangeOperationOperation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///A single operation that is part of a restore. Every operation names the broker that applies it; the rest of its properties depend on what the operation does, so it is reported as one of the variants below, distinguished by `operation`. A property a variant does not declare is absent from the response rather than reported as null.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(untagged)]
     pub enum ClusterRestoreOperation {
         BrokerOperation(ClusterRestoreBrokerOperation),
@@ -4865,7 +4813,8 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///A restore operation that targets a single partition without restoring it, such as the one that prepares the partition for its restore.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRestorePartitionOperation {
         ///The ID of the broker that applies the operation, including its zone if it belongs to one.
         #[serde(rename = "brokerId")]
@@ -4879,7 +4828,6 @@ This ensures correct event emission for assignee changes.
     ///The type of the operation.
     #[derive(
         ::serde::Deserialize,
-        ::serde::Serialize,
         Clone,
         Copy,
         Debug,
@@ -4889,6 +4837,7 @@ This ensures correct event emission for assignee changes.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub enum ClusterRestorePartitionOperationOperation {
         PartitionPreRestoreOperation,
     }
@@ -4912,25 +4861,9 @@ This ensures correct event emission for assignee changes.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ClusterRestorePartitionOperationOperation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ClusterRestorePartitionOperationOperation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///The operation that restores a single partition from the backups resolved for it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRestorePartitionRestoreOperation {
         ///The IDs of the backups the partition is restored from.
         #[serde(rename = "backupIds")]
@@ -4947,7 +4880,6 @@ This ensures correct event emission for assignee changes.
     ///The type of the operation.
     #[derive(
         ::serde::Deserialize,
-        ::serde::Serialize,
         Clone,
         Copy,
         Debug,
@@ -4957,6 +4889,7 @@ This ensures correct event emission for assignee changes.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub enum ClusterRestorePartitionRestoreOperationOperation {
         PartitionRestoreOperation,
     }
@@ -4980,26 +4913,9 @@ This ensures correct event emission for assignee changes.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for ClusterRestorePartitionRestoreOperationOperation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ClusterRestorePartitionRestoreOperationOperation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///The operations of a restore that apply to one physical tenant.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRestorePlannedChange {
         ///The ordered list of operations that will be applied to the physical tenant.
         pub operations: ::std::vec::Vec<ClusterRestoreOperation>,
@@ -5011,7 +4927,8 @@ This ensures correct event emission for assignee changes.
         pub physical_tenant_id: ::std::option::Option<::std::string::String>,
     }
     ///Describes a restore request issued by a cluster admin. The backup selection at the top level applies to every targeted physical tenant, except for the ones listed in `overrides`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ClusterRestoreRequest {
         ///The IDs of the backups to restore from, one per partition.
         #[serde(
@@ -5031,7 +4948,8 @@ This ensures correct event emission for assignee changes.
         pub to: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///The backup selection to apply to individual physical tenants, keyed by physical tenant id. Only allowed for a cluster-wide restore, that is when no `physicalTenantId` parameter is given.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct ClusterRestoreRequestOverrides(
         pub ::std::collections::HashMap<::std::string::String, RestoreRequest>,
@@ -5060,7 +4978,8 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///The planned changes resulting from a restore request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRestoreResponse {
         ///The ID of the cluster change that was triggered by the request.
         #[serde(rename = "changeId")]
@@ -5070,7 +4989,8 @@ This ensures correct event emission for assignee changes.
         pub planned_changes: ::std::vec::Vec<ClusterRestorePlannedChange>,
     }
     ///A `ClusterRestoreOperation` variant this SDK does not know (from a newer server): the object as received, `operation` included.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(transparent)]
     pub struct ClusterRestoreUnknownOperation(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5099,7 +5019,8 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///A runtime backup id, what each physical tenant reports for it, and the state aggregated over every targeted tenant — folded from the per-tenant states by the same rules a per-tenant state is folded from its partitions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRuntimeBackupInfo {
         ///The id of the backup.
         #[serde(rename = "backupId")]
@@ -5116,14 +5037,16 @@ This ensures correct event emission for assignee changes.
         pub state: crate::enums::StateCode,
     }
     ///The checkpoint and backup state of each physical tenant. Nothing is aggregated across tenants: checkpoint ids and log positions only mean anything within one tenant's partitions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRuntimeBackupState {
         ///The runtime backup state of each targeted physical tenant, ordered by physical tenant id.
         #[serde(rename = "physicalTenants")]
         pub physical_tenants: ::std::vec::Vec<ClusterRuntimeBackupTenantState>,
     }
     ///Whether one physical tenant's runtime backup was triggered, and under which id it can be monitored and deleted.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRuntimeBackupTakeResult {
         ///The id to monitor or delete this physical tenant's backup by: the id it is running under when `TRIGGERED` — the requested one, or the one the tenant generated when ids are generated — and the requested id to check when `UNKNOWN`. Null when the tenant is known to be running no backup, and also when an `UNKNOWN` tenant generates its own ids, because the id it may be running under was never reported; list that tenant's backups to find it.
         #[serde(
@@ -5140,7 +5063,8 @@ This ensures correct event emission for assignee changes.
         pub reason: ::std::option::Option<::std::string::String>,
     }
     ///What a single physical tenant reports for a runtime backup id.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRuntimeBackupTenantInfo {
         ///Detailed status of the backup per partition of this physical tenant. Contains every partition of the tenant when the backup id was looked up directly, including for a tenant that holds no such backup. Empty for a tenant that holds nothing for a listed id: a listing asks each tenant for the backups it has, so there is nothing to report per partition for one it does not.
         pub details: ::std::vec::Vec<PartitionBackupInfo>,
@@ -5156,7 +5080,8 @@ This ensures correct event emission for assignee changes.
         pub state: crate::enums::StateCode,
     }
     ///The checkpoint and backup state of one physical tenant.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRuntimeBackupTenantState {
         ///The id of the physical tenant.
         #[serde(rename = "physicalTenantId")]
@@ -5164,7 +5089,8 @@ This ensures correct event emission for assignee changes.
         pub state: ClusterRuntimeBackupTenantStateState,
     }
     ///The checkpoint and backup state of this physical tenant's partitions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterRuntimeBackupTenantStateState {
         ///List of partition backup states.
         #[serde(rename = "backupStates")]
@@ -5176,12 +5102,14 @@ This ensures correct event emission for assignee changes.
         pub ranges: ::std::vec::Vec<PartitionBackupRange>,
     }
     ///The aggregated status of the whole cluster.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterStatusResponse {
         pub status: crate::enums::ClusterStatusResponseStatus,
     }
     ///The snapshots scheduled on every targeted physical tenant. No cluster-level state is aggregated from the per-tenant outcomes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterTakeHistoryBackupResponse {
         ///The id requested for the backup on every targeted physical tenant.
         #[serde(rename = "backupId")]
@@ -5191,14 +5119,16 @@ This ensures correct event emission for assignee changes.
         pub physical_tenants: ::std::vec::Vec<ClusterHistoryBackupTakeResult>,
     }
     ///The outcome of triggering a runtime backup on every targeted physical tenant. Returned both when every tenant was triggered and when only some were, so a partial trigger is never silent: the status code says whether the request succeeded, the body says what is running.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterTakeRuntimeBackupResponse {
         ///The outcome for each targeted physical tenant, ordered by physical tenant id. Carries no cluster-level backup id: in generated-id mode each tenant generates its own.
         #[serde(rename = "physicalTenants")]
         pub physical_tenants: ::std::vec::Vec<ClusterRuntimeBackupTakeResult>,
     }
     ///The topology of the whole cluster, aggregated over all physical tenants.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterTopologyResponse {
         ///The brokers that are part of this cluster, across all physical tenants.
         pub brokers: ::std::vec::Vec<ClusterBrokerInfo>,
@@ -5222,7 +5152,8 @@ This ensures correct event emission for assignee changes.
         pub physical_tenants: ::std::vec::Vec<PhysicalTenantTopology>,
     }
     ///The upgrade-readiness status of the whole cluster.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterUpgradeStatusResponse {
         pub status: crate::enums::ClusterUpgradeStatusResponseStatus,
     }
@@ -5246,7 +5177,8 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///`ClusterVariableResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterVariableResult {
         ///Sent by servers 8.10 and later.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5266,7 +5198,8 @@ This ensures correct event emission for assignee changes.
         pub value: ::std::string::String,
     }
     ///A generic key-value metadata bag attached to the cluster variable. Values are strings or numbers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(transparent)]
     pub struct ClusterVariableResultMetadata(
         pub ::std::collections::HashMap<
@@ -5313,7 +5246,8 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///`ClusterVariableResultMetadataValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(untagged)]
     pub enum ClusterVariableResultMetadataValue {
         String(::std::string::String),
@@ -5352,7 +5286,8 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///Cluster variable search query request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ClusterVariableSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<ClusterVariableSearchQueryRequestFilter>,
@@ -5363,7 +5298,8 @@ This ensures correct event emission for assignee changes.
         pub sort: ::std::vec::Vec<ClusterVariableSearchQuerySortRequest>,
     }
     ///The cluster variable search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ClusterVariableSearchQueryRequestFilter {
         /**Filter cluster variables by truncation status of their stored values. When true, returns only variables whose stored values are truncated (i.e., the value exceeds the storage size limit and is truncated in storage). When false, returns only variables with non-truncated stored values. This filter is based on the underlying storage characteristic, not the response format.
 */
@@ -5391,7 +5327,8 @@ This ensures correct event emission for assignee changes.
         pub value: ::std::option::Option<StringFilterProperty>,
     }
     ///Filter by metadata entries. A map of metadata key to an advanced filter on that key's value. Metadata values are strings or numbers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct ClusterVariableSearchQueryRequestFilterMetadata(
         pub ::std::collections::HashMap<
@@ -5432,21 +5369,24 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///Cluster variable search query response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterVariableSearchQueryResult {
         ///The matching cluster variables.
         pub items: ::std::vec::Vec<ClusterVariableSearchResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`ClusterVariableSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ClusterVariableSearchQuerySortRequest {
         pub field: crate::enums::ClusterVariableSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///Cluster variable search response item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ClusterVariableSearchResult {
         ///Whether the value is truncated or not.
         #[serde(rename = "isTruncated")]
@@ -5469,13 +5409,15 @@ This ensures correct event emission for assignee changes.
         pub value: ::std::string::String,
     }
     ///Configuration for active Camunda components in the deployment.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ComponentsConfigurationResponse {
         ///List of webapp components whose UI is enabled in this deployment.
         pub active: ::std::vec::Vec<crate::enums::WebappComponent>,
     }
     ///`ConditionWaitStateDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ConditionWaitStateDetails {
         ///The variable events that trigger condition re-evaluation. Empty means all events.
         pub events: ::std::vec::Vec<crate::enums::ConditionWaitStateDetailsEvents>,
@@ -5488,7 +5430,6 @@ This ensures correct event emission for assignee changes.
     ///The wait state type discriminator.
     #[derive(
         ::serde::Deserialize,
-        ::serde::Serialize,
         Clone,
         Copy,
         Debug,
@@ -5498,6 +5439,7 @@ This ensures correct event emission for assignee changes.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub enum ConditionWaitStateDetailsWaitStateType {
         #[serde(rename = "CONDITION")]
         Condition,
@@ -5520,25 +5462,9 @@ This ensures correct event emission for assignee changes.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for ConditionWaitStateDetailsWaitStateType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ConditionWaitStateDetailsWaitStateType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`ConditionalEvaluationInstruction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ConditionalEvaluationInstruction {
         #[serde(
             rename = "processDefinitionKey",
@@ -5556,7 +5482,8 @@ This ensures correct event emission for assignee changes.
     }
     /**JSON object representing the variables to use for evaluation of the conditions and to pass to the process instances that have been triggered.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct ConditionalEvaluationInstructionVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5585,7 +5512,8 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///`CorrelatedMessageSubscriptionResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct CorrelatedMessageSubscriptionResult {
         #[serde(
             rename = "businessId",
@@ -5641,7 +5569,8 @@ This ensures correct event emission for assignee changes.
         pub tenant_id: crate::keys::TenantId,
     }
     ///`CorrelatedMessageSubscriptionSearchQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct CorrelatedMessageSubscriptionSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<
@@ -5654,7 +5583,8 @@ This ensures correct event emission for assignee changes.
         pub sort: ::std::vec::Vec<CorrelatedMessageSubscriptionSearchQuerySortRequest>,
     }
     ///The correlated message subscriptions search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct CorrelatedMessageSubscriptionSearchQueryFilter {
         #[serde(
             rename = "businessId",
@@ -5731,21 +5661,24 @@ This ensures correct event emission for assignee changes.
         pub tenant_id: ::std::option::Option<StringFilterProperty>,
     }
     ///`CorrelatedMessageSubscriptionSearchQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct CorrelatedMessageSubscriptionSearchQueryResult {
         ///The matching correlated message subscriptions.
         pub items: ::std::vec::Vec<CorrelatedMessageSubscriptionResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`CorrelatedMessageSubscriptionSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct CorrelatedMessageSubscriptionSearchQuerySortRequest {
         pub field: crate::enums::CorrelatedMessageSubscriptionSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`CreateClusterVariableRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct CreateClusterVariableRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kind: ::std::option::Option<crate::enums::ClusterVariableKindEnum>,
@@ -5756,7 +5689,8 @@ This ensures correct event emission for assignee changes.
         pub value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///A generic key-value metadata bag attached to the cluster variable. Values must be strings or numbers. Limited to 100 entries and a configurable maximum serialized size (default: 100 entries at max key length of a cluster variable name (256 chars) plus the maximum value length, 8192 characters).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct CreateClusterVariableRequestMetadata(
         pub ::std::collections::HashMap<
@@ -5803,7 +5737,8 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///`CreateClusterVariableRequestMetadataValue`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum CreateClusterVariableRequestMetadataValue {
         String(::std::string::String),
@@ -5823,7 +5758,8 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///`CreateGlobalTaskListenerRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct CreateGlobalTaskListenerRequest {
         ///Whether the listener should run after model-level listeners.
         #[serde(
@@ -5845,7 +5781,8 @@ This ensures correct event emission for assignee changes.
         pub type_: ::std::string::String,
     }
     ///`CreateProcessInstanceResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct CreateProcessInstanceResult {
         #[serde(
             rename = "businessId",
@@ -5868,7 +5805,8 @@ This ensures correct event emission for assignee changes.
         pub variables: CreateProcessInstanceResultVariables,
     }
     ///All the variables visible in the root scope.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(transparent)]
     pub struct CreateProcessInstanceResultVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5931,24 +5869,9 @@ This ensures correct event emission for assignee changes.
             Ok(Self(value.parse()?))
         }
     }
-    impl ::std::convert::TryFrom<&str> for CreationDateExactMatch {
-        type Error = <::chrono::DateTime<
-            ::chrono::offset::Utc,
-        > as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<String> for CreationDateExactMatch {
-        type Error = <::chrono::DateTime<
-            ::chrono::offset::Utc,
-        > as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
     ///`CursorBackwardPagination`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct CursorBackwardPagination {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub before: ::std::option::Option<crate::keys::StartCursor>,
@@ -5957,7 +5880,8 @@ This ensures correct event emission for assignee changes.
         pub limit: ::std::option::Option<i32>,
     }
     ///`CursorForwardPagination`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct CursorForwardPagination {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub after: ::std::option::Option<crate::keys::EndCursor>,
@@ -6002,7 +5926,8 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///`DecisionDefinitionResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct DecisionDefinitionResult {
         #[serde(rename = "decisionDefinitionId")]
         pub decision_definition_id: crate::keys::DecisionDefinitionId,
@@ -6037,7 +5962,8 @@ Sent by servers 8.9 and later.*/
         pub version: i64,
     }
     ///`DecisionDefinitionSearchQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DecisionDefinitionSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<DecisionDefinitionSearchQueryFilter>,
@@ -6048,7 +5974,8 @@ Sent by servers 8.9 and later.*/
         pub sort: ::std::vec::Vec<DecisionDefinitionSearchQuerySortRequest>,
     }
     ///The decision definition search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DecisionDefinitionSearchQueryFilter {
         #[serde(
             rename = "decisionDefinitionId",
@@ -6111,21 +6038,24 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub version: ::std::option::Option<i64>,
     }
     ///`DecisionDefinitionSearchQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct DecisionDefinitionSearchQueryResult {
         ///The matching decision definitions.
         pub items: ::std::vec::Vec<DecisionDefinitionResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`DecisionDefinitionSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DecisionDefinitionSearchQuerySortRequest {
         pub field: crate::enums::DecisionDefinitionSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`DecisionEvaluationById`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DecisionEvaluationById {
         #[serde(rename = "decisionDefinitionId")]
         pub decision_definition_id: crate::keys::DecisionDefinitionId,
@@ -6138,7 +6068,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub variables: ::std::option::Option<DecisionEvaluationByIdVariables>,
     }
     ///The decision evaluation variables as JSON document.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct DecisionEvaluationByIdVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6167,7 +6098,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         }
     }
     ///`DecisionEvaluationByKey`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DecisionEvaluationByKey {
         #[serde(rename = "decisionDefinitionKey")]
         pub decision_definition_key: crate::keys::DecisionDefinitionKey,
@@ -6201,7 +6133,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         }
     }
     ///`DecisionEvaluationInstruction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum DecisionEvaluationInstruction {
         Id(DecisionEvaluationById),
@@ -6238,7 +6171,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         }
     }
     ///The decision instance filter that defines which decision instances should be deleted.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DecisionInstanceDeletionBatchOperationRequest {
         pub filter: DecisionInstanceDeletionBatchOperationRequestFilter,
         #[serde(
@@ -6248,7 +6182,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///The decision instance filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DecisionInstanceDeletionBatchOperationRequestFilter {
         #[serde(
             rename = "businessId",
@@ -6355,7 +6290,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub tenant_id: ::std::option::Option<crate::keys::TenantId>,
     }
     ///`DecisionInstanceGetQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct DecisionInstanceGetQueryResult {
         #[serde(
             rename = "businessId",
@@ -6435,7 +6371,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub tenant_id: crate::keys::TenantId,
     }
     ///`DecisionInstanceResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct DecisionInstanceResult {
         #[serde(
             rename = "businessId",
@@ -6507,7 +6444,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub tenant_id: crate::keys::TenantId,
     }
     ///`DecisionInstanceSearchQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DecisionInstanceSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<DecisionInstanceSearchQueryFilter>,
@@ -6518,7 +6456,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub sort: ::std::vec::Vec<DecisionInstanceSearchQuerySortRequest>,
     }
     ///The decision instance search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DecisionInstanceSearchQueryFilter {
         #[serde(
             rename = "businessId",
@@ -6625,14 +6564,16 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub tenant_id: ::std::option::Option<crate::keys::TenantId>,
     }
     ///`DecisionInstanceSearchQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct DecisionInstanceSearchQueryResult {
         ///The matching decision instances.
         pub items: ::std::vec::Vec<DecisionInstanceResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`DecisionInstanceSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DecisionInstanceSearchQuerySortRequest {
         pub field: crate::enums::DecisionInstanceSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6677,7 +6618,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         }
     }
     ///`DecisionRequirementsResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct DecisionRequirementsResult {
         ///The DMN ID of the decision requirements.
         #[serde(rename = "decisionRequirementsId")]
@@ -6696,7 +6638,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub version: i32,
     }
     ///`DecisionRequirementsSearchQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DecisionRequirementsSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<DecisionRequirementsSearchQueryFilter>,
@@ -6707,7 +6650,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub sort: ::std::vec::Vec<DecisionRequirementsSearchQuerySortRequest>,
     }
     ///The decision definition search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DecisionRequirementsSearchQueryFilter {
         ///the DMN ID of the decision requirements.
         #[serde(
@@ -6744,21 +6688,24 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub version: ::std::option::Option<i32>,
     }
     ///`DecisionRequirementsSearchQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct DecisionRequirementsSearchQueryResult {
         ///The matching decision requirements.
         pub items: ::std::vec::Vec<DecisionRequirementsResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`DecisionRequirementsSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DecisionRequirementsSearchQuerySortRequest {
         pub field: crate::enums::DecisionRequirementsSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`DeleteDecisionInstanceRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DeleteDecisionInstanceRequest {
         #[serde(
             rename = "operationReference",
@@ -6767,7 +6714,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///`DeleteProcessInstanceRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DeleteProcessInstanceRequest {
         #[serde(
             rename = "operationReference",
@@ -6776,7 +6724,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///`DeleteResourceRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DeleteResourceRequest {
         /**Indicates if the historic data associated with the resource should also be deleted
 asynchronously.
@@ -6800,7 +6749,8 @@ returned.
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///`DeleteResourceResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct DeleteResourceResponse {
         #[serde(
             rename = "batchOperation",
@@ -6825,7 +6775,8 @@ the definition and its history is removed asynchronously as part of that lifecyc
 batch operation is returned and this field is `null`. It is also `null` for forms and
 generic resources.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct DeleteResourceResponseBatchOperation {
         #[serde(rename = "batchOperationKey")]
         pub batch_operation_key: crate::keys::BatchOperationKey,
@@ -6833,7 +6784,8 @@ generic resources.
         pub batch_operation_type: crate::enums::BatchOperationTypeEnum,
     }
     ///Configuration for deployment characteristics.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct DeploymentConfigurationResponse {
         ///Whether multi-tenancy is enabled.
         #[serde(rename = "isMultiTenancyEnabled")]
@@ -6987,7 +6939,8 @@ generic resources.
         pub tenant_id: crate::keys::TenantId,
     }
     ///Provides a concrete key to use as ancestor scope for the created element instance.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DirectAncestorKeyInstruction {
         #[serde(rename = "ancestorElementInstanceKey")]
         pub ancestor_element_instance_key: crate::keys::ElementInstanceKey,
@@ -6997,7 +6950,6 @@ generic resources.
     }
     ///The type of ancestor scope instruction.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -7008,6 +6960,7 @@ generic resources.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum DirectAncestorKeyInstructionAncestorScopeType {
         #[serde(rename = "direct")]
         Direct,
@@ -7028,24 +6981,6 @@ generic resources.
                 "direct" => Ok(Self::Direct),
                 _ => Err("invalid value".into()),
             }
-        }
-    }
-    impl ::std::convert::TryFrom<&str>
-    for DirectAncestorKeyInstructionAncestorScopeType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DirectAncestorKeyInstructionAncestorScopeType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`DocumentCreationBatchResponse`
@@ -7078,7 +7013,8 @@ Sent by servers 8.9 and later.*/
         pub title: ::std::option::Option<::std::string::String>,
     }
     ///`DocumentLink`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct DocumentLink {
         ///The date and time when the link expires.
         #[serde(rename = "expiresAt")]
@@ -7088,7 +7024,8 @@ Sent by servers 8.9 and later.*/
         pub url: ::std::string::String,
     }
     ///`DocumentLinkRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct DocumentLinkRequest {
         ///The time-to-live of the document link in ms. Server default: 3600000.
         #[serde(
@@ -7213,23 +7150,6 @@ Sent by servers 8.9 and later.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for DocumentReferenceCamundaDocumentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DocumentReferenceCamundaDocumentType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///ElementId property with full advanced search capabilities.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -7248,7 +7168,8 @@ Sent by servers 8.9 and later.*/
         }
     }
     ///Element instance filter fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ElementInstanceFilterFields {
         #[serde(
             rename = "elementId",
@@ -7342,7 +7263,8 @@ Sent by servers 8.9 and later.*/
         }
     }
     ///`ElementInstanceResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ElementInstanceResult {
         #[serde(rename = "elementId")]
         pub element_id: crate::keys::ElementId,
@@ -7400,7 +7322,8 @@ Sent by servers 8.9 and later.*/
         pub type_: crate::enums::ElementInstanceFilterType,
     }
     ///Element instance search request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ElementInstanceSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<ElementInstanceSearchQueryFilter>,
@@ -7411,7 +7334,8 @@ Sent by servers 8.9 and later.*/
         pub sort: ::std::vec::Vec<ElementInstanceSearchQuerySortRequest>,
     }
     ///The element instance search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ElementInstanceSearchQueryFilter {
         #[serde(
             rename = "elementId",
@@ -7516,14 +7440,16 @@ This matches element instances scoped to the given process instance whose:
         pub type_: ::std::option::Option<crate::enums::ElementInstanceFilterType>,
     }
     ///`ElementInstanceSearchQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ElementInstanceSearchQueryResult {
         ///The matching element instances.
         pub items: ::std::vec::Vec<ElementInstanceResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`ElementInstanceSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ElementInstanceSearchQuerySortRequest {
         pub field: crate::enums::ElementInstanceSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7549,7 +7475,8 @@ This matches element instances scoped to the given process instance whose:
         }
     }
     ///Element instance inspection request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ElementInstanceWaitStateQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<ElementInstanceWaitStateQueryFilter>,
@@ -7560,7 +7487,8 @@ This matches element instances scoped to the given process instance whose:
         pub sort: ::std::vec::Vec<ElementInstanceWaitStateQuerySortRequest>,
     }
     ///Filter criteria for the inspection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ElementInstanceWaitStateQueryFilter {
         #[serde(
             rename = "elementId",
@@ -7600,21 +7528,24 @@ This matches element instances scoped to the given process instance whose:
         pub wait_state_type: ::std::option::Option<WaitStateTypeFilterProperty>,
     }
     ///`ElementInstanceWaitStateQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ElementInstanceWaitStateQueryResult {
         ///The matching waiting states.
         pub items: ::std::vec::Vec<ElementInstanceWaitStateResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`ElementInstanceWaitStateQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ElementInstanceWaitStateQuerySortRequest {
         pub field: crate::enums::ElementInstanceWaitStateQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///An element instance waiting state.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ElementInstanceWaitStateResult {
         ///The BPMN process ID of the process definition associated to this element instance.
         #[serde(rename = "bpmnProcessId")]
@@ -7657,7 +7588,8 @@ This matches element instances scoped to the given process instance whose:
         }
     }
     ///`EvaluateConditionalResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct EvaluateConditionalResult {
         #[serde(rename = "conditionalEvaluationKey")]
         pub conditional_evaluation_key: crate::keys::ConditionalEvaluationKey,
@@ -7668,7 +7600,8 @@ This matches element instances scoped to the given process instance whose:
         pub tenant_id: crate::keys::TenantId,
     }
     ///`EvaluateDecisionResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct EvaluateDecisionResult {
         #[serde(rename = "decisionDefinitionId")]
         pub decision_definition_id: crate::keys::DecisionDefinitionId,
@@ -7712,7 +7645,8 @@ This matches element instances scoped to the given process instance whose:
         pub tenant_id: crate::keys::TenantId,
     }
     ///A decision input that was evaluated within this decision evaluation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct EvaluatedDecisionInputItem {
         ///The identifier of the decision input.
         #[serde(rename = "inputId")]
@@ -7725,7 +7659,8 @@ This matches element instances scoped to the given process instance whose:
         pub input_value: ::std::string::String,
     }
     ///The evaluated decision outputs.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct EvaluatedDecisionOutputItem {
         ///The ID of the evaluated decison output item.
         #[serde(rename = "outputId")]
@@ -7750,7 +7685,8 @@ This matches element instances scoped to the given process instance whose:
         pub rule_index: ::std::option::Option<i32>,
     }
     ///A decision that was evaluated.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct EvaluatedDecisionResult {
         #[serde(rename = "decisionDefinitionId")]
         pub decision_definition_id: crate::keys::DecisionDefinitionId,
@@ -7780,12 +7716,14 @@ This matches element instances scoped to the given process instance whose:
         pub tenant_id: crate::keys::TenantId,
     }
     ///Response body for the exporting status of a physical tenant.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ExportingStatusResponse {
         pub status: crate::enums::ExportingStatusResponseStatus,
     }
     ///`ExpressionEvaluationRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ExpressionEvaluationRequest {
         ///The expression to evaluate (e.g., "=x + y")
         pub expression: ::std::string::String,
@@ -7804,7 +7742,8 @@ This matches element instances scoped to the given process instance whose:
         pub variables: ::std::option::Option<ExpressionEvaluationRequestVariables>,
     }
     ///Optional variables for expression evaluation. These variables are only used for the current evaluation and do not persist beyond it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct ExpressionEvaluationRequestVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7833,7 +7772,8 @@ This matches element instances scoped to the given process instance whose:
         }
     }
     ///`ExpressionEvaluationResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ExpressionEvaluationResult {
         ///The evaluated expression
         pub expression: ::std::string::String,
@@ -7858,13 +7798,15 @@ Sent by servers 8.10 and later.*/
         pub warnings: ::std::vec::Vec<ExpressionEvaluationWarningItem>,
     }
     ///`ExpressionEvaluationWarningItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ExpressionEvaluationWarningItem {
         ///The warning message
         pub message: ::std::string::String,
     }
     ///`ExpressionSecretReferenceItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ExpressionSecretReferenceItem {
         ///The secret name, e.g. "token" for "camunda.secrets.token"
         #[serde(rename = "secretName")]
@@ -7891,7 +7833,8 @@ Sent by servers 8.10 and later.*/
         }
     }
     ///`FormResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct FormResult {
         #[serde(rename = "formId")]
         pub form_id: crate::keys::FormId,
@@ -7905,7 +7848,8 @@ Sent by servers 8.10 and later.*/
         pub version: i64,
     }
     ///Global job statistics query result.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct GlobalJobStatisticsQueryResult {
         pub completed: StatusMetric,
         pub created: StatusMetric,
@@ -7984,7 +7928,8 @@ Sent by servers 8.10 and later.*/
         }
     }
     ///`GlobalTaskListenerResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct GlobalTaskListenerResult {
         ///Whether the listener should run after model-level listeners.
         #[serde(rename = "afterNonGlobal")]
@@ -8002,7 +7947,8 @@ Sent by servers 8.10 and later.*/
         pub type_: ::std::string::String,
     }
     ///Global listener search query request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct GlobalTaskListenerSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<GlobalTaskListenerSearchQueryRequestFilter>,
@@ -8013,7 +7959,8 @@ Sent by servers 8.10 and later.*/
         pub sort: ::std::vec::Vec<GlobalTaskListenerSearchQuerySortRequest>,
     }
     ///The global listener search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct GlobalTaskListenerSearchQueryRequestFilter {
         ///Whether the listener runs after model-level listeners.
         #[serde(
@@ -8040,27 +7987,31 @@ Sent by servers 8.10 and later.*/
         pub type_: ::std::option::Option<StringFilterProperty>,
     }
     ///Global listener search query response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct GlobalTaskListenerSearchQueryResult {
         ///The matching global listeners.
         pub items: ::std::vec::Vec<GlobalTaskListenerResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`GlobalTaskListenerSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct GlobalTaskListenerSearchQuerySortRequest {
         pub field: crate::enums::GlobalTaskListenerSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`GroupClientResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct GroupClientResult {
         #[serde(rename = "clientId")]
         pub client_id: crate::keys::ClientId,
     }
     ///`GroupClientSearchQueryRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct GroupClientSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<SearchQueryPageRequest>,
@@ -8069,7 +8020,8 @@ Sent by servers 8.10 and later.*/
         pub sort: ::std::vec::Vec<GroupClientSearchQuerySortRequest>,
     }
     ///`GroupClientSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct GroupClientSearchQuerySortRequest {
         ///The field to sort by.
         pub field: GroupClientSearchQuerySortRequestField,
@@ -8078,7 +8030,6 @@ Sent by servers 8.10 and later.*/
     }
     ///The field to sort by.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -8089,6 +8040,7 @@ Sent by servers 8.10 and later.*/
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum GroupClientSearchQuerySortRequestField {
         #[serde(rename = "clientId")]
         ClientId,
@@ -8111,32 +8063,17 @@ Sent by servers 8.10 and later.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for GroupClientSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GroupClientSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`GroupClientSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct GroupClientSearchResult {
         ///The matching client IDs.
         pub items: ::std::vec::Vec<GroupClientResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`GroupCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct GroupCreateRequest {
         ///The description of the new group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8147,7 +8084,8 @@ Sent by servers 8.10 and later.*/
         pub name: ::std::string::String,
     }
     ///`GroupCreateResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct GroupCreateResult {
         ///The description of the created group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8158,7 +8096,8 @@ Sent by servers 8.10 and later.*/
         pub name: ::std::string::String,
     }
     ///Group filter request
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct GroupFilterFields {
         #[serde(
             rename = "groupId",
@@ -8169,14 +8108,16 @@ Sent by servers 8.10 and later.*/
         pub name: ::std::option::Option<StringFilterProperty>,
     }
     ///`GroupMappingRuleSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct GroupMappingRuleSearchResult {
         ///The matching mapping rules.
         pub items: ::std::vec::Vec<MappingRuleResult>,
         pub page: SearchQueryPageResponse,
     }
     ///Group search response item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct GroupResult {
         ///The group description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8187,14 +8128,16 @@ Sent by servers 8.10 and later.*/
         pub name: ::std::string::String,
     }
     ///`GroupRoleSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct GroupRoleSearchResult {
         ///The matching roles.
         pub items: ::std::vec::Vec<RoleResult>,
         pub page: SearchQueryPageResponse,
     }
     ///Group search request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct GroupSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<GroupSearchQueryRequestFilter>,
@@ -8205,7 +8148,8 @@ Sent by servers 8.10 and later.*/
         pub sort: ::std::vec::Vec<GroupSearchQuerySortRequest>,
     }
     ///The group search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct GroupSearchQueryRequestFilter {
         #[serde(
             rename = "groupId",
@@ -8236,21 +8180,24 @@ This matches groups whose <code>groupId</code> is <em>group-1</em> or <em>group-
         pub or: ::std::option::Option<::std::vec::Vec<GroupFilterFields>>,
     }
     ///Group search response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct GroupSearchQueryResult {
         ///The matching groups.
         pub items: ::std::vec::Vec<GroupResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`GroupSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct GroupSearchQuerySortRequest {
         pub field: crate::enums::GroupSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`GroupUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct GroupUpdateRequest {
         ///The new description of the group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8259,7 +8206,8 @@ This matches groups whose <code>groupId</code> is <em>group-1</em> or <em>group-
         pub name: ::std::string::String,
     }
     ///`GroupUpdateResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct GroupUpdateResult {
         ///The description of the group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8270,12 +8218,14 @@ This matches groups whose <code>groupId</code> is <em>group-1</em> or <em>group-
         pub name: ::std::string::String,
     }
     ///`GroupUserResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct GroupUserResult {
         pub username: crate::keys::Username,
     }
     ///`GroupUserSearchQueryRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct GroupUserSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<SearchQueryPageRequest>,
@@ -8284,7 +8234,8 @@ This matches groups whose <code>groupId</code> is <em>group-1</em> or <em>group-
         pub sort: ::std::vec::Vec<GroupUserSearchQuerySortRequest>,
     }
     ///`GroupUserSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct GroupUserSearchQuerySortRequest {
         ///The field to sort by.
         pub field: GroupUserSearchQuerySortRequestField,
@@ -8293,7 +8244,6 @@ This matches groups whose <code>groupId</code> is <em>group-1</em> or <em>group-
     }
     ///The field to sort by.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -8304,6 +8254,7 @@ This matches groups whose <code>groupId</code> is <em>group-1</em> or <em>group-
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum GroupUserSearchQuerySortRequestField {
         #[serde(rename = "username")]
         Username,
@@ -8326,25 +8277,9 @@ This matches groups whose <code>groupId</code> is <em>group-1</em> or <em>group-
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for GroupUserSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for GroupUserSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`GroupUserSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct GroupUserSearchResult {
         ///The matching members.
         pub items: ::std::vec::Vec<GroupUserResult>,
@@ -8360,7 +8295,8 @@ each of its snapshots as:
 - Otherwise, if snapshots are missing and the backup has not progressed within the
   configured timeout, the overall state is 'INCOMPLETE'.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct HistoryBackupInfo {
         ///The id of the backup.
         #[serde(rename = "backupId")]
@@ -8379,7 +8315,8 @@ only its name.
         pub state: crate::enums::HistoryBackupInfoState,
     }
     ///Detailed info of a single snapshot making up a history backup.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct HistoryBackupSnapshotInfo {
         ///The failures reported for this snapshot. Empty if there were none.
         pub failures: ::std::vec::Vec<::std::string::String>,
@@ -8423,7 +8360,8 @@ listed without snapshot detail.
         }
     }
     ///`IncidentProcessInstanceStatisticsByDefinitionQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct IncidentProcessInstanceStatisticsByDefinitionQuery {
         pub filter: IncidentProcessInstanceStatisticsByDefinitionQueryFilter,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8437,7 +8375,8 @@ listed without snapshot detail.
         >,
     }
     ///Filter criteria for the aggregated process instance statistics.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct IncidentProcessInstanceStatisticsByDefinitionQueryFilter {
         /**The error hash code of the incidents to filter the process instance statistics by.
 */
@@ -8445,7 +8384,8 @@ listed without snapshot detail.
         pub error_hash_code: i32,
     }
     ///Pagination parameters for the aggregated process instance statistics.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct IncidentProcessInstanceStatisticsByDefinitionQueryPage {
         ///The index of items to start searching from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8455,7 +8395,8 @@ listed without snapshot detail.
         pub limit: ::std::option::Option<i32>,
     }
     ///`IncidentProcessInstanceStatisticsByDefinitionQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct IncidentProcessInstanceStatisticsByDefinitionQueryResult {
         /**Statistics of active process instances with incidents, grouped by process
 definition for the specified error hash code.
@@ -8464,14 +8405,16 @@ definition for the specified error hash code.
         pub page: SearchQueryPageResponse,
     }
     ///`IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest {
         pub field: crate::enums::IncidentProcessInstanceStatisticsByDefinitionQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`IncidentProcessInstanceStatisticsByDefinitionResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct IncidentProcessInstanceStatisticsByDefinitionResult {
         /**The number of active process instances that currently have an incident
 with the specified error hash code.
@@ -8492,7 +8435,8 @@ with the specified error hash code.
         pub tenant_id: crate::keys::TenantId,
     }
     ///`IncidentProcessInstanceStatisticsByErrorQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct IncidentProcessInstanceStatisticsByErrorQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<
@@ -8506,7 +8450,8 @@ with the specified error hash code.
     }
     /**Pagination parameters for process instance statistics grouped by incident error.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct IncidentProcessInstanceStatisticsByErrorQueryPage {
         ///The index of items to start searching from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8516,7 +8461,8 @@ with the specified error hash code.
         pub limit: ::std::option::Option<i32>,
     }
     ///`IncidentProcessInstanceStatisticsByErrorQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct IncidentProcessInstanceStatisticsByErrorQueryResult {
         /**Statistics of active process instances grouped by incident error.
 */
@@ -8524,14 +8470,16 @@ with the specified error hash code.
         pub page: SearchQueryPageResponse,
     }
     ///`IncidentProcessInstanceStatisticsByErrorQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct IncidentProcessInstanceStatisticsByErrorQuerySortRequest {
         pub field: crate::enums::IncidentProcessInstanceStatisticsByErrorQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`IncidentProcessInstanceStatisticsByErrorResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct IncidentProcessInstanceStatisticsByErrorResult {
         /**The number of active process instances that currently have an active incident with this error.
 */
@@ -8545,7 +8493,8 @@ with the specified error hash code.
         pub error_message: ::std::string::String,
     }
     ///`IncidentResolutionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct IncidentResolutionRequest {
         #[serde(
             rename = "operationReference",
@@ -8554,7 +8503,8 @@ with the specified error hash code.
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///`IncidentResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct IncidentResult {
         ///The creation time of the incident.
         #[serde(rename = "creationTime")]
@@ -8594,7 +8544,8 @@ with the specified error hash code.
         pub tenant_id: crate::keys::TenantId,
     }
     ///`IncidentSearchQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct IncidentSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<IncidentSearchQueryFilter>,
@@ -8605,7 +8556,8 @@ with the specified error hash code.
         pub sort: ::std::vec::Vec<IncidentSearchQuerySortRequest>,
     }
     ///The incident search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct IncidentSearchQueryFilter {
         #[serde(
             rename = "creationTime",
@@ -8672,14 +8624,16 @@ with the specified error hash code.
         pub tenant_id: ::std::option::Option<StringFilterProperty>,
     }
     ///`IncidentSearchQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct IncidentSearchQueryResult {
         ///The matching incidents.
         pub items: ::std::vec::Vec<IncidentResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`IncidentSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct IncidentSearchQuerySortRequest {
         pub field: crate::enums::IncidentSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8706,7 +8660,8 @@ with the specified error hash code.
     }
     /**Instructs the engine to derive the ancestor scope key from the source element's hierarchy. The engine traverses the source element's ancestry to find an instance that matches one of the target element's flow scopes, ensuring the target is activated in the correct scope.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct InferredAncestorKeyInstruction {
         ///The type of ancestor scope instruction.
         #[serde(rename = "ancestorScopeType")]
@@ -8714,7 +8669,6 @@ with the specified error hash code.
     }
     ///The type of ancestor scope instruction.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -8725,6 +8679,7 @@ with the specified error hash code.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum InferredAncestorKeyInstructionAncestorScopeType {
         #[serde(rename = "inferred")]
         Inferred,
@@ -8747,24 +8702,6 @@ with the specified error hash code.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for InferredAncestorKeyInstructionAncestorScopeType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for InferredAncestorKeyInstructionAncestorScopeType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///Integer property with advanced search capabilities.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -8784,7 +8721,8 @@ with the specified error hash code.
         }
     }
     ///`JobActivationRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobActivationRequest {
         ///A list of variables to fetch as the job variables; if empty, all visible variables at the time of activation for the scope of the job will be returned.
         #[serde(
@@ -8833,14 +8771,16 @@ with the specified error hash code.
         pub worker: ::std::option::Option<::std::string::String>,
     }
     ///The list of activated jobs
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct JobActivationResult {
         ///The activated jobs.
         pub jobs: ::std::vec::Vec<ActivatedJobResult>,
     }
     /**The filter and changeset for a batch job update operation. The filter defines which jobs are updated; the changeset defines what to update. At least one changeset field must be non-null.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobBatchUpdateRequest {
         pub changeset: JobBatchUpdateRequestChangeset,
         pub filter: JobBatchUpdateRequestFilter,
@@ -8851,7 +8791,8 @@ with the specified error hash code.
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///The fields to update. At least one field must be non-null.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobBatchUpdateRequestChangeset {
         ///The new priority for the job. Higher values indicate higher priority.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8864,7 +8805,8 @@ with the specified error hash code.
         pub timeout: ::std::option::Option<i64>,
     }
     ///The job filter. At least one dimension must be set.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobBatchUpdateRequestFilter {
         #[serde(
             rename = "creationTime",
@@ -8972,7 +8914,8 @@ with the specified error hash code.
         pub worker: ::std::option::Option<StringFilterProperty>,
     }
     ///JSON object with changed job attribute values. The job cannot be completed or failed with this endpoint, use the complete job or fail job endpoints instead.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobChangeset {
         ///The new priority for the job. Higher values indicate higher priority.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8985,7 +8928,8 @@ with the specified error hash code.
         pub timeout: ::std::option::Option<i64>,
     }
     ///`JobCompletionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobCompletionRequest {
         #[serde(
             rename = "businessId",
@@ -9003,7 +8947,8 @@ with the specified error hash code.
         pub variables: ::std::option::Option<JobCompletionRequestVariables>,
     }
     ///The variables to complete the job with.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct JobCompletionRequestVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -9032,7 +8977,8 @@ with the specified error hash code.
         }
     }
     ///`JobErrorRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobErrorRequest {
         /**The error code that will be matched with an error catch event.
 */
@@ -9055,7 +9001,8 @@ with the specified error hash code.
     }
     /**JSON object that will instantiate the variables at the local scope of the error catch event that catches the thrown error.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct JobErrorRequestVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -9084,7 +9031,8 @@ with the specified error hash code.
         }
     }
     ///Job error statistics search filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobErrorStatisticsFilter {
         #[serde(
             rename = "errorCode",
@@ -9109,7 +9057,8 @@ with the specified error hash code.
         pub to: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Aggregated error metrics for a single error type and message combination.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct JobErrorStatisticsItem {
         ///The error code identifier.
         #[serde(rename = "errorCode")]
@@ -9121,21 +9070,24 @@ with the specified error hash code.
         pub workers: i32,
     }
     ///Job error statistics query.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobErrorStatisticsQuery {
         pub filter: JobErrorStatisticsFilter,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<JobTypeStatisticsQueryPage>,
     }
     ///Job error statistics query result.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct JobErrorStatisticsQueryResult {
         ///The list of per-error statistics items.
         pub items: ::std::vec::Vec<JobErrorStatisticsItem>,
         pub page: SearchQueryPageResponse,
     }
     ///`JobFailRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobFailRequest {
         ///An optional error message describing why the job failed; if not provided, an empty string is used.
         #[serde(
@@ -9162,7 +9114,8 @@ with the specified error hash code.
     }
     /**JSON object that will instantiate the variables at the local scope of the job's associated task.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct JobFailRequestVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -9244,7 +9197,8 @@ with the specified error hash code.
         }
     }
     ///Configuration for job metrics collection and export.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct JobMetricsConfigurationResponse {
         ///Whether job metrics export is enabled.
         pub enabled: bool,
@@ -9266,7 +9220,8 @@ with the specified error hash code.
     }
     /**The result of the completed job as determined by the worker.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum JobResult {
         UserTask(JobResultUserTask),
@@ -9283,7 +9238,8 @@ with the specified error hash code.
         }
     }
     ///Instruction to activate a single BPMN element within an ad‑hoc sub‑process, optionally providing variables scoped to that element.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobResultActivateElement {
         #[serde(
             rename = "elementId",
@@ -9294,7 +9250,8 @@ with the specified error hash code.
         pub variables: ::std::option::Option<JobResultActivateElementVariables>,
     }
     ///Variables for the element.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct JobResultActivateElementVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -9324,7 +9281,8 @@ with the specified error hash code.
     }
     /**Job result details for an ad‑hoc sub‑process, including elements to activate and flags indicating completion or cancellation behavior.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobResultAdHocSubProcess {
         ///Indicates which elements need to be activated in the ad-hoc subprocess.
         #[serde(
@@ -9351,7 +9309,6 @@ with the specified error hash code.
     }
     ///Used to distinguish between different types of job results.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -9362,6 +9319,7 @@ with the specified error hash code.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum JobResultAdHocSubProcessType {
         #[serde(rename = "adHocSubProcess")]
         AdHocSubProcess,
@@ -9384,23 +9342,6 @@ with the specified error hash code.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for JobResultAdHocSubProcessType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for JobResultAdHocSubProcessType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     /**JSON object with attributes that were corrected by the worker.
 
 The following attributes can be corrected, additional attributes will be ignored:
@@ -9415,7 +9356,8 @@ The following attributes can be corrected, additional attributes will be ignored
 Providing any of those attributes with a `null` value or omitting it preserves
 the persisted attribute's value.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobResultCorrections {
         ///Assignee of the task.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9454,7 +9396,8 @@ the persisted attribute's value.
     }
     /**Job result details for a user task completion, optionally including a denial reason and corrected task properties.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobResultUserTask {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub corrections: ::std::option::Option<JobResultCorrections>,
@@ -9474,7 +9417,6 @@ the persisted attribute's value.
     }
     ///Used to distinguish between different types of job results.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -9485,6 +9427,7 @@ the persisted attribute's value.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum JobResultUserTaskType {
         #[serde(rename = "userTask")]
         UserTask,
@@ -9507,24 +9450,9 @@ the persisted attribute's value.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for JobResultUserTaskType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for JobResultUserTaskType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///Job search request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<JobSearchQueryFilter>,
@@ -9535,7 +9463,8 @@ the persisted attribute's value.
         pub sort: ::std::vec::Vec<JobSearchQuerySortRequest>,
     }
     ///The job search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobSearchQueryFilter {
         #[serde(
             rename = "creationTime",
@@ -9643,21 +9572,24 @@ the persisted attribute's value.
         pub worker: ::std::option::Option<StringFilterProperty>,
     }
     ///Job search response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct JobSearchQueryResult {
         ///The matching jobs.
         pub items: ::std::vec::Vec<JobSearchResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`JobSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobSearchQuerySortRequest {
         pub field: crate::enums::JobSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`JobSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct JobSearchResult {
         #[serde(
             rename = "businessId",
@@ -9776,7 +9708,8 @@ Sent by servers 8.10 and later.*/
         pub worker: ::std::string::String,
     }
     ///A set of custom headers defined during modelling.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(transparent)]
     pub struct JobSearchResultCustomHeaders(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -9829,7 +9762,8 @@ Sent by servers 8.10 and later.*/
         }
     }
     ///Job time-series statistics search filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobTimeSeriesStatisticsFilter {
         /**Start of the time window to filter metrics. ISO 8601 date-time format.
 */
@@ -9849,7 +9783,8 @@ Sent by servers 8.10 and later.*/
         pub to: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Aggregated job metrics for a single time bucket.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct JobTimeSeriesStatisticsItem {
         pub completed: StatusMetric,
         pub created: StatusMetric,
@@ -9859,21 +9794,24 @@ Sent by servers 8.10 and later.*/
         pub time: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Job time-series statistics query.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobTimeSeriesStatisticsQuery {
         pub filter: JobTimeSeriesStatisticsFilter,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<JobTypeStatisticsQueryPage>,
     }
     ///Job time-series statistics query result.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct JobTimeSeriesStatisticsQueryResult {
         ///The list of time-bucketed statistics items, ordered ascending by time.
         pub items: ::std::vec::Vec<JobTimeSeriesStatisticsItem>,
         pub page: SearchQueryPageResponse,
     }
     ///Job type statistics search filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobTypeStatisticsFilter {
         /**Start of the time window to filter metrics. ISO 8601 date-time format.
 */
@@ -9890,7 +9828,8 @@ Sent by servers 8.10 and later.*/
         pub to: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Statistics for a single job type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct JobTypeStatisticsItem {
         pub completed: StatusMetric,
         pub created: StatusMetric,
@@ -9902,7 +9841,8 @@ Sent by servers 8.10 and later.*/
         pub workers: i32,
     }
     ///Job type statistics query.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobTypeStatisticsQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<JobTypeStatisticsFilter>,
@@ -9910,7 +9850,8 @@ Sent by servers 8.10 and later.*/
         pub page: ::std::option::Option<JobTypeStatisticsQueryPage>,
     }
     ///Search cursor pagination.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobTypeStatisticsQueryPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub after: ::std::option::Option<crate::keys::EndCursor>,
@@ -9919,14 +9860,16 @@ Sent by servers 8.10 and later.*/
         pub limit: ::std::option::Option<i32>,
     }
     ///Job type statistics query result.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct JobTypeStatisticsQueryResult {
         ///The list of job type statistics items.
         pub items: ::std::vec::Vec<JobTypeStatisticsItem>,
         pub page: SearchQueryPageResponse,
     }
     ///`JobUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobUpdateRequest {
         pub changeset: JobChangeset,
         #[serde(
@@ -9941,7 +9884,8 @@ Sent by servers 8.10 and later.*/
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///`JobWaitStateDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct JobWaitStateDetails {
         #[serde(rename = "jobKey")]
         pub job_key: crate::keys::JobKey,
@@ -9968,7 +9912,6 @@ Sent by servers 8.10 and later.*/
     ///The wait state type discriminator.
     #[derive(
         ::serde::Deserialize,
-        ::serde::Serialize,
         Clone,
         Copy,
         Debug,
@@ -9978,6 +9921,7 @@ Sent by servers 8.10 and later.*/
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub enum JobWaitStateDetailsWaitStateType {
         #[serde(rename = "JOB")]
         Job,
@@ -10000,25 +9944,9 @@ Sent by servers 8.10 and later.*/
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for JobWaitStateDetailsWaitStateType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for JobWaitStateDetailsWaitStateType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///Job worker statistics search filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobWorkerStatisticsFilter {
         /**Start of the time window to filter metrics. ISO 8601 date-time format.
 */
@@ -10033,7 +9961,8 @@ Sent by servers 8.10 and later.*/
         pub to: ::chrono::DateTime<::chrono::offset::Utc>,
     }
     ///Statistics for a single worker within a job type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct JobWorkerStatisticsItem {
         pub completed: StatusMetric,
         pub created: StatusMetric,
@@ -10042,21 +9971,24 @@ Sent by servers 8.10 and later.*/
         pub worker: ::std::string::String,
     }
     ///Job worker statistics query.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct JobWorkerStatisticsQuery {
         pub filter: JobWorkerStatisticsFilter,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<JobTypeStatisticsQueryPage>,
     }
     ///Job worker statistics query result.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct JobWorkerStatisticsQueryResult {
         ///The list of per-worker statistics items.
         pub items: ::std::vec::Vec<JobWorkerStatisticsItem>,
         pub page: SearchQueryPageResponse,
     }
     ///The response of a license request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct LicenseResponse {
         ///The date when the Camunda license expires
         #[serde(
@@ -10125,14 +10057,16 @@ Wildcard characters can be escaped with backslash, for instance: `\*`.
         }
     }
     ///`LimitPagination`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct LimitPagination {
         ///The maximum number of items to return in one request. Server default: 100.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub limit: ::std::option::Option<i32>,
     }
     ///`MappingRuleCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct MappingRuleCreateRequest {
         ///The name of the claim to map.
         #[serde(rename = "claimName")]
@@ -10146,7 +10080,8 @@ Wildcard characters can be escaped with backslash, for instance: `\*`.
         pub name: ::std::string::String,
     }
     ///`MappingRuleCreateResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct MappingRuleCreateResult {
         ///The name of the claim to map.
         #[serde(rename = "claimName")]
@@ -10160,7 +10095,8 @@ Wildcard characters can be escaped with backslash, for instance: `\*`.
         pub name: ::std::string::String,
     }
     ///Mapping rule search filter fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct MappingRuleFilterFields {
         ///The claim name to match against a token.
         #[serde(
@@ -10183,7 +10119,8 @@ Wildcard characters can be escaped with backslash, for instance: `\*`.
         pub name: ::std::option::Option<StringFilterProperty>,
     }
     ///`MappingRuleResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct MappingRuleResult {
         ///The name of the claim to map.
         #[serde(rename = "claimName")]
@@ -10197,7 +10134,8 @@ Wildcard characters can be escaped with backslash, for instance: `\*`.
         pub name: ::std::string::String,
     }
     ///`MappingRuleSearchQueryRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct MappingRuleSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<MappingRuleSearchQueryRequestFilter>,
@@ -10208,7 +10146,8 @@ Wildcard characters can be escaped with backslash, for instance: `\*`.
         pub sort: ::std::vec::Vec<MappingRuleSearchQuerySortRequest>,
     }
     ///The mapping rule search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct MappingRuleSearchQueryRequestFilter {
         ///The claim name to match against a token.
         #[serde(
@@ -10251,21 +10190,24 @@ This matches mapping rules whose <code>mappingRuleId</code> is <em>rule-1</em> o
         pub or: ::std::option::Option<::std::vec::Vec<MappingRuleFilterFields>>,
     }
     ///`MappingRuleSearchQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct MappingRuleSearchQueryResult {
         ///The matching mapping rules.
         pub items: ::std::vec::Vec<MappingRuleResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`MappingRuleSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct MappingRuleSearchQuerySortRequest {
         pub field: crate::enums::MappingRuleSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`MappingRuleUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct MappingRuleUpdateRequest {
         ///The name of the claim to map.
         #[serde(rename = "claimName")]
@@ -10277,7 +10219,8 @@ This matches mapping rules whose <code>mappingRuleId</code> is <em>rule-1</em> o
         pub name: ::std::string::String,
     }
     ///`MappingRuleUpdateResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct MappingRuleUpdateResult {
         ///The name of the claim to map.
         #[serde(rename = "claimName")]
@@ -10291,7 +10234,8 @@ This matches mapping rules whose <code>mappingRuleId</code> is <em>rule-1</em> o
         pub name: ::std::string::String,
     }
     ///A decision rule that matched within this decision evaluation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct MatchedDecisionRuleItem {
         ///The evaluated decision outputs.
         #[serde(rename = "evaluatedOutputs")]
@@ -10304,7 +10248,8 @@ This matches mapping rules whose <code>mappingRuleId</code> is <em>rule-1</em> o
         pub rule_index: i32,
     }
     ///`MessageCorrelationRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct MessageCorrelationRequest {
         #[serde(
             rename = "businessId",
@@ -10329,7 +10274,8 @@ This matches mapping rules whose <code>mappingRuleId</code> is <em>rule-1</em> o
         pub variables: ::std::option::Option<MessageCorrelationRequestVariables>,
     }
     ///The message variables as JSON document
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct MessageCorrelationRequestVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -10360,7 +10306,8 @@ This matches mapping rules whose <code>mappingRuleId</code> is <em>rule-1</em> o
     /**The message key of the correlated message, as well as the first process instance key it
 correlated with.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct MessageCorrelationResult {
         #[serde(rename = "messageKey")]
         pub message_key: crate::keys::MessageKey,
@@ -10370,7 +10317,8 @@ correlated with.
         pub tenant_id: crate::keys::TenantId,
     }
     ///`MessagePublicationRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct MessagePublicationRequest {
         #[serde(
             rename = "businessId",
@@ -10408,7 +10356,8 @@ will be published during the lifetime of the message (if `timeToLive` is set).
         pub variables: ::std::option::Option<MessagePublicationRequestVariables>,
     }
     ///The message variables as JSON document.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct MessagePublicationRequestVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -10437,7 +10386,8 @@ will be published during the lifetime of the message (if `timeToLive` is set).
         }
     }
     ///The message key of the published message.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct MessagePublicationResult {
         #[serde(rename = "messageKey")]
         pub message_key: crate::keys::MessageKey,
@@ -10464,7 +10414,8 @@ will be published during the lifetime of the message (if `timeToLive` is set).
         }
     }
     ///`MessageSubscriptionResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct MessageSubscriptionResult {
         #[serde(
             rename = "businessId",
@@ -10567,7 +10518,8 @@ Null when the property is absent.
 `io.camunda.tool:` prefix, extracted from the BPMN element associated with this
 subscription. Empty object when no matching properties are defined.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(transparent)]
     pub struct MessageSubscriptionResultToolProperties(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -10602,7 +10554,8 @@ subscription. Empty object when no matching properties are defined.
         }
     }
     ///`MessageSubscriptionSearchQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct MessageSubscriptionSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<MessageSubscriptionSearchQueryFilter>,
@@ -10613,7 +10566,8 @@ subscription. Empty object when no matching properties are defined.
         pub sort: ::std::vec::Vec<MessageSubscriptionSearchQuerySortRequest>,
     }
     ///The incident search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct MessageSubscriptionSearchQueryFilter {
         #[serde(
             rename = "businessId",
@@ -10714,14 +10668,16 @@ subscription. Empty object when no matching properties are defined.
         pub tool_name: ::std::option::Option<StringFilterProperty>,
     }
     ///`MessageSubscriptionSearchQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct MessageSubscriptionSearchQueryResult {
         ///The matching message subscriptions.
         pub items: ::std::vec::Vec<MessageSubscriptionResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`MessageSubscriptionSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct MessageSubscriptionSearchQuerySortRequest {
         pub field: crate::enums::MessageSubscriptionSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10766,7 +10722,8 @@ subscription. Empty object when no matching properties are defined.
         }
     }
     ///`MessageWaitStateDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct MessageWaitStateDetails {
         ///The correlation key for the message subscription (null for start events).
         #[serde(
@@ -10784,7 +10741,6 @@ subscription. Empty object when no matching properties are defined.
     ///The wait state type discriminator.
     #[derive(
         ::serde::Deserialize,
-        ::serde::Serialize,
         Clone,
         Copy,
         Debug,
@@ -10794,6 +10750,7 @@ subscription. Empty object when no matching properties are defined.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub enum MessageWaitStateDetailsWaitStateType {
         #[serde(rename = "MESSAGE")]
         Message,
@@ -10816,26 +10773,10 @@ subscription. Empty object when no matching properties are defined.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for MessageWaitStateDetailsWaitStateType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for MessageWaitStateDetailsWaitStateType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     /**The mapping instructions describe how to map elements from the source process definition to the target process definition.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct MigrateProcessInstanceMappingInstruction {
         #[serde(rename = "sourceElementId")]
         pub source_element_id: crate::keys::ElementId,
@@ -10843,7 +10784,8 @@ subscription. Empty object when no matching properties are defined.
         pub target_element_id: crate::keys::ElementId,
     }
     ///Instruction describing which variables to create or update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ModifyProcessInstanceVariableInstruction {
         /**The id of the element in which scope the variables should be created.
 Leave empty to create the variables in the global scope of the process instance.
@@ -10858,7 +10800,8 @@ Leave empty to create the variables in the global scope of the process instance.
     /**JSON document that will instantiate the variables at the scope defined by the scopeId.
 It must be a JSON object, as variables will be mapped in a key-value fashion.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct ModifyProcessInstanceVariableInstructionVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -10887,7 +10830,8 @@ It must be a JSON object, as variables will be mapped in a key-value fashion.
         }
     }
     ///`OffsetPagination`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct OffsetPagination {
         ///The index of items to start searching from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10899,7 +10843,8 @@ It must be a JSON object, as variables will be mapped in a key-value fashion.
     /**A reference key chosen by the user that will be part of all records resulting from this operation.
 Must be > 0 if provided.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct OperationReference(pub ::std::num::NonZeroU64);
     impl ::std::ops::Deref for OperationReference {
@@ -10929,18 +10874,6 @@ Must be > 0 if provided.
             Ok(Self(value.parse()?))
         }
     }
-    impl ::std::convert::TryFrom<&str> for OperationReference {
-        type Error = <::std::num::NonZeroU64 as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<String> for OperationReference {
-        type Error = <::std::num::NonZeroU64 as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
     ///AuditLogOperationTypeEnum property with full advanced search capabilities.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -10961,7 +10894,8 @@ Must be > 0 if provided.
         }
     }
     ///`OwnAuthorizationSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct OwnAuthorizationSearchResult {
         ///Indicates whether authorization checks are enabled for the cluster.
         #[serde(rename = "authorizationsEnabled")]
@@ -10971,7 +10905,8 @@ Must be > 0 if provided.
         pub page: SearchQueryPageResponse,
     }
     ///Provides information on a partition within a broker node.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct Partition {
         pub health: crate::enums::PartitionHealth,
         ///The unique ID of this partition.
@@ -10983,7 +10918,8 @@ Must be > 0 if provided.
         pub state: ::std::option::Option<crate::enums::PartitionState>,
     }
     ///Detailed info of the backup for a given partition.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct PartitionBackupInfo {
         ///The id of the broker from which the backup was taken for this partition.
         #[serde(
@@ -11046,7 +10982,8 @@ state from 'IN_PROGRESS' to 'COMPLETED'.
         pub state: crate::enums::BackupInfoState,
     }
     ///Information about one backup range for a partition.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct PartitionBackupRange {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end: ::std::option::Option<PartitionBackupRangeEnd>,
@@ -11057,7 +10994,8 @@ state from 'IN_PROGRESS' to 'COMPLETED'.
         pub start: ::std::option::Option<PartitionBackupRangeStart>,
     }
     ///The newest backup in the range.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct PartitionBackupRangeEnd {
         ///The id of the checkpoint this backup is based on.
         #[serde(rename = "checkpointId")]
@@ -11084,7 +11022,8 @@ where the partition is already identified by the enclosing range.
         pub partition_id: ::std::option::Option<::std::num::NonZeroU32>,
     }
     ///The oldest backup in the range.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct PartitionBackupRangeStart {
         ///The id of the checkpoint this backup is based on.
         #[serde(rename = "checkpointId")]
@@ -11111,7 +11050,8 @@ where the partition is already identified by the enclosing range.
         pub partition_id: ::std::option::Option<::std::num::NonZeroU32>,
     }
     ///Detailed information about the backup state for a given partition.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct PartitionBackupState {
         ///The id of the checkpoint this backup is based on.
         #[serde(rename = "checkpointId")]
@@ -11138,7 +11078,8 @@ where the partition is already identified by the enclosing range.
         pub partition_id: ::std::option::Option<::std::num::NonZeroU32>,
     }
     ///Detailed information about the checkpoint state for a given partition.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct PartitionCheckpointState {
         ///The id of the checkpoint.
         #[serde(rename = "checkpointId")]
@@ -11157,7 +11098,8 @@ where the partition is already identified by the enclosing range.
         pub partition_id: ::std::num::NonZeroU32,
     }
     ///The partitions of one physical tenant that one broker manages or replicates.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct PhysicalTenantBrokerTopology {
         /**The unique (within a cluster) identifier of the broker, as reported in the cluster-level broker list.
 */
@@ -11167,7 +11109,8 @@ where the partition is already identified by the enclosing range.
         pub partitions: ::std::vec::Vec<Partition>,
     }
     ///The topology of a single physical tenant.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct PhysicalTenantTopology {
         ///The brokers holding partitions of this physical tenant.
         pub brokers: ::std::vec::Vec<PhysicalTenantBrokerTopology>,
@@ -11186,7 +11129,8 @@ where the partition is already identified by the enclosing range.
     }
     /**A Problem detail object as described in [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457). There may be additional properties specific to the problem type.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProblemDetail {
         ///An explanation of the problem in more detail.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11216,13 +11160,15 @@ where the partition is already identified by the enclosing range.
         }
     }
     ///Process definition element statistics request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionElementStatisticsQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<ProcessDefinitionElementStatisticsQueryFilter>,
     }
     ///The process definition statistics search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionElementStatisticsQueryFilter {
         /**The batch operation id.
 **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
@@ -11392,7 +11338,8 @@ This matches process instances that:
         }
     }
     ///Process definition element statistics query response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessDefinitionElementStatisticsQueryResult {
         ///The element statistics.
         pub items: ::std::vec::Vec<ProcessElementStatisticsResult>,
@@ -11417,7 +11364,8 @@ This matches process instances that:
         }
     }
     ///`ProcessDefinitionInstanceStatisticsQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionInstanceStatisticsQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<ProcessDefinitionInstanceStatisticsQueryPage>,
@@ -11426,7 +11374,8 @@ This matches process instances that:
         pub sort: ::std::vec::Vec<ProcessDefinitionInstanceStatisticsQuerySortRequest>,
     }
     ///Search cursor pagination.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionInstanceStatisticsQueryPage {
         ///The index of items to start searching from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11436,21 +11385,24 @@ This matches process instances that:
         pub limit: ::std::option::Option<i32>,
     }
     ///`ProcessDefinitionInstanceStatisticsQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessDefinitionInstanceStatisticsQueryResult {
         ///The process definition instance statistics result.
         pub items: ::std::vec::Vec<ProcessDefinitionInstanceStatisticsResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`ProcessDefinitionInstanceStatisticsQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionInstanceStatisticsQuerySortRequest {
         pub field: crate::enums::ProcessDefinitionInstanceStatisticsQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///Process definition instance statistics response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessDefinitionInstanceStatisticsResult {
         ///Total number of currently active process instances of this definition that have at least one incident.
         #[serde(rename = "activeInstancesWithIncidentCount")]
@@ -11473,7 +11425,8 @@ This matches process instances that:
         pub tenant_id: crate::keys::TenantId,
     }
     ///`ProcessDefinitionInstanceVersionStatisticsQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionInstanceVersionStatisticsQuery {
         pub filter: ProcessDefinitionInstanceVersionStatisticsQueryFilter,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11487,7 +11440,8 @@ This matches process instances that:
         >,
     }
     ///The process definition instance version statistics search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionInstanceVersionStatisticsQueryFilter {
         #[serde(rename = "processDefinitionId")]
         pub process_definition_id: crate::keys::ProcessDefinitionId,
@@ -11498,7 +11452,8 @@ This matches process instances that:
         pub tenant_id: ::std::option::Option<crate::keys::TenantId>,
     }
     ///Pagination criteria.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionInstanceVersionStatisticsQueryPage {
         ///The index of items to start searching from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11508,21 +11463,24 @@ This matches process instances that:
         pub limit: ::std::option::Option<i32>,
     }
     ///`ProcessDefinitionInstanceVersionStatisticsQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessDefinitionInstanceVersionStatisticsQueryResult {
         ///The process definition instance version statistics result.
         pub items: ::std::vec::Vec<ProcessDefinitionInstanceVersionStatisticsResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`ProcessDefinitionInstanceVersionStatisticsQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionInstanceVersionStatisticsQuerySortRequest {
         pub field: crate::enums::ProcessDefinitionInstanceVersionStatisticsQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///Process definition instance version statistics response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessDefinitionInstanceVersionStatisticsResult {
         ///The number of active process instances for this version that currently have incidents.
         #[serde(rename = "activeInstancesWithIncidentCount")]
@@ -11566,7 +11524,8 @@ This matches process instances that:
         }
     }
     ///`ProcessDefinitionMessageSubscriptionStatisticsQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionMessageSubscriptionStatisticsQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<
@@ -11576,7 +11535,8 @@ This matches process instances that:
         pub page: ::std::option::Option<JobTypeStatisticsQueryPage>,
     }
     ///The message subscription filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionMessageSubscriptionStatisticsQueryFilter {
         #[serde(
             rename = "businessId",
@@ -11677,14 +11637,16 @@ This matches process instances that:
         pub tool_name: ::std::option::Option<StringFilterProperty>,
     }
     ///`ProcessDefinitionMessageSubscriptionStatisticsQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessDefinitionMessageSubscriptionStatisticsQueryResult {
         ///The matching process definition message subscription statistics.
         pub items: ::std::vec::Vec<ProcessDefinitionMessageSubscriptionStatisticsResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`ProcessDefinitionMessageSubscriptionStatisticsResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessDefinitionMessageSubscriptionStatisticsResult {
         ///The total number of active message subscriptions for this process definition key.
         #[serde(rename = "activeSubscriptions")]
@@ -11700,7 +11662,8 @@ This matches process instances that:
         pub tenant_id: crate::keys::TenantId,
     }
     ///`ProcessDefinitionResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessDefinitionResult {
         ///Indicates whether the start event of the process has an associated Form Key.
         #[serde(rename = "hasStartForm")]
@@ -11730,7 +11693,8 @@ This matches process instances that:
         pub version_tag: ::std::option::Option<::std::string::String>,
     }
     ///`ProcessDefinitionSearchQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<ProcessDefinitionSearchQueryFilter>,
@@ -11741,7 +11705,8 @@ This matches process instances that:
         pub sort: ::std::vec::Vec<ProcessDefinitionSearchQuerySortRequest>,
     }
     ///The process definition search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionSearchQueryFilter {
         ///Indicates whether the start event of the process has an associated Form Key.
         #[serde(
@@ -11797,21 +11762,24 @@ When using this filter, sorting is limited to `processDefinitionId` and `tenantI
         pub version_tag: ::std::option::Option<::std::string::String>,
     }
     ///`ProcessDefinitionSearchQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessDefinitionSearchQueryResult {
         ///The matching process definitions.
         pub items: ::std::vec::Vec<ProcessDefinitionResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`ProcessDefinitionSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionSearchQuerySortRequest {
         pub field: crate::enums::ProcessDefinitionSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///Process definition variable name search query request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionVariableNameSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<
@@ -11821,20 +11789,23 @@ When using this filter, sorting is limited to `processDefinitionId` and `tenantI
         pub page: ::std::option::Option<SearchQueryPageRequest>,
     }
     ///The process definition variable name search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessDefinitionVariableNameSearchQueryFilter {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<StringFilterProperty>,
     }
     ///Process definition variable name search query response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessDefinitionVariableNameSearchQueryResult {
         ///The matching variable names.
         pub items: ::std::vec::Vec<ProcessDefinitionVariableNameSearchResult>,
         pub page: SearchQueryPageResponse,
     }
     ///Process definition variable name search response item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessDefinitionVariableNameSearchResult {
         ///The variable name.
         pub name: ::std::string::String,
@@ -11870,20 +11841,9 @@ When using this filter, sorting is limited to `processDefinitionId` and `tenantI
             Ok(Self(value.parse()?))
         }
     }
-    impl ::std::convert::TryFrom<&str> for ProcessDefinitionVersionExactMatch {
-        type Error = <i32 as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<String> for ProcessDefinitionVersionExactMatch {
-        type Error = <i32 as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
     ///Process element statistics response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessElementStatisticsResult {
         ///The total number of active instances of the element.
         pub active: i64,
@@ -11898,13 +11858,15 @@ When using this filter, sorting is limited to `processDefinitionId` and `tenantI
     }
     /**The instruction describing the business id to assign to a running process instance.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceBusinessIdAssignmentInstruction {
         #[serde(rename = "businessId")]
         pub business_id: crate::keys::BusinessId,
     }
     ///`ProcessInstanceCallHierarchyEntry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessInstanceCallHierarchyEntry {
         #[serde(rename = "processDefinitionKey")]
         pub process_definition_key: crate::keys::ProcessDefinitionKey,
@@ -11915,7 +11877,8 @@ When using this filter, sorting is limited to `processDefinitionId` and `tenantI
         pub process_instance_key: crate::keys::ProcessInstanceKey,
     }
     ///The process instance filter that defines which process instances should be canceled.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceCancellationBatchOperationRequest {
         pub filter: ProcessInstanceCancellationBatchOperationRequestFilter,
         #[serde(
@@ -11925,7 +11888,8 @@ When using this filter, sorting is limited to `processDefinitionId` and `tenantI
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///The process instance filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceCancellationBatchOperationRequestFilter {
         /**The batch operation id.
 **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
@@ -12124,7 +12088,8 @@ This matches process instances that:
     /**Instructions for creating a process instance. The process definition can be specified
 either by id, by id and version tag, or by key.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ProcessInstanceCreationInstruction {
         Key(ProcessInstanceCreationInstructionByKey),
@@ -12152,7 +12117,8 @@ either by id, by id and version tag, or by key.
     /**JSON object that will instantiate the variables for the root variable scope
 of the process instance.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct ProcessInstanceCreationInstructionBaseVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -12181,7 +12147,8 @@ of the process instance.
         }
     }
     ///`ProcessInstanceCreationInstructionById`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceCreationInstructionById {
         /**Wait for the process instance to complete. If the process instance does not complete
 within the request timeout limit, a 504 response status will be returned. The process
@@ -12266,7 +12233,8 @@ after it has been created.
         >,
     }
     ///`ProcessInstanceCreationInstructionByKey`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceCreationInstructionByKey {
         /**Wait for the process instance to complete. If the process instance does not complete
 within the request timeout limit, a 504 response status will be returned. The process
@@ -12352,7 +12320,8 @@ after it has been created.
         >,
     }
     ///`ProcessInstanceCreationInstructionByVersionTag`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceCreationInstructionByVersionTag {
         /**Wait for the process instance to complete. If the process instance does not complete
 within the request timeout limit, a 504 response status will be returned. The process
@@ -12470,24 +12439,7 @@ If several deployed versions carry the same tag, the most recently deployed one 
             Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for ProcessInstanceCreationInstructionByVersionTagProcessDefinitionVersionTag {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ProcessInstanceCreationInstructionByVersionTagProcessDefinitionVersionTag {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    #[cfg(feature = "serde-all")]
     impl<'de> ::serde::Deserialize<'de>
     for ProcessInstanceCreationInstructionByVersionTagProcessDefinitionVersionTag {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
@@ -12502,7 +12454,8 @@ If several deployed versions carry the same tag, the most recently deployed one 
         }
     }
     ///`ProcessInstanceCreationRuntimeInstruction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct ProcessInstanceCreationRuntimeInstruction(
         pub ProcessInstanceCreationTerminateInstruction,
@@ -12526,14 +12479,16 @@ If several deployed versions carry the same tag, the most recently deployed one 
         }
     }
     ///`ProcessInstanceCreationStartInstruction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceCreationStartInstruction {
         #[serde(rename = "elementId")]
         pub element_id: crate::keys::ElementId,
     }
     /**Terminates the process instance after a specific BPMN element is completed or terminated.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceCreationTerminateInstruction {
         #[serde(rename = "afterElementId")]
         pub after_element_id: crate::keys::ElementId,
@@ -12543,7 +12498,6 @@ If several deployed versions carry the same tag, the most recently deployed one 
     }
     ///The type of the runtime instruction
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -12554,6 +12508,7 @@ If several deployed versions carry the same tag, the most recently deployed one 
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum ProcessInstanceCreationTerminateInstructionType {
         #[serde(rename = "TERMINATE_PROCESS_INSTANCE")]
         TerminateProcessInstance,
@@ -12578,26 +12533,9 @@ If several deployed versions carry the same tag, the most recently deployed one 
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for ProcessInstanceCreationTerminateInstructionType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for ProcessInstanceCreationTerminateInstructionType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///The process instance filter that defines which process instances should be deleted.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceDeletionBatchOperationRequest {
         pub filter: ProcessInstanceCancellationBatchOperationRequestFilter,
         #[serde(
@@ -12607,13 +12545,15 @@ If several deployed versions carry the same tag, the most recently deployed one 
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///Process instance element statistics query response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessInstanceElementStatisticsQueryResult {
         ///The element statistics.
         pub items: ::std::vec::Vec<ProcessElementStatisticsResult>,
     }
     ///Process instance search filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceFilterFields {
         /**The batch operation id.
 **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
@@ -12773,7 +12713,8 @@ If several deployed versions carry the same tag, the most recently deployed one 
         }
     }
     ///The process instance filter that defines which process instances should have their incidents resolved.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceIncidentResolutionBatchOperationRequest {
         pub filter: ProcessInstanceCancellationBatchOperationRequestFilter,
         #[serde(
@@ -12802,7 +12743,8 @@ If several deployed versions carry the same tag, the most recently deployed one 
         }
     }
     ///`ProcessInstanceMigrationBatchOperationRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceMigrationBatchOperationRequest {
         pub filter: ProcessInstanceCancellationBatchOperationRequestFilter,
         #[serde(rename = "migrationPlan")]
@@ -12814,7 +12756,8 @@ If several deployed versions carry the same tag, the most recently deployed one 
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///The migration plan.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceMigrationBatchOperationRequestMigrationPlan {
         ///The mapping instructions.
         #[serde(rename = "mappingInstructions")]
@@ -12826,7 +12769,8 @@ If several deployed versions carry the same tag, the most recently deployed one 
     }
     /**The migration instructions describe how to migrate a process instance from one process definition to another.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceMigrationInstruction {
         ///Element mappings from the source process instance to the target process instance.
         #[serde(rename = "mappingInstructions")]
@@ -12842,7 +12786,8 @@ If several deployed versions carry the same tag, the most recently deployed one 
         pub target_process_definition_key: crate::keys::ProcessDefinitionKey,
     }
     ///Instruction describing an element to activate.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceModificationActivateInstruction {
         #[serde(
             rename = "ancestorElementInstanceKey",
@@ -12866,7 +12811,8 @@ If several deployed versions carry the same tag, the most recently deployed one 
     /**The process instance filter to define on which process instances tokens should be moved,
 and new element instances should be activated or terminated.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceModificationBatchOperationRequest {
         pub filter: ProcessInstanceCancellationBatchOperationRequestFilter,
         ///Instructions for moving tokens between elements.
@@ -12881,7 +12827,8 @@ and new element instances should be activated or terminated.
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///`ProcessInstanceModificationInstruction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceModificationInstruction {
         ///Instructions describing which elements to activate in which scopes and which variables to create or update.
         #[serde(
@@ -12921,7 +12868,8 @@ element instances at `sourceElementId` and activate a new element instance for e
 terminated one at `targetElementId`. The new element instances are created in the parent
 scope of the source element instances.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceModificationMoveBatchOperationInstruction {
         #[serde(rename = "sourceElementId")]
         pub source_element_id: crate::keys::ElementId,
@@ -12933,7 +12881,8 @@ instances based on the sourceElementInstruction and activate a new element insta
 one at targetElementId. Note that, for multi-instance activities, only the multi-instance
 body instances will activate new element instances at the target id.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceModificationMoveInstruction {
         #[serde(
             rename = "ancestorScopeInstruction",
@@ -12957,19 +12906,22 @@ body instances will activate new element instances at the target id.
     /**Instruction describing which elements to terminate. The element instances are determined
 at runtime by the given id.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceModificationTerminateByIdInstruction {
         #[serde(rename = "elementId")]
         pub element_id: crate::keys::ElementId,
     }
     ///Instruction providing the key of the element instance to terminate.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceModificationTerminateByKeyInstruction {
         #[serde(rename = "elementInstanceKey")]
         pub element_instance_key: crate::keys::ElementInstanceKey,
     }
     ///Instruction describing which elements to terminate.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ProcessInstanceModificationTerminateInstruction {
         IdInstruction(ProcessInstanceModificationTerminateByIdInstruction),
@@ -12988,7 +12940,8 @@ at runtime by the given id.
         }
     }
     ///`ProcessInstanceReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessInstanceReference {
         #[serde(rename = "processDefinitionKey")]
         pub process_definition_key: crate::keys::ProcessDefinitionKey,
@@ -12996,7 +12949,8 @@ at runtime by the given id.
         pub process_instance_key: crate::keys::ProcessInstanceKey,
     }
     ///Process instance search response item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessInstanceResult {
         #[serde(
             rename = "businessId",
@@ -13076,7 +13030,8 @@ This is `null` if the process instance is not currently suspended.
         pub tenant_id: crate::keys::TenantId,
     }
     ///The process instance filter that defines which process instances should be resumed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceResumptionBatchOperationRequest {
         pub filter: ProcessInstanceCancellationBatchOperationRequestFilter,
         #[serde(
@@ -13086,7 +13041,8 @@ This is `null` if the process instance is not currently suspended.
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///Process instance search request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<ProcessInstanceSearchQueryFilter>,
@@ -13097,7 +13053,8 @@ This is `null` if the process instance is not currently suspended.
         pub sort: ::std::vec::Vec<ProcessInstanceSearchQuerySortRequest>,
     }
     ///The process instance search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceSearchQueryFilter {
         /**The batch operation id.
 **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
@@ -13294,21 +13251,24 @@ This matches process instances that:
         }
     }
     ///Process instance search response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessInstanceSearchQueryResult {
         ///The matching process instances.
         pub items: ::std::vec::Vec<ProcessInstanceResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`ProcessInstanceSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceSearchQuerySortRequest {
         pub field: crate::enums::ProcessInstanceSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///Process instance sequence flow result.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessInstanceSequenceFlowResult {
         #[serde(rename = "elementId")]
         pub element_id: crate::keys::ElementId,
@@ -13342,7 +13302,8 @@ This matches process instances that:
         pub tenant_id: crate::keys::TenantId,
     }
     ///Process instance sequence flows query response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessInstanceSequenceFlowsQueryResult {
         ///The sequence flows.
         pub items: ::std::vec::Vec<ProcessInstanceSequenceFlowResult>,
@@ -13367,7 +13328,8 @@ This matches process instances that:
         }
     }
     ///The process instance filter that defines which process instances should be suspended.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ProcessInstanceSuspensionBatchOperationRequest {
         pub filter: ProcessInstanceCancellationBatchOperationRequestFilter,
         #[serde(
@@ -13377,13 +13339,15 @@ This matches process instances that:
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///Process instance wait state statistics query response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessInstanceWaitStateStatisticsQueryResult {
         ///The wait state statistics.
         pub items: ::std::vec::Vec<ProcessInstanceWaitStateStatisticsResult>,
     }
     ///Process instance wait state statistics response item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ProcessInstanceWaitStateStatisticsResult {
         #[serde(rename = "elementId")]
         pub element_id: crate::keys::ElementId,
@@ -13392,14 +13356,16 @@ This matches process instances that:
         pub waiting_count: i64,
     }
     ///Response to a rebalance cancellation request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RebalanceCancellationResponse {
         ///Whether there was a rebalance to stop.
         #[serde(rename = "wasRunning")]
         pub was_running: bool,
     }
     ///`ResolvedSecret`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ResolvedSecret {
         ///The resolved secret reference of the form `camunda.secrets.<name>`.
         pub reference: ::std::string::String,
@@ -13424,7 +13390,8 @@ This matches process instances that:
         }
     }
     ///`ResourceResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ResourceResult {
         ///The resource ID of this resource.
         #[serde(rename = "resourceId")]
@@ -13446,7 +13413,8 @@ This matches process instances that:
         pub version_tag: ::std::option::Option<::std::string::String>,
     }
     ///`ResourceSearchQuery`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ResourceSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<ResourceSearchQueryFilter>,
@@ -13457,7 +13425,8 @@ This matches process instances that:
         pub sort: ::std::vec::Vec<ResourceSearchQuerySortRequest>,
     }
     ///The resource search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ResourceSearchQueryFilter {
         #[serde(
             rename = "deploymentKey",
@@ -13493,21 +13462,24 @@ This matches process instances that:
         pub version_tag: ::std::option::Option<StringFilterProperty>,
     }
     ///`ResourceSearchQueryResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct ResourceSearchQueryResult {
         ///The matching resources.
         pub items: ::std::vec::Vec<ResourceResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`ResourceSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ResourceSearchQuerySortRequest {
         pub field: crate::enums::ResourceSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///The restore status of a single broker.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RestoreBrokerStatus {
         ///The ID of the broker, including its zone if it belongs to one.
         #[serde(rename = "brokerId")]
@@ -13522,7 +13494,8 @@ This matches process instances that:
         pub partitions_to_restore: i32,
     }
     ///The restore status of a single partition on a broker.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RestorePartitionStatus {
         ///The IDs of the backups this partition is restored from.
         #[serde(rename = "backupIds")]
@@ -13542,7 +13515,8 @@ This matches process instances that:
         pub state: crate::enums::RestorePartitionStatusState,
     }
     ///Describes a restore request. Provide either a list of backup IDs or a time range (`from`/`to`) that selects the backups to restore; the two are mutually exclusive.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct RestoreRequest {
         ///The IDs of the backups to restore from, one per partition.
         #[serde(
@@ -13560,7 +13534,8 @@ This matches process instances that:
         pub to: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///The status of the restore that is currently in progress.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RestoreStatusResponse {
         ///The per-broker restore status.
         pub brokers: ::std::vec::Vec<RestoreBrokerStatus>,
@@ -13577,7 +13552,8 @@ This matches process instances that:
         pub status: crate::enums::RestoreStatusResponseStatus,
     }
     ///`ResumeProcessInstanceRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct ResumeProcessInstanceRequest {
         #[serde(
             rename = "operationReference",
@@ -13586,13 +13562,15 @@ This matches process instances that:
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///`RoleClientResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RoleClientResult {
         #[serde(rename = "clientId")]
         pub client_id: crate::keys::ClientId,
     }
     ///`RoleClientSearchQueryRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct RoleClientSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<SearchQueryPageRequest>,
@@ -13601,7 +13579,8 @@ This matches process instances that:
         pub sort: ::std::vec::Vec<RoleClientSearchQuerySortRequest>,
     }
     ///`RoleClientSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct RoleClientSearchQuerySortRequest {
         ///The field to sort by.
         pub field: RoleClientSearchQuerySortRequestField,
@@ -13610,7 +13589,6 @@ This matches process instances that:
     }
     ///The field to sort by.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -13621,6 +13599,7 @@ This matches process instances that:
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum RoleClientSearchQuerySortRequestField {
         #[serde(rename = "clientId")]
         ClientId,
@@ -13643,32 +13622,17 @@ This matches process instances that:
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for RoleClientSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for RoleClientSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`RoleClientSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RoleClientSearchResult {
         ///The matching clients.
         pub items: ::std::vec::Vec<RoleClientResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`RoleCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct RoleCreateRequest {
         ///The description of the new role.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13679,7 +13643,8 @@ This matches process instances that:
         pub role_id: crate::keys::RoleId,
     }
     ///`RoleCreateResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RoleCreateResult {
         ///The description of the created role.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13690,7 +13655,8 @@ This matches process instances that:
         pub role_id: crate::keys::RoleId,
     }
     ///Role filter request
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct RoleFilterFields {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<StringFilterProperty>,
@@ -13701,13 +13667,15 @@ This matches process instances that:
         pub role_id: ::std::option::Option<StringFilterProperty>,
     }
     ///`RoleGroupResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RoleGroupResult {
         #[serde(rename = "groupId")]
         pub group_id: crate::keys::GroupId,
     }
     ///`RoleGroupSearchQueryRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct RoleGroupSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<SearchQueryPageRequest>,
@@ -13716,7 +13684,8 @@ This matches process instances that:
         pub sort: ::std::vec::Vec<RoleGroupSearchQuerySortRequest>,
     }
     ///`RoleGroupSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct RoleGroupSearchQuerySortRequest {
         ///The field to sort by.
         pub field: RoleGroupSearchQuerySortRequestField,
@@ -13725,7 +13694,6 @@ This matches process instances that:
     }
     ///The field to sort by.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -13736,6 +13704,7 @@ This matches process instances that:
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum RoleGroupSearchQuerySortRequestField {
         #[serde(rename = "groupId")]
         GroupId,
@@ -13758,39 +13727,25 @@ This matches process instances that:
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for RoleGroupSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for RoleGroupSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`RoleGroupSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RoleGroupSearchResult {
         ///The matching groups.
         pub items: ::std::vec::Vec<RoleGroupResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`RoleMappingRuleSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RoleMappingRuleSearchResult {
         ///The matching mapping rules.
         pub items: ::std::vec::Vec<MappingRuleResult>,
         pub page: SearchQueryPageResponse,
     }
     ///Role search response item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RoleResult {
         ///The description of the role.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13801,7 +13756,8 @@ This matches process instances that:
         pub role_id: crate::keys::RoleId,
     }
     ///Role search request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct RoleSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<RoleSearchQueryRequestFilter>,
@@ -13812,7 +13768,8 @@ This matches process instances that:
         pub sort: ::std::vec::Vec<RoleSearchQuerySortRequest>,
     }
     ///The role search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct RoleSearchQueryRequestFilter {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<StringFilterProperty>,
@@ -13854,21 +13811,24 @@ This matches roles that:
         pub role_id: ::std::option::Option<StringFilterProperty>,
     }
     ///Role search response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RoleSearchQueryResult {
         ///The matching roles.
         pub items: ::std::vec::Vec<RoleResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`RoleSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct RoleSearchQuerySortRequest {
         pub field: crate::enums::RoleSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`RoleUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct RoleUpdateRequest {
         ///The description of the new role.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13877,7 +13837,8 @@ This matches roles that:
         pub name: ::std::string::String,
     }
     ///`RoleUpdateResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RoleUpdateResult {
         ///The description of the updated role.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13888,12 +13849,14 @@ This matches roles that:
         pub role_id: crate::keys::RoleId,
     }
     ///`RoleUserResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RoleUserResult {
         pub username: crate::keys::Username,
     }
     ///`RoleUserSearchQueryRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct RoleUserSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<SearchQueryPageRequest>,
@@ -13902,7 +13865,8 @@ This matches roles that:
         pub sort: ::std::vec::Vec<RoleUserSearchQuerySortRequest>,
     }
     ///`RoleUserSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct RoleUserSearchQuerySortRequest {
         ///The field to sort by.
         pub field: RoleUserSearchQuerySortRequestField,
@@ -13911,7 +13875,6 @@ This matches roles that:
     }
     ///The field to sort by.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -13922,6 +13885,7 @@ This matches roles that:
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum RoleUserSearchQuerySortRequestField {
         #[serde(rename = "username")]
         Username,
@@ -13944,32 +13908,17 @@ This matches roles that:
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for RoleUserSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for RoleUserSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`RoleUserSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RoleUserSearchResult {
         ///The matching users.
         pub items: ::std::vec::Vec<RoleUserResult>,
         pub page: SearchQueryPageResponse,
     }
     ///Information about the checkpoint and backup state of the physical tenant.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct RuntimeBackupState {
         ///List of partition backup states.
         #[serde(rename = "backupStates")]
@@ -14000,7 +13949,8 @@ element instance or process instance that defines the scope of a variable.
         }
     }
     ///Pagination criteria. Can use offset-based pagination (from/limit) OR cursor-based pagination (after/before + limit), but not both.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum SearchQueryPageRequest {
         LimitPagination(LimitPagination),
@@ -14029,7 +13979,8 @@ element instance or process instance that defines the scope of a variable.
         }
     }
     ///Pagination information about the search results.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct SearchQueryPageResponse {
         #[serde(
             rename = "endCursor",
@@ -14052,7 +14003,8 @@ element instance or process instance that defines the scope of a variable.
     /**Reserved for future filtering options. Currently takes no properties. The request body is
 optional: omitting it (or sending an empty object) applies no filters.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct SecretListRequest(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -14085,13 +14037,15 @@ optional: omitting it (or sending an empty object) applies no filters.
 Unbounded: the response carries the configured stores' full enumeration for the physical
 tenant.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct SecretListResult {
         ///The secret references, each of the form `camunda.secrets.<name>`.
         pub references: ::std::vec::Vec<::std::string::String>,
     }
     ///`SecretResolutionError`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct SecretResolutionError {
         pub code: crate::enums::SecretErrorCode,
         /**A human-readable description of the failure. Never contains the secret value;
@@ -14102,7 +14056,8 @@ only error metadata (codes, names) is included.
         pub reference: ::std::string::String,
     }
     ///`SecretResolveRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct SecretResolveRequest {
         /**The secret references to resolve, each of the form `camunda.secrets.<name>`.
 Duplicate references are deduplicated by the server and resolved once.
@@ -14140,23 +14095,7 @@ reported in `errors` with `INVALID_REFERENCE` rather than failing the request.
             Ok(Self(value.to_string()))
         }
     }
-    impl ::std::convert::TryFrom<&str> for SecretResolveRequestReferencesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for SecretResolveRequestReferencesItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    #[cfg(feature = "serde-all")]
     impl<'de> ::serde::Deserialize<'de> for SecretResolveRequestReferencesItem {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -14170,7 +14109,8 @@ reported in `errors` with `INVALID_REFERENCE` rather than failing the request.
         }
     }
     ///The per-reference outcome of a resolve request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct SecretResolveResult {
         ///The references that could not be resolved, each with a typed error code.
         pub errors: ::std::vec::Vec<SecretResolutionError>,
@@ -14178,7 +14118,8 @@ reported in `errors` with `INVALID_REFERENCE` rather than failing the request.
         pub resolved: ::std::vec::Vec<ResolvedSecret>,
     }
     ///`SetVariableRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct SetVariableRequest {
         /**If set to `true`, the variables are merged strictly into the local scope (as specified
 by the `elementInstanceKey`). Otherwise, the variables are propagated to upper scopes
@@ -14204,7 +14145,8 @@ default, with local set to `false`, scope '1' will be { "foo": 5 } and scope '2'
         pub variables: SetVariableRequestVariables,
     }
     ///JSON object representing the variables to set in the element’s scope.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct SetVariableRequestVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -14233,7 +14175,8 @@ default, with local set to `false`, scope '1' will be { "foo": 5 } and scope '2'
         }
     }
     ///`SignalBroadcastRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct SignalBroadcastRequest {
         ///The name of the signal to broadcast.
         #[serde(rename = "signalName")]
@@ -14247,7 +14190,8 @@ default, with local set to `false`, scope '1' will be { "foo": 5 } and scope '2'
         pub variables: ::std::option::Option<SignalBroadcastRequestVariables>,
     }
     ///The signal variables as a JSON object.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct SignalBroadcastRequestVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -14276,7 +14220,8 @@ default, with local set to `false`, scope '1' will be { "foo": 5 } and scope '2'
         }
     }
     ///`SignalBroadcastResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct SignalBroadcastResult {
         #[serde(rename = "signalKey")]
         pub signal_key: crate::keys::SignalKey,
@@ -14284,7 +14229,8 @@ default, with local set to `false`, scope '1' will be { "foo": 5 } and scope '2'
         pub tenant_id: crate::keys::TenantId,
     }
     ///`SignalWaitStateDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct SignalWaitStateDetails {
         ///The name of the signal being awaited.
         #[serde(rename = "signalName")]
@@ -14296,7 +14242,6 @@ default, with local set to `false`, scope '1' will be { "foo": 5 } and scope '2'
     ///The wait state type discriminator.
     #[derive(
         ::serde::Deserialize,
-        ::serde::Serialize,
         Clone,
         Copy,
         Debug,
@@ -14306,6 +14251,7 @@ default, with local set to `false`, scope '1' will be { "foo": 5 } and scope '2'
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub enum SignalWaitStateDetailsWaitStateType {
         #[serde(rename = "SIGNAL")]
         Signal,
@@ -14328,28 +14274,12 @@ default, with local set to `false`, scope '1' will be { "foo": 5 } and scope '2'
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for SignalWaitStateDetailsWaitStateType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for SignalWaitStateDetailsWaitStateType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     /**Defines an instruction with a sourceElementId. The move instruction with this sourceType will terminate all active element
 instances with the sourceElementId and activate a new element instance for each terminated
 one at targetElementId.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct SourceElementIdInstruction {
         #[serde(rename = "sourceElementId")]
         pub source_element_id: crate::keys::ElementId,
@@ -14359,7 +14289,6 @@ one at targetElementId.
     }
     ///The type of source element instruction.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -14370,6 +14299,7 @@ one at targetElementId.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum SourceElementIdInstructionSourceType {
         #[serde(rename = "byId")]
         ById,
@@ -14392,27 +14322,11 @@ one at targetElementId.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for SourceElementIdInstructionSourceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for SourceElementIdInstructionSourceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     /**Defines an instruction with a sourceElementInstanceKey. The move instruction with this sourceType will terminate one active element
 instance with the sourceElementInstanceKey and activate a new element instance at targetElementId.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct SourceElementInstanceKeyInstruction {
         #[serde(rename = "sourceElementInstanceKey")]
         pub source_element_instance_key: crate::keys::ElementInstanceKey,
@@ -14422,7 +14336,6 @@ instance with the sourceElementInstanceKey and activate a new element instance a
     }
     ///The type of source element instruction.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -14433,6 +14346,7 @@ instance with the sourceElementInstanceKey and activate a new element instance a
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum SourceElementInstanceKeyInstructionSourceType {
         #[serde(rename = "byKey")]
         ByKey,
@@ -14455,27 +14369,10 @@ instance with the sourceElementInstanceKey and activate a new element instance a
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for SourceElementInstanceKeyInstructionSourceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for SourceElementInstanceKeyInstructionSourceType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     /**Defines the source element identifier for the move instruction. It can either be a sourceElementId, or sourceElementInstanceKey.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum SourceElementInstruction {
         IdInstruction(SourceElementIdInstruction),
@@ -14493,7 +14390,8 @@ instance with the sourceElementInstanceKey and activate a new element instance a
         }
     }
     ///Metric for a single job status.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct StatusMetric {
         ///Number of jobs in this status.
         pub count: i64,
@@ -14525,7 +14423,8 @@ instance with the sourceElementInstanceKey and activate a new element instance a
         }
     }
     ///`SuspendProcessInstanceRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct SuspendProcessInstanceRequest {
         #[serde(
             rename = "operationReference",
@@ -14536,7 +14435,8 @@ instance with the sourceElementInstanceKey and activate a new element instance a
     /**Envelope for all system configuration sections. Each property
 represents a feature area.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct SystemConfigurationResponse {
         ///Sent by servers 8.10 and later.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14574,14 +14474,16 @@ represents a feature area.
         }
     }
     ///Request body for taking a history backup.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct TakeHistoryBackupRequest {
         ///The id of the backup to take.
         #[serde(rename = "backupId")]
         pub backup_id: ::std::num::NonZeroU64,
     }
     ///Response body for taking a history backup.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TakeHistoryBackupResponse {
         ///The id of the backup that has been scheduled.
         #[serde(rename = "backupId")]
@@ -14591,7 +14493,8 @@ represents a feature area.
         pub scheduled_snapshots: ::std::vec::Vec<::std::string::String>,
     }
     ///Request body for taking a runtime backup.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct TakeRuntimeBackupRequest {
         /**The id of the backup to take. Must be omitted if continuous backups and/or a
 backup or checkpoint schedule is enabled for the physical tenant.
@@ -14603,20 +14506,23 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub backup_id: ::std::option::Option<::std::num::NonZeroU64>,
     }
     ///Response body for taking a runtime backup.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TakeRuntimeBackupResponse {
         ///The id of the backup that has been scheduled.
         #[serde(rename = "backupId")]
         pub backup_id: ::std::num::NonZeroU64,
     }
     ///`TenantClientResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TenantClientResult {
         #[serde(rename = "clientId")]
         pub client_id: crate::keys::ClientId,
     }
     ///`TenantClientSearchQueryRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct TenantClientSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<SearchQueryPageRequest>,
@@ -14625,7 +14531,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub sort: ::std::vec::Vec<TenantClientSearchQuerySortRequest>,
     }
     ///`TenantClientSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct TenantClientSearchQuerySortRequest {
         ///The field to sort by.
         pub field: TenantClientSearchQuerySortRequestField,
@@ -14634,7 +14541,6 @@ backup or checkpoint schedule is enabled for the physical tenant.
     }
     ///The field to sort by.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -14645,6 +14551,7 @@ backup or checkpoint schedule is enabled for the physical tenant.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum TenantClientSearchQuerySortRequestField {
         #[serde(rename = "clientId")]
         ClientId,
@@ -14667,32 +14574,17 @@ backup or checkpoint schedule is enabled for the physical tenant.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for TenantClientSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TenantClientSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`TenantClientSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TenantClientSearchResult {
         ///The matching clients.
         pub items: ::std::vec::Vec<TenantClientResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`TenantCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct TenantCreateRequest {
         ///The description of the tenant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14703,7 +14595,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub tenant_id: crate::keys::TenantId,
     }
     ///`TenantCreateResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TenantCreateResult {
         ///The description of the tenant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14714,13 +14607,15 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub tenant_id: crate::keys::TenantId,
     }
     ///`TenantGroupResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TenantGroupResult {
         #[serde(rename = "groupId")]
         pub group_id: crate::keys::GroupId,
     }
     ///`TenantGroupSearchQueryRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct TenantGroupSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<SearchQueryPageRequest>,
@@ -14729,7 +14624,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub sort: ::std::vec::Vec<TenantGroupSearchQuerySortRequest>,
     }
     ///`TenantGroupSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct TenantGroupSearchQuerySortRequest {
         ///The field to sort by.
         pub field: TenantGroupSearchQuerySortRequestField,
@@ -14738,7 +14634,6 @@ backup or checkpoint schedule is enabled for the physical tenant.
     }
     ///The field to sort by.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -14749,6 +14644,7 @@ backup or checkpoint schedule is enabled for the physical tenant.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum TenantGroupSearchQuerySortRequestField {
         #[serde(rename = "groupId")]
         GroupId,
@@ -14771,39 +14667,25 @@ backup or checkpoint schedule is enabled for the physical tenant.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for TenantGroupSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TenantGroupSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`TenantGroupSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TenantGroupSearchResult {
         ///The matching groups.
         pub items: ::std::vec::Vec<TenantGroupResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`TenantMappingRuleSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TenantMappingRuleSearchResult {
         ///The matching mapping rules.
         pub items: ::std::vec::Vec<MappingRuleResult>,
         pub page: SearchQueryPageResponse,
     }
     ///Tenant search response item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TenantResult {
         ///The tenant description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14814,14 +14696,16 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub tenant_id: crate::keys::TenantId,
     }
     ///`TenantRoleSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TenantRoleSearchResult {
         ///The matching roles.
         pub items: ::std::vec::Vec<RoleResult>,
         pub page: SearchQueryPageResponse,
     }
     ///Tenant search request
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct TenantSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<TenantSearchQueryRequestFilter>,
@@ -14832,7 +14716,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub sort: ::std::vec::Vec<TenantSearchQuerySortRequest>,
     }
     ///The tenant search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct TenantSearchQueryRequestFilter {
         ///The name of the tenant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14844,21 +14729,24 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub tenant_id: ::std::option::Option<crate::keys::TenantId>,
     }
     ///Tenant search response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TenantSearchQueryResult {
         ///The matching tenants.
         pub items: ::std::vec::Vec<TenantResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`TenantSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct TenantSearchQuerySortRequest {
         pub field: crate::enums::TenantSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`TenantUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct TenantUpdateRequest {
         ///The new description of the tenant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14867,7 +14755,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub name: ::std::string::String,
     }
     ///`TenantUpdateResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TenantUpdateResult {
         ///The description of the tenant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14878,12 +14767,14 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub tenant_id: crate::keys::TenantId,
     }
     ///`TenantUserResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TenantUserResult {
         pub username: crate::keys::Username,
     }
     ///`TenantUserSearchQueryRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct TenantUserSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page: ::std::option::Option<SearchQueryPageRequest>,
@@ -14892,7 +14783,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub sort: ::std::vec::Vec<TenantUserSearchQuerySortRequest>,
     }
     ///`TenantUserSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct TenantUserSearchQuerySortRequest {
         ///The field to sort by.
         pub field: TenantUserSearchQuerySortRequestField,
@@ -14901,7 +14793,6 @@ backup or checkpoint schedule is enabled for the physical tenant.
     }
     ///The field to sort by.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -14912,6 +14803,7 @@ backup or checkpoint schedule is enabled for the physical tenant.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum TenantUserSearchQuerySortRequestField {
         #[serde(rename = "username")]
         Username,
@@ -14934,32 +14826,17 @@ backup or checkpoint schedule is enabled for the physical tenant.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for TenantUserSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TenantUserSearchQuerySortRequestField {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`TenantUserSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TenantUserSearchResult {
         ///The matching users.
         pub items: ::std::vec::Vec<TenantUserResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`TimerWaitStateDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TimerWaitStateDetails {
         ///When the timer is due, as a UNIX epoch timestamp in milliseconds.
         #[serde(
@@ -14977,7 +14854,6 @@ backup or checkpoint schedule is enabled for the physical tenant.
     ///The wait state type discriminator.
     #[derive(
         ::serde::Deserialize,
-        ::serde::Serialize,
         Clone,
         Copy,
         Debug,
@@ -14987,6 +14863,7 @@ backup or checkpoint schedule is enabled for the physical tenant.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub enum TimerWaitStateDetailsWaitStateType {
         #[serde(rename = "TIMER")]
         Timer,
@@ -15009,25 +14886,9 @@ backup or checkpoint schedule is enabled for the physical tenant.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for TimerWaitStateDetailsWaitStateType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for TimerWaitStateDetailsWaitStateType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///The response of a topology request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct TopologyResponse {
         ///A list of brokers that are part of this cluster.
         pub brokers: ::std::vec::Vec<BrokerInfo>,
@@ -15054,7 +14915,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub replication_factor: i32,
     }
     ///A `WaitStateDetails` variant this SDK does not know (from a newer server): the object as received, `waitStateType` included.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(transparent)]
     pub struct UnknownWaitStateDetails(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -15083,7 +14945,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         }
     }
     ///`UpdateClusterVariableRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UpdateClusterVariableRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<CreateClusterVariableRequestMetadata>,
@@ -15091,7 +14954,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UpdateGlobalTaskListenerRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UpdateGlobalTaskListenerRequest {
         ///Whether the listener should run after model-level listeners.
         #[serde(
@@ -15112,7 +14976,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub type_: ::std::string::String,
     }
     ///`UsageMetricsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct UsageMetricsResponse {
         ///The amount of active tenants.
         #[serde(rename = "activeTenants")]
@@ -15128,7 +14993,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub tenants: UsageMetricsResponseTenants,
     }
     ///`UsageMetricsResponseItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct UsageMetricsResponseItem {
         ///The amount of unique active task users.
         pub assignees: i64,
@@ -15140,7 +15006,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub process_instances: i64,
     }
     ///The usage metrics by tenants. Only available if request `withTenants` query parameter was `true`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(transparent)]
     pub struct UsageMetricsResponseTenants(
         pub ::std::collections::HashMap<::std::string::String, UsageMetricsResponseItem>,
@@ -15179,7 +15046,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
     }
     /**Instructs the engine to use the source's direct parent key as the ancestor scope key for the target element. This is a simpler alternative to `inferred` that skips hierarchy traversal and directly uses the source's parent key. This is useful when the source and target elements are siblings within the same flow scope.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UseSourceParentKeyInstruction {
         ///The type of ancestor scope instruction.
         #[serde(rename = "ancestorScopeType")]
@@ -15187,7 +15055,6 @@ backup or checkpoint schedule is enabled for the physical tenant.
     }
     ///The type of ancestor scope instruction.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -15198,6 +15065,7 @@ backup or checkpoint schedule is enabled for the physical tenant.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub enum UseSourceParentKeyInstructionAncestorScopeType {
         #[serde(rename = "sourceParent")]
         SourceParent,
@@ -15220,26 +15088,9 @@ backup or checkpoint schedule is enabled for the physical tenant.
             }
         }
     }
-    impl ::std::convert::TryFrom<&str>
-    for UseSourceParentKeyInstructionAncestorScopeType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UseSourceParentKeyInstructionAncestorScopeType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`UserCreateResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct UserCreateResult {
         ///The email of the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15250,7 +15101,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub username: crate::keys::Username,
     }
     ///User search filter fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserFilterFields {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<StringFilterProperty>,
@@ -15260,7 +15112,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub username: ::std::option::Option<StringFilterProperty>,
     }
     ///`UserRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserRequest {
         ///The email of the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15273,7 +15126,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub username: crate::keys::Username,
     }
     ///`UserResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct UserResult {
         ///The email of the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15284,7 +15138,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub username: crate::keys::Username,
     }
     ///`UserSearchQueryRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<UserSearchQueryRequestFilter>,
@@ -15295,7 +15150,8 @@ backup or checkpoint schedule is enabled for the physical tenant.
         pub sort: ::std::vec::Vec<UserSearchQuerySortRequest>,
     }
     ///The user search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserSearchQueryRequestFilter {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<StringFilterProperty>,
@@ -15325,21 +15181,24 @@ This matches users whose <code>username</code> is <em>user-1</em> or <em>user-2<
         pub username: ::std::option::Option<StringFilterProperty>,
     }
     ///`UserSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserSearchQuerySortRequest {
         pub field: crate::enums::UserSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`UserSearchResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct UserSearchResult {
         ///The matching users.
         pub items: ::std::vec::Vec<UserResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`UserTaskAssignmentRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskAssignmentRequest {
         /**A custom action value that will be accessible from user task events resulting from this endpoint invocation. If not provided, it will default to "assign".
 */
@@ -15357,7 +15216,8 @@ This matches users whose <code>username</code> is <em>user-1</em> or <em>user-2<
         pub assignee: ::std::option::Option<::std::string::String>,
     }
     ///The user task audit log search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskAuditLogFilter {
         #[serde(
             rename = "actorId",
@@ -15380,7 +15240,8 @@ This matches users whose <code>username</code> is <em>user-1</em> or <em>user-2<
         pub timestamp: ::std::option::Option<DateTimeFilterProperty>,
     }
     ///User task search query request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskAuditLogSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<UserTaskAuditLogFilter>,
@@ -15391,7 +15252,8 @@ This matches users whose <code>username</code> is <em>user-1</em> or <em>user-2<
         pub sort: ::std::vec::Vec<AuditLogSearchQuerySortRequest>,
     }
     ///`UserTaskCompletionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskCompletionRequest {
         /**A custom action value that will be accessible from user task events resulting from this endpoint invocation. If not provided, it will default to "complete".
 */
@@ -15401,7 +15263,8 @@ This matches users whose <code>username</code> is <em>user-1</em> or <em>user-2<
         pub variables: ::std::option::Option<UserTaskCompletionRequestVariables>,
     }
     ///The variables to complete the user task with.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct UserTaskCompletionRequestVariables(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -15431,7 +15294,8 @@ This matches users whose <code>username</code> is <em>user-1</em> or <em>user-2<
     }
     /**User task effective variable search query request. Uses offset-based pagination only.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskEffectiveVariableSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<UserTaskVariableFilter>,
@@ -15442,7 +15306,8 @@ This matches users whose <code>username</code> is <em>user-1</em> or <em>user-2<
         pub sort: ::std::vec::Vec<UserTaskVariableSearchQuerySortRequest>,
     }
     ///Pagination parameters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskEffectiveVariableSearchQueryRequestPage {
         ///The index of items to start searching from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15452,7 +15317,8 @@ This matches users whose <code>username</code> is <em>user-1</em> or <em>user-2<
         pub limit: ::std::option::Option<i32>,
     }
     ///User task filter fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskFilterFields {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub assignee: ::std::option::Option<StringFilterProperty>,
@@ -15556,7 +15422,8 @@ This matches users whose <code>username</code> is <em>user-1</em> or <em>user-2<
         pub user_task_key: ::std::option::Option<crate::keys::UserTaskKey>,
     }
     ///`UserTaskResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct UserTaskResult {
         ///The assignee of the user task.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15657,7 +15524,8 @@ This is `null` if the process has no name defined.
         pub user_task_key: crate::keys::UserTaskKey,
     }
     ///Custom headers for the user task.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(transparent)]
     pub struct UserTaskResultCustomHeaders(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -15692,7 +15560,8 @@ This is `null` if the process has no name defined.
         }
     }
     ///User task search query request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<UserTaskSearchQueryFilter>,
@@ -15703,7 +15572,8 @@ This is `null` if the process has no name defined.
         pub sort: ::std::vec::Vec<UserTaskSearchQuerySortRequest>,
     }
     ///The user task search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskSearchQueryFilter {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub assignee: ::std::option::Option<StringFilterProperty>,
@@ -15842,14 +15712,16 @@ This matches user tasks that:
         pub user_task_key: ::std::option::Option<crate::keys::UserTaskKey>,
     }
     ///User task search query response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct UserTaskSearchQueryResult {
         ///The matching user tasks.
         pub items: ::std::vec::Vec<UserTaskResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`UserTaskSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskSearchQuerySortRequest {
         pub field: crate::enums::UserTaskSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15875,7 +15747,8 @@ This matches user tasks that:
         }
     }
     ///`UserTaskUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskUpdateRequest {
         /**A custom action value that will be accessible from user task events resulting from this endpoint invocation. If not provided, it will default to "update".
 */
@@ -15885,13 +15758,15 @@ This matches user tasks that:
         pub changeset: ::std::option::Option<Changeset>,
     }
     ///The user task variable search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskVariableFilter {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<StringFilterProperty>,
     }
     ///User task search query request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskVariableSearchQueryRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<UserTaskVariableFilter>,
@@ -15902,14 +15777,16 @@ This matches user tasks that:
         pub sort: ::std::vec::Vec<UserTaskVariableSearchQuerySortRequest>,
     }
     ///`UserTaskVariableSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserTaskVariableSearchQuerySortRequest {
         pub field: crate::enums::UserTaskVariableSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///`UserTaskWaitStateDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct UserTaskWaitStateDetails {
         ///The due date of the user task, if set.
         #[serde(
@@ -15927,7 +15804,6 @@ This matches user tasks that:
     ///The wait state type discriminator.
     #[derive(
         ::serde::Deserialize,
-        ::serde::Serialize,
         Clone,
         Copy,
         Debug,
@@ -15937,6 +15813,7 @@ This matches user tasks that:
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub enum UserTaskWaitStateDetailsWaitStateType {
         #[serde(rename = "USER_TASK")]
         UserTask,
@@ -15959,25 +15836,9 @@ This matches user tasks that:
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for UserTaskWaitStateDetailsWaitStateType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for UserTaskWaitStateDetailsWaitStateType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`UserUpdateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct UserUpdateRequest {
         ///The email of the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15990,7 +15851,8 @@ This matches user tasks that:
         pub password: ::std::option::Option<::std::string::String>,
     }
     ///`UserUpdateResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct UserUpdateResult {
         ///The email of the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16018,7 +15880,8 @@ This matches user tasks that:
         }
     }
     ///Variable search response item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct VariableResult {
         ///Name of this variable.
         pub name: ::std::string::String,
@@ -16041,7 +15904,8 @@ This matches user tasks that:
         pub variable_key: crate::keys::VariableKey,
     }
     ///Variable search query request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct VariableSearchQuery {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filter: ::std::option::Option<VariableSearchQueryFilter>,
@@ -16052,7 +15916,8 @@ This matches user tasks that:
         pub sort: ::std::vec::Vec<VariableSearchQuerySortRequest>,
     }
     ///The variable search filters.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct VariableSearchQueryFilter {
         ///Whether the value is truncated or not.
         #[serde(
@@ -16088,21 +15953,24 @@ This matches user tasks that:
         pub variable_key: ::std::option::Option<VariableKeyFilterProperty>,
     }
     ///Variable search query response.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct VariableSearchQueryResult {
         ///The matching variables.
         pub items: ::std::vec::Vec<VariableSearchResult>,
         pub page: SearchQueryPageResponse,
     }
     ///`VariableSearchQuerySortRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct VariableSearchQuerySortRequest {
         pub field: crate::enums::UserTaskVariableSearchQuerySortRequestField,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///Variable search response item.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     pub struct VariableSearchResult {
         ///Whether the value is truncated or not.
         #[serde(rename = "isTruncated")]
@@ -16128,14 +15996,16 @@ This matches user tasks that:
         pub variable_key: crate::keys::VariableKey,
     }
     ///`VariableValueFilterProperty`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct VariableValueFilterProperty {
         ///Name of the variable.
         pub name: ::std::string::String,
         pub value: StringFilterProperty,
     }
     ///Wait-state-specific details of an element instance.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
     #[serde(untagged)]
     pub enum WaitStateDetails {
         JobWaitStateDetails(JobWaitStateDetails),

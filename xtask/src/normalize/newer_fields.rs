@@ -17,7 +17,10 @@
 //! in required properties, and before pruning.
 
 use crate::OLDEST_SUPPORTED_SERVER;
-use crate::spec::{Site, collect_refs, reachable, ref_name, schema_ref, schemas, walk_schemas};
+use crate::spec::{
+    Direction, Site, collect_refs, operation_refs, reachable, ref_name, schema_ref, schemas,
+    walk_schemas,
+};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -42,20 +45,7 @@ fn newer_than_oldest(version: &str) -> bool {
 /// Components a response body can reach, through any nesting, the hand-written operations'
 /// responses included.
 fn response_components(doc: &Value) -> HashSet<String> {
-    let mut queue = Vec::new();
-    for item in doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|p| p.values())
-        .filter_map(Value::as_object)
-    {
-        for op in item.values() {
-            if let Some(responses) = op.get("responses") {
-                collect_refs(responses, &mut queue);
-            }
-        }
-    }
+    let mut queue = operation_refs(doc, Direction::Response);
     if let Some(kept) = doc.get(super::multipart::KEEP) {
         collect_refs(kept, &mut queue);
     }
