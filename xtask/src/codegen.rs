@@ -145,8 +145,7 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
         .map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
     fast_date_times(&mut file.items);
-    let mut derive_counts = crate::derives::by_direction(&mut file.items, &doc);
-    derive_counts.parse_twins = crate::derives::drop_parse_twins(&mut file.items);
+    let derive_counts = crate::derives::by_direction(&mut file.items, &doc);
     // Progenitor's output is the models (its `types` module) and the raw client (the rest).
     let (types, client): (Vec<syn::Item>, Vec<syn::Item>) = file
         .items

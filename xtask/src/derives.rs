@@ -26,10 +26,9 @@
 //! following field types through the generated items. This is a transform of typify's syn items,
 //! like the date-time one in `codegen.rs`: nothing parses printed output.
 //!
-//! [`drop_parse_twins`] also leaves out typify's `TryFrom<&str>`/`TryFrom<String>` impls that
-//! only call `FromStr`. Everything else typify emits stays: `Clone`, `Debug`, `Default`, the
-//! `From` impls (a variant into its untagged enum is how requests are built), `Deref`, `Display`
-//! and `FromStr`.
+//! Everything else typify emits stays: `Clone`, `Debug`, `Default`, the `From` impls (a variant
+//! into its untagged enum is how requests are built), `Deref`, `Display`, `FromStr` and the
+//! `TryFrom<&str>` twins of `FromStr` (the request builders convert text arguments through them).
 
 use crate::spec::{self, Direction};
 use heck::ToUpperCamelCase;
@@ -56,8 +55,6 @@ pub struct Counts {
     /// Request-side models that derive `Deserialize` too, as search filter conditions (counted
     /// in `both`).
     pub filter_conditions: usize,
-    /// `TryFrom` impls removed as twins of `FromStr` ([`drop_parse_twins`]).
-    pub parse_twins: usize,
 }
 
 impl fmt::Display for Counts {
@@ -65,14 +62,12 @@ impl fmt::Display for Counts {
         write!(
             f,
             "serde derives: {} request-only (Serialize), {} response-only (Deserialize), {} both \
-             ({} of them search filter conditions), {} reached by no operation (both); \
-             {} TryFrom twins of FromStr left out",
+             ({} of them search filter conditions), {} reached by no operation (both)",
             self.serialize_only,
             self.deserialize_only,
             self.both,
             self.filter_conditions,
-            self.unreached,
-            self.parse_twins
+            self.unreached
         )
     }
 }
@@ -352,68 +347,6 @@ fn gate_helpers(item: &mut syn::Item) {
     }
 }
 
-/// Removes typify's `TryFrom<&str>` and `TryFrom<String>` impls whose whole body is
-/// `value.parse()`: twins of the type's `FromStr` (which stays, so `"…".parse::<T>()` builds the
-/// same value). Nothing in the SDK, the raw client or the generated code converts through them.
-/// Returns how many went.
-pub fn drop_parse_twins(items: &mut [syn::Item]) -> usize {
-    let mut dropped = 0;
-    for item in items {
-        if let syn::Item::Mod(m) = item
-            && m.ident == "types"
-            && let Some((_, inner)) = &mut m.content
-        {
-            let before = inner.len();
-            inner.retain(|i| !is_parse_twin(i));
-            dropped += before - inner.len();
-        }
-    }
-    dropped
-}
-
-fn is_parse_twin(item: &syn::Item) -> bool {
-    let syn::Item::Impl(i) = item else {
-        return false;
-    };
-    let Some((_, path, _)) = &i.trait_ else {
-        return false;
-    };
-    let Some(last) = path.segments.last() else {
-        return false;
-    };
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return false;
-    };
-    let from_string = matches!(
-        args.args.first(),
-        Some(syn::GenericArgument::Type(t)) if is_string_source(t)
-    );
-    let [syn::ImplItem::Type(_), syn::ImplItem::Fn(f)] = i.items.as_slice() else {
-        return false;
-    };
-    let only_parse = matches!(
-        f.block.stmts.as_slice(),
-        [syn::Stmt::Expr(syn::Expr::MethodCall(call), None)]
-            if call.method == "parse" && call.args.is_empty()
-    );
-    last.ident == "TryFrom" && from_string && only_parse
-}
-
-/// `&str`, `String` or `::std::string::String`.
-fn is_string_source(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Reference(r) => {
-            matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str"))
-        }
-        syn::Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "String" && s.arguments.is_empty()),
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,7 +437,6 @@ mod tests {
                 both: 3,
                 unreached: 1,
                 filter_conditions: 2,
-                parse_twins: 0,
             }
         );
         let inner = module_items(&items);
@@ -569,52 +501,5 @@ mod tests {
             );
             assert!(!both.contains("cfg"), "{both}");
         }
-    }
-
-    #[test]
-    fn conversions_that_only_parse_go_and_the_rest_stay() {
-        let file: syn::File = syn::parse_quote! {
-            pub mod types {
-                pub enum Kind { A }
-                impl ::std::str::FromStr for Kind {
-                    type Err = self::error::ConversionError;
-                    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                        match value { "A" => Ok(Self::A), _ => Err("invalid value".into()) }
-                    }
-                }
-                impl ::std::convert::TryFrom<&str> for Kind {
-                    type Error = self::error::ConversionError;
-                    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-                        value.parse()
-                    }
-                }
-                impl ::std::convert::TryFrom<::std::string::String> for Kind {
-                    type Error = self::error::ConversionError;
-                    fn try_from(value: ::std::string::String) -> ::std::result::Result<Self, Self::Error> {
-                        value.parse()
-                    }
-                }
-                impl ::std::convert::TryFrom<i64> for Kind {
-                    type Error = self::error::ConversionError;
-                    fn try_from(value: i64) -> ::std::result::Result<Self, Self::Error> {
-                        value.to_string().parse()
-                    }
-                }
-                impl ::std::convert::TryFrom<&str> for Other {
-                    type Error = self::error::ConversionError;
-                    fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-                        check(value)?;
-                        value.parse()
-                    }
-                }
-            }
-        };
-        let mut items = file.items;
-        assert_eq!(drop_parse_twins(&mut items), 2);
-        let kept = module_items(&items);
-        assert_eq!(kept.len(), 4);
-        assert!(kept[1].contains("FromStr for Kind"), "{}", kept[1]);
-        assert!(kept[2].contains("TryFrom < i64 >"), "{}", kept[2]);
-        assert!(kept[3].contains("check (value)"), "{}", kept[3]);
     }
 }

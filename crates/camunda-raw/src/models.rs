@@ -2089,6 +2089,23 @@ durationMs is exempt and may be non-zero.
             }
         }
     }
+    impl ::std::convert::TryFrom<&str> for AgentInstanceDocumentContentContentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AgentInstanceDocumentContentContentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///A reference to a document stored in the Camunda Document Store.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AgentInstanceDocumentContentDocumentReference {
@@ -2143,6 +2160,24 @@ durationMs is exempt and may be non-zero.
                 "camunda" => Ok(Self::Camunda),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for AgentInstanceDocumentContentDocumentReferenceCamundaDocumentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AgentInstanceDocumentContentDocumentReferenceCamundaDocumentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///AgentInstanceHistoryCommitStatusEnum property with full advanced search capabilities.
@@ -2582,6 +2617,23 @@ use OBJECT content for machine-readable structured data.
             }
         }
     }
+    impl ::std::convert::TryFrom<&str> for AgentInstanceObjectContentContentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AgentInstanceObjectContentContentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`AgentInstanceResult`
     #[derive(::serde::Deserialize, Clone, Debug)]
     #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
@@ -2872,6 +2924,23 @@ If multiple keys are provided, the filter matches agent instances associated wit
                 "TEXT" => Ok(Self::Text),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AgentInstanceTextContentContentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AgentInstanceTextContentContentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     /**A tool call associated with a history item. Used in both ASSISTANT and TOOL_RESULT items.
@@ -3668,6 +3737,18 @@ previous one.
         type Err = <::std::num::NonZeroU64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BackupId {
+        type Error = <::std::num::NonZeroU64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for BackupId {
+        type Error = <::std::num::NonZeroU64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
         }
     }
     /**A prefix of a backup id, followed by a single '*' as a wildcard, matching any backup id
@@ -4670,6 +4751,24 @@ This ensures correct event emission for assignee changes.
             }
         }
     }
+    impl ::std::convert::TryFrom<&str>
+    for ClusterRestoreAwaitModeChangeOperationOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ClusterRestoreAwaitModeChangeOperationOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///A restore operation that applies to a broker as a whole, such as the one that updates its incarnation number.
     #[derive(::serde::Deserialize, Clone, Debug)]
     #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
@@ -4718,6 +4817,23 @@ This ensures correct event emission for assignee changes.
             }
         }
     }
+    impl ::std::convert::TryFrom<&str> for ClusterRestoreBrokerOperationOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ClusterRestoreBrokerOperationOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///The operation that transitions a broker to a mode once its partitions are restored.
     #[derive(::serde::Deserialize, Clone, Debug)]
     #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
@@ -4762,6 +4878,23 @@ This ensures correct event emission for assignee changes.
                 "ModeChangeOperation" => Ok(Self::ModeChangeOperation),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ClusterRestoreModeChangeOperationOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ClusterRestoreModeChangeOperationOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A single operation that is part of a restore. Every operation names the broker that applies it; the rest of its properties depend on what the operation does, so it is reported as one of the variants below, distinguished by `operation`. A property a variant does not declare is absent from the response rather than reported as null.
@@ -4861,6 +4994,23 @@ This ensures correct event emission for assignee changes.
             }
         }
     }
+    impl ::std::convert::TryFrom<&str> for ClusterRestorePartitionOperationOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ClusterRestorePartitionOperationOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///The operation that restores a single partition from the backups resolved for it.
     #[derive(::serde::Deserialize, Clone, Debug)]
     #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
@@ -4911,6 +5061,24 @@ This ensures correct event emission for assignee changes.
                 "PartitionRestoreOperation" => Ok(Self::PartitionRestoreOperation),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ClusterRestorePartitionRestoreOperationOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ClusterRestorePartitionRestoreOperationOperation {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The operations of a restore that apply to one physical tenant.
@@ -5462,6 +5630,23 @@ This ensures correct event emission for assignee changes.
             }
         }
     }
+    impl ::std::convert::TryFrom<&str> for ConditionWaitStateDetailsWaitStateType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ConditionWaitStateDetailsWaitStateType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`ConditionalEvaluationInstruction`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
@@ -5867,6 +6052,22 @@ This ensures correct event emission for assignee changes.
         > as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreationDateExactMatch {
+        type Error = <::chrono::DateTime<
+            ::chrono::offset::Utc,
+        > as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for CreationDateExactMatch {
+        type Error = <::chrono::DateTime<
+            ::chrono::offset::Utc,
+        > as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
         }
     }
     ///`CursorBackwardPagination`
@@ -6983,6 +7184,24 @@ generic resources.
             }
         }
     }
+    impl ::std::convert::TryFrom<&str>
+    for DirectAncestorKeyInstructionAncestorScopeType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DirectAncestorKeyInstructionAncestorScopeType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`DocumentCreationBatchResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DocumentCreationBatchResponse {
@@ -7148,6 +7367,23 @@ Sent by servers 8.9 and later.*/
                 "camunda" => Ok(Self::Camunda),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DocumentReferenceCamundaDocumentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DocumentReferenceCamundaDocumentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///ElementId property with full advanced search capabilities.
@@ -8063,6 +8299,23 @@ Sent by servers 8.10 and later.*/
             }
         }
     }
+    impl ::std::convert::TryFrom<&str> for GroupClientSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GroupClientSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`GroupClientSearchResult`
     #[derive(::serde::Deserialize, Clone, Debug)]
     #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
@@ -8275,6 +8528,23 @@ This matches groups whose <code>groupId</code> is <em>group-1</em> or <em>group-
                 "username" => Ok(Self::Username),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GroupUserSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GroupUserSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`GroupUserSearchResult`
@@ -8700,6 +8970,24 @@ with the specified error hash code.
                 "inferred" => Ok(Self::Inferred),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for InferredAncestorKeyInstructionAncestorScopeType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InferredAncestorKeyInstructionAncestorScopeType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Integer property with advanced search capabilities.
@@ -9342,6 +9630,23 @@ with the specified error hash code.
             }
         }
     }
+    impl ::std::convert::TryFrom<&str> for JobResultAdHocSubProcessType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for JobResultAdHocSubProcessType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /**JSON object with attributes that were corrected by the worker.
 
 The following attributes can be corrected, additional attributes will be ignored:
@@ -9448,6 +9753,22 @@ the persisted attribute's value.
                 "userTask" => Ok(Self::UserTask),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for JobResultUserTaskType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for JobResultUserTaskType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Job search request.
@@ -9942,6 +10263,23 @@ Sent by servers 8.10 and later.*/
                 "JOB" => Ok(Self::Job),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for JobWaitStateDetailsWaitStateType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for JobWaitStateDetailsWaitStateType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Job worker statistics search filter.
@@ -10773,6 +11111,23 @@ subscription. Empty object when no matching properties are defined.
             }
         }
     }
+    impl ::std::convert::TryFrom<&str> for MessageWaitStateDetailsWaitStateType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for MessageWaitStateDetailsWaitStateType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /**The mapping instructions describe how to map elements from the source process definition to the target process definition.
 */
     #[derive(::serde::Serialize, Clone, Debug)]
@@ -10872,6 +11227,18 @@ Must be > 0 if provided.
         type Err = <::std::num::NonZeroU64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OperationReference {
+        type Error = <::std::num::NonZeroU64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for OperationReference {
+        type Error = <::std::num::NonZeroU64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
         }
     }
     ///AuditLogOperationTypeEnum property with full advanced search capabilities.
@@ -11841,6 +12208,18 @@ When using this filter, sorting is limited to `processDefinitionId` and `tenantI
             Ok(Self(value.parse()?))
         }
     }
+    impl ::std::convert::TryFrom<&str> for ProcessDefinitionVersionExactMatch {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for ProcessDefinitionVersionExactMatch {
+        type Error = <i32 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
     ///Process element statistics response.
     #[derive(::serde::Deserialize, Clone, Debug)]
     #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
@@ -12439,6 +12818,24 @@ If several deployed versions carry the same tag, the most recently deployed one 
             Ok(Self(value.to_string()))
         }
     }
+    impl ::std::convert::TryFrom<&str>
+    for ProcessInstanceCreationInstructionByVersionTagProcessDefinitionVersionTag {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ProcessInstanceCreationInstructionByVersionTagProcessDefinitionVersionTag {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     #[cfg(feature = "serde-all")]
     impl<'de> ::serde::Deserialize<'de>
     for ProcessInstanceCreationInstructionByVersionTagProcessDefinitionVersionTag {
@@ -12531,6 +12928,24 @@ If several deployed versions carry the same tag, the most recently deployed one 
                 "TERMINATE_PROCESS_INSTANCE" => Ok(Self::TerminateProcessInstance),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ProcessInstanceCreationTerminateInstructionType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ProcessInstanceCreationTerminateInstructionType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The process instance filter that defines which process instances should be deleted.
@@ -13622,6 +14037,23 @@ This matches process instances that:
             }
         }
     }
+    impl ::std::convert::TryFrom<&str> for RoleClientSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RoleClientSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`RoleClientSearchResult`
     #[derive(::serde::Deserialize, Clone, Debug)]
     #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
@@ -13725,6 +14157,23 @@ This matches process instances that:
                 "groupId" => Ok(Self::GroupId),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RoleGroupSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RoleGroupSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`RoleGroupSearchResult`
@@ -13906,6 +14355,23 @@ This matches roles that:
                 "username" => Ok(Self::Username),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RoleUserSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RoleUserSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`RoleUserSearchResult`
@@ -14095,6 +14561,23 @@ reported in `errors` with `INVALID_REFERENCE` rather than failing the request.
             Ok(Self(value.to_string()))
         }
     }
+    impl ::std::convert::TryFrom<&str> for SecretResolveRequestReferencesItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SecretResolveRequestReferencesItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     #[cfg(feature = "serde-all")]
     impl<'de> ::serde::Deserialize<'de> for SecretResolveRequestReferencesItem {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
@@ -14274,6 +14757,23 @@ default, with local set to `false`, scope '1' will be { "foo": 5 } and scope '2'
             }
         }
     }
+    impl ::std::convert::TryFrom<&str> for SignalWaitStateDetailsWaitStateType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SignalWaitStateDetailsWaitStateType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /**Defines an instruction with a sourceElementId. The move instruction with this sourceType will terminate all active element
 instances with the sourceElementId and activate a new element instance for each terminated
 one at targetElementId.
@@ -14322,6 +14822,23 @@ one at targetElementId.
             }
         }
     }
+    impl ::std::convert::TryFrom<&str> for SourceElementIdInstructionSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SourceElementIdInstructionSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /**Defines an instruction with a sourceElementInstanceKey. The move instruction with this sourceType will terminate one active element
 instance with the sourceElementInstanceKey and activate a new element instance at targetElementId.
 */
@@ -14367,6 +14884,24 @@ instance with the sourceElementInstanceKey and activate a new element instance a
                 "byKey" => Ok(Self::ByKey),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SourceElementInstanceKeyInstructionSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SourceElementInstanceKeyInstructionSourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     /**Defines the source element identifier for the move instruction. It can either be a sourceElementId, or sourceElementInstanceKey.
@@ -14574,6 +15109,23 @@ backup or checkpoint schedule is enabled for the physical tenant.
             }
         }
     }
+    impl ::std::convert::TryFrom<&str> for TenantClientSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TenantClientSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`TenantClientSearchResult`
     #[derive(::serde::Deserialize, Clone, Debug)]
     #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
@@ -14665,6 +15217,23 @@ backup or checkpoint schedule is enabled for the physical tenant.
                 "groupId" => Ok(Self::GroupId),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TenantGroupSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TenantGroupSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TenantGroupSearchResult`
@@ -14826,6 +15395,23 @@ backup or checkpoint schedule is enabled for the physical tenant.
             }
         }
     }
+    impl ::std::convert::TryFrom<&str> for TenantUserSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TenantUserSearchQuerySortRequestField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`TenantUserSearchResult`
     #[derive(::serde::Deserialize, Clone, Debug)]
     #[cfg_attr(feature = "serde-all", derive(::serde::Serialize))]
@@ -14884,6 +15470,23 @@ backup or checkpoint schedule is enabled for the physical tenant.
                 "TIMER" => Ok(Self::Timer),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TimerWaitStateDetailsWaitStateType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TimerWaitStateDetailsWaitStateType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The response of a topology request.
@@ -15086,6 +15689,24 @@ backup or checkpoint schedule is enabled for the physical tenant.
                 "sourceParent" => Ok(Self::SourceParent),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for UseSourceParentKeyInstructionAncestorScopeType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UseSourceParentKeyInstructionAncestorScopeType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`UserCreateResult`
@@ -15834,6 +16455,23 @@ This matches user tasks that:
                 "USER_TASK" => Ok(Self::UserTask),
                 _ => Err("invalid value".into()),
             }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UserTaskWaitStateDetailsWaitStateType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UserTaskWaitStateDetailsWaitStateType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`UserUpdateRequest`
