@@ -187,7 +187,7 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
     files.push((PathBuf::from(crate::paging::PAGING), paging));
     notes.extend(paging_notes);
     files.extend(
-        crate::builders::render(&model, &doc, &paged)?
+        crate::builders::render(&model, &doc, &paged, strict, &mut notes)?
             .into_iter()
             .map(|(p, t)| (PathBuf::from(p), t)),
     );

@@ -95,6 +95,9 @@ pub(super) enum Body {
     /// A type that is not a named model (free-form JSON): set whole with `body(…)`, `{}` when
     /// not set.
     Free(TokenStream),
+    /// A body codegen cannot set field by field (an older spec's `oneOf` whose shapes type a
+    /// field differently): set whole with `body(…)`, required.
+    Whole(TokenStream),
     /// A `oneOf` of structs: one variant per shape.
     Union {
         model: Ident,
@@ -107,7 +110,7 @@ pub(super) enum Body {
 impl Body {
     pub(super) fn fields(&self) -> &[Field] {
         match self {
-            Body::None | Body::Free(_) => &[],
+            Body::None | Body::Free(_) | Body::Whole(_) => &[],
             Body::Struct { fields, .. } | Body::Union { fields, .. } => fields,
         }
     }
@@ -273,7 +276,15 @@ pub(super) fn body_of(model: &Model, f: &OpModel) -> anyhow::Result<Body> {
                 let s = type_of(model, id)?.name();
                 let own = struct_fields(model, &s)?;
                 for x in &own {
-                    match fields.iter().find(|o| o.name == x.name) {
+                    match fields.iter_mut().find(|o| o.name == x.name) {
+                        // Each shape names its own variables type (older specs): the builder
+                        // holds the map, and each shape's type converts from it.
+                        Some(o)
+                            if o.ty.to_string() != x.ty.to_string()
+                                && matches!((&o.shape, &x.shape), (Shape::Vars, Shape::Vars)) =>
+                        {
+                            o.ty = quote!(::serde_json::Map<String, ::serde_json::Value>);
+                        }
                         Some(o) if o.ty.to_string() != x.ty.to_string() => bail!(
                             "{}: field {} has different types in the union's shapes",
                             f.op.id,

@@ -53,8 +53,21 @@ fn render_op(
     doc: &serde_json::Value,
     f: &OpModel,
     paged: Option<&Ident>,
+    strict: bool,
+    notes: &mut Vec<String>,
 ) -> anyhow::Result<Rendered> {
-    let body = body_of(model, f)?;
+    let body = match (body_of(model, f), &f.body) {
+        (Ok(b), _) => b,
+        // Older specs: the operation keeps a builder that takes its body whole.
+        (Err(e), Some(whole)) if !strict => {
+            notes.push(format!(
+                "{e:#}; {} takes its body whole (`.body(…)`)",
+                f.op.method_name()
+            ));
+            Body::Whole(whole.tokens.clone())
+        }
+        (Err(e), _) => return Err(e),
+    };
     let name = format_ident!("{}", f.op.id.to_upper_camel_case());
     let method = f.method();
     let (out, send, read) = output(f)?;
@@ -95,7 +108,7 @@ fn render_op(
     let whole_ty = match &body {
         Body::None => None,
         Body::Struct { model, .. } | Body::Union { model, .. } => Some(quote!(types::#model)),
-        Body::Free(t) => Some(t.clone()),
+        Body::Free(t) | Body::Whole(t) => Some(t.clone()),
     };
     let whole_field = whole_ty.as_ref().map(|t| quote!(whole: Option<#t>,));
     let whole_init = whole_ty.as_ref().map(|_| quote!(whole: None,));
@@ -251,6 +264,7 @@ fn render_op(
     let build_body = match &body {
         Body::None => quote!(()),
         Body::Free(_) => quote!(self.whole.unwrap_or_else(crate::request::empty_body)),
+        Body::Whole(_) => quote!(self.whole.ok_or_else(|| crate::request::missing("body"))?),
         Body::Struct {
             model: m,
             fields,
@@ -309,8 +323,14 @@ fn render_op(
                     x.is_set(quote!(self.#n))
                 });
                 let assigns = own.iter().map(|n| {
+                    let vars = fields
+                        .iter()
+                        .any(|x| &x.name == n && matches!(x.shape, Shape::Vars));
                     if required.contains(n) {
                         quote!(#n: self.#n.expect("checked"),)
+                    } else if vars {
+                        // The builder may hold the shared map (see `body_of`).
+                        quote!(#n: self.#n.map(Into::into),)
                     } else {
                         quote!(#n: self.#n,)
                     }
@@ -610,10 +630,15 @@ fn render_op(
 }
 
 /// Every file this generator writes.
+///
+/// With `strict` (the pinned spec) a body codegen cannot set field by field is an error;
+/// otherwise its builder takes the body whole and `notes` says so.
 pub fn render(
     model: &Model,
     doc: &serde_json::Value,
     paged: &BTreeMap<String, String>,
+    strict: bool,
+    notes: &mut Vec<String>,
 ) -> anyhow::Result<Vec<(String, String)>> {
     let mut builders = Vec::new();
     let mut asynchronous = Vec::new();
@@ -621,7 +646,7 @@ pub fn render(
     let mut filters = std::collections::BTreeSet::new();
     for f in &model.ops {
         let item = paged.get(&f.op.id).map(|i| format_ident!("{i}"));
-        let r = render_op(model, doc, f, item.as_ref())
+        let r = render_op(model, doc, f, item.as_ref(), strict, notes)
             .with_context(|| format!("builder {}", f.op.id))?;
         if let Ok(Body::Struct { fields, .. }) = body_of(model, f) {
             for x in fields.iter().filter(|x| x.name == "filter") {

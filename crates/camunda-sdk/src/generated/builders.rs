@@ -6680,7 +6680,7 @@ impl<'a, F: Flavor<'a>> EvaluateDecision<'a, F> {
                             .decision_definition_id
                             .expect("checked"),
                         tenant_id: self.tenant_id,
-                        variables: self.variables,
+                        variables: self.variables.map(Into::into),
                     })
                 } else if true && self.decision_definition_key.is_some()
                     && !self.decision_definition_id.is_some()
@@ -6690,7 +6690,7 @@ impl<'a, F: Flavor<'a>> EvaluateDecision<'a, F> {
                             .decision_definition_key
                             .expect("checked"),
                         tenant_id: self.tenant_id,
-                        variables: self.variables,
+                        variables: self.variables.map(Into::into),
                     })
                 } else {
                     return Err(
@@ -20165,7 +20165,7 @@ impl<'a, F: Flavor<'a>> CreateProcessInstance<'a, F> {
                         start_instructions: self.start_instructions,
                         tags: self.tags,
                         tenant_id: self.tenant_id,
-                        variables: self.variables,
+                        variables: self.variables.map(Into::into),
                     })
                 } else if true && self.process_definition_key.is_some()
                     && !self.process_definition_id.is_some()
@@ -20185,7 +20185,7 @@ impl<'a, F: Flavor<'a>> CreateProcessInstance<'a, F> {
                         start_instructions: self.start_instructions,
                         tags: self.tags,
                         tenant_id: self.tenant_id,
-                        variables: self.variables,
+                        variables: self.variables.map(Into::into),
                     })
                 } else if true && self.process_definition_id.is_some()
                     && !self.process_definition_key.is_some()
@@ -20205,7 +20205,7 @@ impl<'a, F: Flavor<'a>> CreateProcessInstance<'a, F> {
                         start_instructions: self.start_instructions,
                         tags: self.tags,
                         tenant_id: self.tenant_id,
-                        variables: self.variables,
+                        variables: self.variables.map(Into::into),
                     })
                 } else {
                     return Err(
