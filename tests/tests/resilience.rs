@@ -21,6 +21,10 @@ enum Answer {
     Cut,
     /// The connection closes without an answer.
     Drop,
+    /// The connection stays open for a minute without an answer.
+    Silent,
+    /// A 200 whose body stops half way, the connection open for a minute.
+    Stalled,
 }
 
 /// Answers requests from `script` in order (the last one repeats); records each path.
@@ -57,6 +61,12 @@ async fn scripted(script: Vec<Answer>) -> (String, Arc<Mutex<Vec<String>>>) {
                         let _ = sock.shutdown().await;
                     }
                     Answer::Drop => {}
+                    Answer::Silent => tokio::time::sleep(Duration::from_secs(60)).await,
+                    Answer::Stalled => {
+                        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"validLic";
+                        let _ = sock.write_all(head.as_bytes()).await;
+                        tokio::time::sleep(Duration::from_secs(60)).await;
+                    }
                 }
             });
         }
@@ -123,6 +133,62 @@ async fn a_dropped_connection_names_its_root_cause() {
     assert!(
         std::error::Error::source(&err).is_some(),
         "the source is kept"
+    );
+}
+
+/// A client whose requests time out after 2 s and are not retried.
+fn impatient(url: &str) -> CamundaClient {
+    let config = camunda_sdk::Config::builder()
+        .rest_address(url)
+        .no_auth()
+        .request_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    CamundaClient::new(config)
+        .unwrap()
+        .with_retry_policy(RetryPolicy::none())
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_answer_that_never_comes_times_out_with_the_operation_named() {
+    let (url, paths) = scripted(vec![Answer::Silent]).await;
+    let started = tokio::time::Instant::now();
+    let err = impatient(&url).get_license().await.unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout { operation: "getLicense", after } if after == Duration::from_secs(2)),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "not before the timeout"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "not after the server gave up"
+    );
+    assert_eq!(paths.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_body_that_stops_half_way_times_out_too() {
+    // The timeout bounds the whole exchange, not only the wait for the answer's headers.
+    let (url, _) = scripted(vec![Answer::Stalled]).await;
+    let started = tokio::time::Instant::now();
+    let err = impatient(&url).get_license().await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                operation: "getLicense",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
     );
 }
 

@@ -23,6 +23,7 @@ pub struct Floor {
     timeout: Option<Duration>,
     copy_body: bool,
     sdk_types: bool,
+    clone_request: bool,
 }
 
 impl Floor {
@@ -43,6 +44,7 @@ impl Floor {
             timeout: None,
             copy_body: false,
             sdk_types: false,
+            clone_request: false,
         }
     }
 
@@ -63,6 +65,18 @@ impl Floor {
     pub fn decoding_sdk_types(mut self) -> Floor {
         self.sdk_types = true;
         self
+    }
+
+    /// Attribution: the caller clones the SDK's request body before each call, as the bench
+    /// does for the SDK (its builders take the body by value) — see [`Floor::clones_request`].
+    pub fn cloning_request(mut self) -> Floor {
+        self.clone_request = true;
+        self
+    }
+
+    /// Whether the bench should clone the SDK's request body before this floor's calls.
+    pub fn clones_request(&self) -> bool {
+        self.clone_request
     }
 
     /// Whether this floor is meant to decode into the SDK's types (the `typed_*` calls).

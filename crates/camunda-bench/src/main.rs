@@ -10,7 +10,8 @@
 //! `cargo run --release -p camunda-bench -- decode-only <search|activate|topology|create>
 //! <sdk|plain> [reps]` only decodes a canned body `reps` times, and `-- calls-only
 //! <get_topology|create_process_instance|...> <floor|sdk> [calls]` only makes sequential calls
-//! (both for `valgrind --tool=callgrind`).
+//! (both for `valgrind --tool=callgrind`); `-- workers-only [quick]` runs the worker section
+//! alone.
 
 use camunda_bench::canned;
 use camunda_bench::cpu;
@@ -67,6 +68,14 @@ fn main() -> Result<(), Error> {
         .build()?;
     if args.get(1).map(String::as_str) == Some("calls-only") {
         return calls_only(&rt, &server, &args[2..]);
+    }
+    if args.get(1).map(String::as_str) == Some("workers-only") {
+        println!("# workers only; load average {} at start", load_average());
+        workers(&rt, &server, &scale, if quick { 1 } else { 3 })?;
+        println!("# load average {} at end", load_average());
+        drop(rt);
+        server.stop();
+        return Ok(());
     }
     println!(
         "# camunda-bench: {} cores, load average {} at start, server {url}",
@@ -185,6 +194,9 @@ enum Op {
     Create,
     Search,
     Activate,
+    /// `calls-only` only: the create request made with the builder's setters instead of a
+    /// cloned body (what a caller who builds each request pays).
+    CreateBySetters,
 }
 
 impl Op {
@@ -196,22 +208,54 @@ impl Op {
             Op::Create => "create_process_instance",
             Op::Search => "search_process_instances",
             Op::Activate => "activate_jobs",
+            Op::CreateBySetters => "create_process_instance_by_setters",
+        }
+    }
+
+    /// The size of the future the SDK's `send()` boxes for this call.
+    fn future_size(self, c: &camunda_sdk::CamundaClient, b: &Bodies) -> usize {
+        match self {
+            Op::Topology => std::mem::size_of_val(&*c.get_topology().send()),
+            Op::Create => {
+                std::mem::size_of_val(&*c.create_process_instance().body(b.create.clone()).send())
+            }
+            Op::CreateBySetters => std::mem::size_of_val(
+                &*c.create_process_instance()
+                    .process_definition_id("order-process")
+                    .variables(&b.plain_create.variables)
+                    .send(),
+            ),
+            Op::Search => {
+                std::mem::size_of_val(&*c.search_process_instances().body(b.search.clone()).send())
+            }
+            Op::Activate => std::mem::size_of_val(
+                &*c.activate_jobs("payment", Duration::from_secs(300), 32)
+                    .send(),
+            ),
         }
     }
 
     /// Calls per round, sequential (concurrent rounds make twice as many).
     fn calls(self) -> usize {
         match self {
-            Op::Topology | Op::Create => 2000,
+            Op::Topology | Op::Create | Op::CreateBySetters => 2000,
             Op::Search => 300,
             Op::Activate => 500,
         }
     }
 
     async fn floor(self, f: &Floor, b: &Bodies) -> Result<(), Error> {
+        if f.clones_request() {
+            match self {
+                Op::Topology => {}
+                Op::Create | Op::CreateBySetters => drop(black_box(b.create.clone())),
+                Op::Search => drop(black_box(b.search.clone())),
+                Op::Activate => drop(black_box(b.activate.clone())),
+            }
+        }
         match (self, f.sdk_types()) {
             (Op::Topology, false) => drop(black_box(f.get_topology().await?)),
-            (Op::Create, false) => {
+            (Op::Create | Op::CreateBySetters, false) => {
                 drop(black_box(f.create_process_instance(&b.plain_create).await?))
             }
             (Op::Search, false) => drop(black_box(
@@ -219,7 +263,7 @@ impl Op {
             )),
             (Op::Activate, false) => drop(black_box(f.activate_jobs(&b.plain_activate).await?)),
             (Op::Topology, true) => drop(black_box(f.typed_get_topology().await?)),
-            (Op::Create, true) => drop(black_box(
+            (Op::Create | Op::CreateBySetters, true) => drop(black_box(
                 f.typed_create_process_instance(&b.plain_create).await?,
             )),
             (Op::Search, true) => drop(black_box(
@@ -238,6 +282,12 @@ impl Op {
             Op::Create => drop(black_box(
                 c.create_process_instance().body(b.create.clone()).await?,
             )),
+            Op::CreateBySetters => drop(black_box(
+                c.create_process_instance()
+                    .process_definition_id("order-process")
+                    .variables(&b.plain_create.variables)
+                    .await?,
+            )),
             Op::Search => drop(black_box(
                 c.search_process_instances().body(b.search.clone()).await?,
             )),
@@ -249,7 +299,7 @@ impl Op {
     fn blocking(self, c: &blocking::CamundaClient, b: &Bodies) -> Result<(), Error> {
         match self {
             Op::Topology => drop(black_box(c.get_topology().send()?)),
-            Op::Create => drop(black_box(
+            Op::Create | Op::CreateBySetters => drop(black_box(
                 c.create_process_instance().body(b.create.clone()).send()?,
             )),
             Op::Search => drop(black_box(
@@ -345,10 +395,11 @@ struct Clients {
 }
 
 /// The floor variants after the plain floor, in `Clients::floors` order.
-const ATTRIBUTION: [&str; 3] = [
+const ATTRIBUTION: [&str; 4] = [
     "floor+sdk_types",
     "floor+timeout",
     "floor+sdk_types+timeout",
+    "floor+request_clone",
 ];
 
 /// Allocations per call of `variant` (sequential calls, after warm-up).
@@ -386,6 +437,7 @@ fn per_call(
                 Floor::new(&url)?
                     .decoding_sdk_types()
                     .with_request_timeout(timeout),
+                Floor::new(&url)?.cloning_request(),
             ],
             sdk: camunda_sdk::CamundaClient::new(config(&url)?)?
                 .with_retry_policy(RetryPolicy::none()),
@@ -774,17 +826,19 @@ fn decode_only(args: &[String]) -> Result<(), Error> {
 /// `calls-only <op> <floor|sdk> [calls]`: sequential calls of one operation against the canned
 /// server and nothing else, for instruction counts under callgrind.
 fn calls_only(rt: &tokio::runtime::Runtime, server: &Server, args: &[String]) -> Result<(), Error> {
-    let usage = "usage: camunda-bench calls-only <op> <floor|sdk> [calls]";
+    let usage = "usage: camunda-bench calls-only <op> <floor|floor+request_clone|sdk> [calls]";
     let (Some(name), Some(via)) = (args.first(), args.get(1)) else {
         return Err(usage.into());
     };
     let calls: usize = args.get(2).map_or(Ok(200), |r| r.parse())?;
     let op = Op::ALL
         .into_iter()
+        .chain([Op::CreateBySetters])
         .find(|o| o.name() == name)
         .ok_or(usage)?;
     let variant = match via.as_str() {
         "floor" => Variant::Floor(0),
+        "floor+request_clone" => Variant::Floor(1),
         "sdk" => Variant::Async,
         _ => return Err(usage.into()),
     };
@@ -792,7 +846,7 @@ fn calls_only(rt: &tokio::runtime::Runtime, server: &Server, args: &[String]) ->
     let clients = {
         let _guard = rt.enter();
         Clients {
-            floors: vec![Floor::new(&url)?],
+            floors: vec![Floor::new(&url)?, Floor::new(&url)?.cloning_request()],
             sdk: camunda_sdk::CamundaClient::new(config(&url)?)?
                 .with_retry_policy(RetryPolicy::none()),
             blocking: blocking::CamundaClient::new(config(&url)?)?
@@ -802,6 +856,9 @@ fn calls_only(rt: &tokio::runtime::Runtime, server: &Server, args: &[String]) ->
     let bodies = Arc::new(Bodies::new()?);
     let per_call = allocations_per_call(rt, variant, &clients, &bodies, op)?;
     time_calls(rt, variant, &clients, &bodies, op, calls, 1)?;
-    println!("{calls} calls of {name} through {via}; {per_call:.1} allocations per call");
+    let size = op.future_size(&clients.sdk, &bodies);
+    println!(
+        "{calls} calls of {name} through {via}; {per_call:.1} allocations per call; the SDK's future for it is {size} bytes"
+    );
     Ok(())
 }

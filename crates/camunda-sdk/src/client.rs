@@ -5,7 +5,9 @@ use crate::Result;
 use crate::config::Config;
 use crate::resilience::RetryPolicy;
 use crate::transport::{Call, Transport};
+use futures::future::Either;
 use serde::de::DeserializeOwned;
+use std::future::Future;
 use std::sync::Arc;
 
 /// Async client for the Camunda 8 Orchestration Cluster REST API: one method per operation,
@@ -151,7 +153,9 @@ impl CamundaClient {
     /// The version guard's check, before every operation (a no-op unless enabled).
     async fn check_version(&self, call: &Call) -> Result<()> {
         match &self.version_guard {
-            Some(guard) => guard.check(call.op, &self.transport, &self.retry).await,
+            // Boxed: the check may itself ask the server (a whole exchange), and inline it would
+            // double the size of every call's future, guarded or not.
+            Some(guard) => Box::pin(guard.check(call.op, &self.transport, &self.retry)).await,
             None => Ok(()),
         }
     }
@@ -181,47 +185,70 @@ impl CamundaClient {
         self.transport.address()
     }
 
-    pub(crate) async fn send_json<T: DeserializeOwned>(&self, call: Call) -> Result<T> {
-        self.check_version(&call).await?;
-        self.transport.json(call, &self.retry).await
+    /// `send`'s exchange of `call`, after the version guard's check when the client has one.
+    /// Without a guard it adds no layer to the call's future (every layer holds its own copy
+    /// of the `Call`); a guarded call's check, which may ask the server, is boxed.
+    fn guarded<'a, T, F>(
+        &'a self,
+        call: Call,
+        send: impl FnOnce(&'a Transport, Call, &'a RetryPolicy) -> F + Send + 'a,
+    ) -> impl Future<Output = Result<T>> + Send + 'a
+    where
+        T: Send + 'a,
+        F: Future<Output = Result<T>> + Send + 'a,
+    {
+        match &self.version_guard {
+            None => Either::Left(send(&self.transport, call, &self.retry)),
+            Some(guard) => Either::Right(Box::pin(async move {
+                guard.check(call.op, &self.transport, &self.retry).await?;
+                send(&self.transport, call, &self.retry).await
+            })),
+        }
     }
 
-    pub(crate) async fn send_json_or_none<T: DeserializeOwned>(
+    pub(crate) fn send_json<'a, T: DeserializeOwned + Send + 'a>(
+        &'a self,
+        call: Call,
+    ) -> impl Future<Output = Result<T>> + Send + 'a {
+        self.guarded(call, Transport::json)
+    }
+
+    pub(crate) fn send_json_or_none<'a, T: DeserializeOwned + Send + 'a>(
+        &'a self,
+        call: Call,
+    ) -> impl Future<Output = Result<Option<T>>> + Send + 'a {
+        self.guarded(call, Transport::json_or_none)
+    }
+
+    pub(crate) fn send_unit(&self, call: Call) -> impl Future<Output = Result<()>> + Send + '_ {
+        self.guarded(call, Transport::unit)
+    }
+
+    pub(crate) fn send_text(&self, call: Call) -> impl Future<Output = Result<String>> + Send + '_ {
+        self.guarded(call, Transport::text)
+    }
+
+    pub(crate) fn send_text_or_none(
         &self,
         call: Call,
-    ) -> Result<Option<T>> {
-        self.check_version(&call).await?;
-        self.transport.json_or_none(call, &self.retry).await
+    ) -> impl Future<Output = Result<Option<String>>> + Send + '_ {
+        self.guarded(call, Transport::text_or_none)
     }
 
-    pub(crate) async fn send_unit(&self, call: Call) -> Result<()> {
-        self.check_version(&call).await?;
-        self.transport.unit(call, &self.retry).await
-    }
-
-    pub(crate) async fn send_text(&self, call: Call) -> Result<String> {
-        self.check_version(&call).await?;
-        self.transport.text(call, &self.retry).await
-    }
-
-    pub(crate) async fn send_text_or_none(&self, call: Call) -> Result<Option<String>> {
-        self.check_version(&call).await?;
-        self.transport.text_or_none(call, &self.retry).await
-    }
-
-    pub(crate) async fn send_bytes(&self, call: Call) -> Result<Vec<u8>> {
-        self.check_version(&call).await?;
-        self.transport.bytes(call, &self.retry).await
+    pub(crate) fn send_bytes(
+        &self,
+        call: Call,
+    ) -> impl Future<Output = Result<Vec<u8>>> + Send + '_ {
+        self.guarded(call, Transport::bytes)
     }
 
     /// The whole answer with its status and headers (`send_with_response`).
-    pub(crate) async fn send_full<T>(
-        &self,
+    pub(crate) fn send_full<'a, T: Send + 'a>(
+        &'a self,
         call: Call,
         read: fn(&'static str, reqwest::StatusCode, bytes::Bytes) -> Result<T>,
-    ) -> Result<crate::request::Response<T>> {
-        self.check_version(&call).await?;
-        self.transport.full(call, &self.retry, read).await
+    ) -> impl Future<Output = Result<crate::request::Response<T>>> + Send + 'a {
+        self.guarded(call, move |t, call, retry| t.full(call, retry, read))
     }
 
     /// The successful response itself, for answers read as a stream (document download),
