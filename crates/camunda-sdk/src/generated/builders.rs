@@ -114,10 +114,9 @@ impl<'a, F: Flavor<'a>> GetAgentDefinition<'a, F> {
     ) -> F::Output<crate::request::Response<types::AgentDefinitionResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -304,10 +303,9 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
     ) -> F::Output<crate::request::Response<types::AgentDefinitionSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -508,11 +506,8 @@ impl<'a, F: Flavor<'a>> CreateAgentInstance<'a, F> {
     pub fn send(self) -> F::Output<types::AgentInstanceCreationResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -520,10 +515,9 @@ impl<'a, F: Flavor<'a>> CreateAgentInstance<'a, F> {
     ) -> F::Output<crate::request::Response<types::AgentInstanceCreationResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -646,10 +640,9 @@ impl<'a, F: Flavor<'a>> GetAgentInstance<'a, F> {
     ) -> F::Output<crate::request::Response<types::AgentInstanceResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -822,11 +815,8 @@ impl<'a, F: Flavor<'a>> UpdateAgentInstance<'a, F> {
     pub fn send(self) -> F::Output<types::AgentInstanceUpdateResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -834,10 +824,9 @@ impl<'a, F: Flavor<'a>> UpdateAgentInstance<'a, F> {
     ) -> F::Output<crate::request::Response<types::AgentInstanceUpdateResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -1024,10 +1013,9 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
     ) -> F::Output<crate::request::Response<types::AgentInstanceSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -1299,10 +1287,9 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -1552,10 +1539,9 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
     ) -> F::Output<crate::request::Response<types::AuditLogSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -1734,10 +1720,9 @@ impl<'a, F: Flavor<'a>> GetAuditLog<'a, F> {
     ) -> F::Output<crate::request::Response<types::AuditLogResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -1793,11 +1778,8 @@ impl<'a, F: Flavor<'a>> GetAuthentication<'a, F> {
     pub fn send(self) -> F::Output<types::CamundaUserResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -1805,10 +1787,9 @@ impl<'a, F: Flavor<'a>> GetAuthentication<'a, F> {
     ) -> F::Output<crate::request::Response<types::CamundaUserResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -1995,10 +1976,9 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
     ) -> F::Output<crate::request::Response<types::OwnAuthorizationSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -2227,11 +2207,8 @@ impl<'a, F: Flavor<'a>> CreateAuthorization<'a, F> {
     pub fn send(self) -> F::Output<types::AuthorizationCreateResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -2239,10 +2216,9 @@ impl<'a, F: Flavor<'a>> CreateAuthorization<'a, F> {
     ) -> F::Output<crate::request::Response<types::AuthorizationCreateResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -2427,10 +2403,9 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
     ) -> F::Output<crate::request::Response<types::AuthorizationSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -2675,20 +2650,16 @@ impl<'a, F: Flavor<'a>> UpdateAuthorization<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -2805,10 +2776,9 @@ impl<'a, F: Flavor<'a>> GetAuthorization<'a, F> {
     ) -> F::Output<crate::request::Response<types::AuthorizationResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -2880,20 +2850,16 @@ impl<'a, F: Flavor<'a>> DeleteAuthorization<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -2979,11 +2945,8 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackup<'a, F> {
     pub fn send(self) -> F::Output<types::TakeRuntimeBackupResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -2991,10 +2954,9 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackup<'a, F> {
     ) -> F::Output<crate::request::Response<types::TakeRuntimeBackupResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -3063,11 +3025,8 @@ impl<'a, F: Flavor<'a>> ListRuntimeBackups<'a, F> {
     pub fn send(self) -> F::Output<Vec<types::BackupInfo>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -3075,10 +3034,9 @@ impl<'a, F: Flavor<'a>> ListRuntimeBackups<'a, F> {
     ) -> F::Output<crate::request::Response<Vec<types::BackupInfo>>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -3134,11 +3092,8 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupState<'a, F> {
     pub fn send(self) -> F::Output<types::RuntimeBackupState> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -3146,10 +3101,9 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupState<'a, F> {
     ) -> F::Output<crate::request::Response<types::RuntimeBackupState>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -3205,20 +3159,16 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackupState<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -3271,11 +3221,8 @@ impl<'a, F: Flavor<'a>> SyncRuntimeBackupState<'a, F> {
     pub fn send(self) -> F::Output<types::RuntimeBackupState> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -3283,10 +3230,9 @@ impl<'a, F: Flavor<'a>> SyncRuntimeBackupState<'a, F> {
     ) -> F::Output<crate::request::Response<types::RuntimeBackupState>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -3356,11 +3302,8 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackup<'a, F> {
     pub fn send(self) -> F::Output<types::BackupInfo> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -3368,10 +3311,9 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackup<'a, F> {
     ) -> F::Output<crate::request::Response<types::BackupInfo>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -3438,20 +3380,16 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackup<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -3539,11 +3477,8 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackup<'a, F> {
     pub fn send(self) -> F::Output<types::TakeHistoryBackupResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -3551,10 +3486,9 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackup<'a, F> {
     ) -> F::Output<crate::request::Response<types::TakeHistoryBackupResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -3636,11 +3570,8 @@ impl<'a, F: Flavor<'a>> ListHistoryBackups<'a, F> {
     pub fn send(self) -> F::Output<Vec<types::HistoryBackupInfo>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -3648,10 +3579,9 @@ impl<'a, F: Flavor<'a>> ListHistoryBackups<'a, F> {
     ) -> F::Output<crate::request::Response<Vec<types::HistoryBackupInfo>>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -3721,11 +3651,8 @@ impl<'a, F: Flavor<'a>> GetHistoryBackup<'a, F> {
     pub fn send(self) -> F::Output<types::HistoryBackupInfo> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -3733,10 +3660,9 @@ impl<'a, F: Flavor<'a>> GetHistoryBackup<'a, F> {
     ) -> F::Output<crate::request::Response<types::HistoryBackupInfo>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -3806,20 +3732,16 @@ impl<'a, F: Flavor<'a>> DeleteHistoryBackup<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -4008,10 +3930,9 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -4261,10 +4182,9 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
     ) -> F::Output<crate::request::Response<types::BatchOperationSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -4446,10 +4366,9 @@ impl<'a, F: Flavor<'a>> GetBatchOperation<'a, F> {
     ) -> F::Output<crate::request::Response<types::BatchOperationResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -4538,20 +4457,16 @@ impl<'a, F: Flavor<'a>> CancelBatchOperation<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -4635,20 +4550,16 @@ impl<'a, F: Flavor<'a>> ResumeBatchOperation<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -4732,20 +4643,16 @@ impl<'a, F: Flavor<'a>> SuspendBatchOperation<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -4823,20 +4730,16 @@ impl<'a, F: Flavor<'a>> PinClock<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -4889,20 +4792,16 @@ impl<'a, F: Flavor<'a>> ResetClock<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -5027,11 +4926,8 @@ impl<'a, F: Flavor<'a>> CreateGlobalClusterVariable<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -5039,10 +4935,9 @@ impl<'a, F: Flavor<'a>> CreateGlobalClusterVariable<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -5158,10 +5053,9 @@ impl<'a, F: Flavor<'a>> GetGlobalClusterVariable<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -5276,11 +5170,8 @@ impl<'a, F: Flavor<'a>> UpdateGlobalClusterVariable<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -5288,10 +5179,9 @@ impl<'a, F: Flavor<'a>> UpdateGlobalClusterVariable<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -5359,20 +5249,16 @@ impl<'a, F: Flavor<'a>> DeleteGlobalClusterVariable<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -5575,10 +5461,9 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterVariableSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -5779,11 +5664,8 @@ impl<'a, F: Flavor<'a>> CreateTenantClusterVariable<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -5791,10 +5673,9 @@ impl<'a, F: Flavor<'a>> CreateTenantClusterVariable<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -5922,10 +5803,9 @@ impl<'a, F: Flavor<'a>> GetTenantClusterVariable<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -6052,11 +5932,8 @@ impl<'a, F: Flavor<'a>> UpdateTenantClusterVariable<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -6064,10 +5941,9 @@ impl<'a, F: Flavor<'a>> UpdateTenantClusterVariable<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -6147,20 +6023,16 @@ impl<'a, F: Flavor<'a>> DeleteTenantClusterVariable<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -6279,11 +6151,8 @@ impl<'a, F: Flavor<'a>> EvaluateConditionals<'a, F> {
     pub fn send(self) -> F::Output<types::EvaluateConditionalResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -6291,10 +6160,9 @@ impl<'a, F: Flavor<'a>> EvaluateConditionals<'a, F> {
     ) -> F::Output<crate::request::Response<types::EvaluateConditionalResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -6494,10 +6362,9 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -6719,11 +6586,8 @@ impl<'a, F: Flavor<'a>> EvaluateDecision<'a, F> {
     pub fn send(self) -> F::Output<types::EvaluateDecisionResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -6731,10 +6595,9 @@ impl<'a, F: Flavor<'a>> EvaluateDecision<'a, F> {
     ) -> F::Output<crate::request::Response<types::EvaluateDecisionResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -6926,10 +6789,9 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -7115,10 +6977,9 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinition<'a, F> {
     ) -> F::Output<crate::request::Response<types::DecisionDefinitionResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -7239,10 +7100,9 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinitionXml<'a, F> {
     pub fn send_with_response(self) -> F::Output<crate::request::Response<String>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::text).await
+            client.send_full(call?, crate::transport::read::text).await
         })
     }
 }
@@ -7426,10 +7286,9 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
     ) -> F::Output<crate::request::Response<types::DecisionInstanceSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -7618,10 +7477,9 @@ impl<'a, F: Flavor<'a>> GetDecisionInstance<'a, F> {
     ) -> F::Output<crate::request::Response<types::DecisionInstanceGetQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -7737,20 +7595,16 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstance<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -7858,11 +7712,8 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstancesBatchOperation<'a, F> {
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -7870,10 +7721,9 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstancesBatchOperation<'a, F> {
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -8065,10 +7915,9 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -8256,10 +8105,9 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirements<'a, F> {
     ) -> F::Output<crate::request::Response<types::DecisionRequirementsResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -8380,10 +8228,9 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirementsXml<'a, F> {
     pub fn send_with_response(self) -> F::Output<crate::request::Response<String>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::text).await
+            client.send_full(call?, crate::transport::read::text).await
         })
     }
 }
@@ -8476,20 +8323,16 @@ impl<'a, F: Flavor<'a>> GetDocument<'a, F> {
     pub fn send(self) -> F::Output<Vec<u8>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_bytes(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_bytes(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<Vec<u8>>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::bytes).await
+            client.send_full(call?, crate::transport::read::bytes).await
         })
     }
 }
@@ -8569,20 +8412,16 @@ impl<'a, F: Flavor<'a>> DeleteDocument<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -8706,11 +8545,8 @@ impl<'a, F: Flavor<'a>> CreateDocumentLink<'a, F> {
     pub fn send(self) -> F::Output<types::DocumentLink> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -8718,10 +8554,9 @@ impl<'a, F: Flavor<'a>> CreateDocumentLink<'a, F> {
     ) -> F::Output<crate::request::Response<types::DocumentLink>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -8850,20 +8685,16 @@ impl<'a, F: Flavor<'a>> ActivateAdHocSubProcessActivities<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -9052,10 +8883,9 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -9307,10 +9137,9 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
     ) -> F::Output<crate::request::Response<types::ElementInstanceSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -9492,10 +9321,9 @@ impl<'a, F: Flavor<'a>> GetElementInstance<'a, F> {
     ) -> F::Output<crate::request::Response<types::ElementInstanceResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -9699,10 +9527,9 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
     ) -> F::Output<crate::request::Response<types::IncidentSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -9894,20 +9721,16 @@ impl<'a, F: Flavor<'a>> CreateElementInstanceVariables<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -9960,11 +9783,8 @@ impl<'a, F: Flavor<'a>> GetExportingStatus<'a, F> {
     pub fn send(self) -> F::Output<types::ExportingStatusResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -9972,10 +9792,9 @@ impl<'a, F: Flavor<'a>> GetExportingStatus<'a, F> {
     ) -> F::Output<crate::request::Response<types::ExportingStatusResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -10044,20 +9863,16 @@ impl<'a, F: Flavor<'a>> PauseExporting<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -10110,20 +9925,16 @@ impl<'a, F: Flavor<'a>> ResumeExporting<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -10243,11 +10054,8 @@ impl<'a, F: Flavor<'a>> EvaluateExpression<'a, F> {
     pub fn send(self) -> F::Output<types::ExpressionEvaluationResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -10255,10 +10063,9 @@ impl<'a, F: Flavor<'a>> EvaluateExpression<'a, F> {
     ) -> F::Output<crate::request::Response<types::ExpressionEvaluationResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -10374,10 +10181,9 @@ impl<'a, F: Flavor<'a>> GetFormByKey<'a, F> {
     ) -> F::Output<crate::request::Response<types::FormResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -10529,11 +10335,8 @@ impl<'a, F: Flavor<'a>> CreateGlobalTaskListener<'a, F> {
     pub fn send(self) -> F::Output<types::GlobalTaskListenerResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -10541,10 +10344,9 @@ impl<'a, F: Flavor<'a>> CreateGlobalTaskListener<'a, F> {
     ) -> F::Output<crate::request::Response<types::GlobalTaskListenerResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -10660,10 +10462,9 @@ impl<'a, F: Flavor<'a>> GetGlobalTaskListener<'a, F> {
     ) -> F::Output<crate::request::Response<types::GlobalTaskListenerResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -10816,11 +10617,8 @@ impl<'a, F: Flavor<'a>> UpdateGlobalTaskListener<'a, F> {
     pub fn send(self) -> F::Output<types::GlobalTaskListenerResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -10828,10 +10626,9 @@ impl<'a, F: Flavor<'a>> UpdateGlobalTaskListener<'a, F> {
     ) -> F::Output<crate::request::Response<types::GlobalTaskListenerResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -10899,20 +10696,16 @@ impl<'a, F: Flavor<'a>> DeleteGlobalTaskListener<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -11101,10 +10894,9 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -11277,11 +11069,8 @@ impl<'a, F: Flavor<'a>> CreateGroup<'a, F> {
     pub fn send(self) -> F::Output<types::GroupCreateResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -11289,10 +11078,9 @@ impl<'a, F: Flavor<'a>> CreateGroup<'a, F> {
     ) -> F::Output<crate::request::Response<types::GroupCreateResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -11473,10 +11261,9 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
     ) -> F::Output<crate::request::Response<types::GroupSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -11651,10 +11438,9 @@ impl<'a, F: Flavor<'a>> GetGroup<'a, F> {
     ) -> F::Output<crate::request::Response<types::GroupResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -11761,11 +11547,8 @@ impl<'a, F: Flavor<'a>> UpdateGroup<'a, F> {
     pub fn send(self) -> F::Output<types::GroupUpdateResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -11773,10 +11556,9 @@ impl<'a, F: Flavor<'a>> UpdateGroup<'a, F> {
     ) -> F::Output<crate::request::Response<types::GroupUpdateResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -11844,20 +11626,16 @@ impl<'a, F: Flavor<'a>> DeleteGroup<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -12033,10 +11811,9 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
     ) -> F::Output<crate::request::Response<types::GroupClientSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -12175,20 +11952,16 @@ impl<'a, F: Flavor<'a>> AssignClientToGroup<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -12265,20 +12038,16 @@ impl<'a, F: Flavor<'a>> UnassignClientFromGroup<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -12477,10 +12246,9 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
     ) -> F::Output<crate::request::Response<types::GroupMappingRuleSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -12621,20 +12389,16 @@ impl<'a, F: Flavor<'a>> AssignMappingRuleToGroup<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -12713,20 +12477,16 @@ impl<'a, F: Flavor<'a>> UnassignMappingRuleFromGroup<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -12914,10 +12674,9 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
     ) -> F::Output<crate::request::Response<types::GroupRoleSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -13146,10 +12905,9 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
     ) -> F::Output<crate::request::Response<types::GroupUserSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -13282,20 +13040,16 @@ impl<'a, F: Flavor<'a>> AssignUserToGroup<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -13370,20 +13124,16 @@ impl<'a, F: Flavor<'a>> UnassignUserFromGroup<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -13563,10 +13313,9 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
     ) -> F::Output<crate::request::Response<types::IncidentSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -13743,10 +13492,9 @@ impl<'a, F: Flavor<'a>> GetIncident<'a, F> {
     ) -> F::Output<crate::request::Response<types::IncidentResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -13852,20 +13600,16 @@ impl<'a, F: Flavor<'a>> ResolveIncident<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -14062,10 +13806,9 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -14326,10 +14069,9 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -14576,11 +14318,8 @@ impl<'a, F: Flavor<'a>> ActivateJobs<'a, F> {
     pub fn send(self) -> F::Output<types::JobActivationResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -14588,10 +14327,9 @@ impl<'a, F: Flavor<'a>> ActivateJobs<'a, F> {
     ) -> F::Output<crate::request::Response<types::JobActivationResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -14770,10 +14508,9 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
     ) -> F::Output<crate::request::Response<types::JobSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -14971,20 +14708,16 @@ impl<'a, F: Flavor<'a>> UpdateJob<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -15119,20 +14852,16 @@ impl<'a, F: Flavor<'a>> CompleteJob<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -15266,20 +14995,16 @@ impl<'a, F: Flavor<'a>> ThrowJobError<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -15422,20 +15147,16 @@ impl<'a, F: Flavor<'a>> FailJob<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -15564,11 +15285,8 @@ impl<'a, F: Flavor<'a>> UpdateJobsBatchOperation<'a, F> {
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -15576,10 +15294,9 @@ impl<'a, F: Flavor<'a>> UpdateJobsBatchOperation<'a, F> {
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -15730,10 +15447,9 @@ impl<'a, F: Flavor<'a>> GetGlobalJobStatistics<'a, F> {
     ) -> F::Output<crate::request::Response<types::GlobalJobStatisticsQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -15894,10 +15610,9 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
     ) -> F::Output<crate::request::Response<types::JobTypeStatisticsQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -16121,10 +15836,9 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
     ) -> F::Output<crate::request::Response<types::JobWorkerStatisticsQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -16351,10 +16065,9 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
     ) -> F::Output<crate::request::Response<types::JobTimeSeriesStatisticsQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -16582,10 +16295,9 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
     ) -> F::Output<crate::request::Response<types::JobErrorStatisticsQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -16694,11 +16406,8 @@ impl<'a, F: Flavor<'a>> GetLicense<'a, F> {
     pub fn send(self) -> F::Output<types::LicenseResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -16706,10 +16415,9 @@ impl<'a, F: Flavor<'a>> GetLicense<'a, F> {
     ) -> F::Output<crate::request::Response<types::LicenseResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -16840,11 +16548,8 @@ impl<'a, F: Flavor<'a>> CreateMappingRule<'a, F> {
     pub fn send(self) -> F::Output<types::MappingRuleCreateResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -16852,10 +16557,9 @@ impl<'a, F: Flavor<'a>> CreateMappingRule<'a, F> {
     ) -> F::Output<crate::request::Response<types::MappingRuleCreateResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -17045,10 +16749,9 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
     ) -> F::Output<crate::request::Response<types::MappingRuleSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -17238,11 +16941,8 @@ impl<'a, F: Flavor<'a>> UpdateMappingRule<'a, F> {
     pub fn send(self) -> F::Output<types::MappingRuleUpdateResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -17250,10 +16950,9 @@ impl<'a, F: Flavor<'a>> UpdateMappingRule<'a, F> {
     ) -> F::Output<crate::request::Response<types::MappingRuleUpdateResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -17325,20 +17024,16 @@ impl<'a, F: Flavor<'a>> DeleteMappingRule<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -17455,10 +17150,9 @@ impl<'a, F: Flavor<'a>> GetMappingRule<'a, F> {
     ) -> F::Output<crate::request::Response<types::MappingRuleResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -17650,10 +17344,9 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -17851,11 +17544,8 @@ impl<'a, F: Flavor<'a>> CorrelateMessage<'a, F> {
     pub fn send(self) -> F::Output<types::MessageCorrelationResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -17863,10 +17553,9 @@ impl<'a, F: Flavor<'a>> CorrelateMessage<'a, F> {
     ) -> F::Output<crate::request::Response<types::MessageCorrelationResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -18023,11 +17712,8 @@ impl<'a, F: Flavor<'a>> PublishMessage<'a, F> {
     pub fn send(self) -> F::Output<types::MessagePublicationResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -18035,10 +17721,9 @@ impl<'a, F: Flavor<'a>> PublishMessage<'a, F> {
     ) -> F::Output<crate::request::Response<types::MessagePublicationResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -18225,10 +17910,9 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
     ) -> F::Output<crate::request::Response<types::ProcessDefinitionSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -18480,10 +18164,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -18742,10 +18425,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -18935,10 +18617,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinition<'a, F> {
     ) -> F::Output<crate::request::Response<types::ProcessDefinitionResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -19061,10 +18742,9 @@ impl<'a, F: Flavor<'a>> GetStartProcessForm<'a, F> {
     ) -> F::Output<crate::request::Response<Option<types::FormResult>>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json_or_none).await
+            client.send_full(call?, crate::transport::read::json_or_none).await
         })
     }
 }
@@ -19239,10 +18919,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -19445,10 +19124,9 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -19638,10 +19316,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionXml<'a, F> {
     ) -> F::Output<crate::request::Response<Option<String>>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::text_or_none).await
+            client.send_full(call?, crate::transport::read::text_or_none).await
         })
     }
 }
@@ -19839,10 +19516,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -20234,11 +19910,8 @@ impl<'a, F: Flavor<'a>> CreateProcessInstance<'a, F> {
     pub fn send(self) -> F::Output<types::CreateProcessInstanceResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -20246,10 +19919,9 @@ impl<'a, F: Flavor<'a>> CreateProcessInstance<'a, F> {
     ) -> F::Output<crate::request::Response<types::CreateProcessInstanceResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -20360,11 +20032,8 @@ impl<'a, F: Flavor<'a>> CancelProcessInstancesBatchOperation<'a, F> {
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -20372,10 +20041,9 @@ impl<'a, F: Flavor<'a>> CancelProcessInstancesBatchOperation<'a, F> {
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -20486,11 +20154,8 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstancesBatchOperation<'a, F> {
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -20498,10 +20163,9 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstancesBatchOperation<'a, F> {
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -20612,11 +20276,8 @@ impl<'a, F: Flavor<'a>> ResolveIncidentsBatchOperation<'a, F> {
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -20624,10 +20285,9 @@ impl<'a, F: Flavor<'a>> ResolveIncidentsBatchOperation<'a, F> {
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -20758,11 +20418,8 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstancesBatchOperation<'a, F> {
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -20770,10 +20427,9 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstancesBatchOperation<'a, F> {
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -20906,11 +20562,8 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstancesBatchOperation<'a, F> {
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -20918,10 +20571,9 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstancesBatchOperation<'a, F> {
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -21032,11 +20684,8 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstancesBatchOperation<'a, F> {
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -21044,10 +20693,9 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstancesBatchOperation<'a, F> {
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -21234,10 +20882,9 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
     ) -> F::Output<crate::request::Response<types::ProcessInstanceSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -21407,11 +21054,8 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstancesBatchOperation<'a, F> {
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -21419,10 +21063,9 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstancesBatchOperation<'a, F> {
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -21545,10 +21188,9 @@ impl<'a, F: Flavor<'a>> GetProcessInstance<'a, F> {
     ) -> F::Output<crate::request::Response<types::ProcessInstanceResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -21666,20 +21308,16 @@ impl<'a, F: Flavor<'a>> AssignProcessInstanceBusinessId<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -21805,10 +21443,9 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceCallHierarchy<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -21921,20 +21558,16 @@ impl<'a, F: Flavor<'a>> CancelProcessInstance<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -22042,20 +21675,16 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstance<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -22129,11 +21758,8 @@ impl<'a, F: Flavor<'a>> ResolveProcessInstanceIncidents<'a, F> {
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -22141,10 +21767,9 @@ impl<'a, F: Flavor<'a>> ResolveProcessInstanceIncidents<'a, F> {
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -22348,10 +21973,9 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
     ) -> F::Output<crate::request::Response<types::IncidentSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -22564,20 +22188,16 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstance<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -22735,20 +22355,16 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstance<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -22858,20 +22474,16 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstance<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -22997,10 +22609,9 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceSequenceFlows<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -23131,10 +22742,9 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatistics<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -23265,10 +22875,9 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceWaitStateStatistics<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -23384,20 +22993,16 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstance<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -23577,10 +23182,9 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
     ) -> F::Output<crate::request::Response<types::ResourceSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -23757,10 +23361,9 @@ impl<'a, F: Flavor<'a>> GetResource<'a, F> {
     ) -> F::Output<crate::request::Response<types::ResourceResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -23882,10 +23485,9 @@ impl<'a, F: Flavor<'a>> GetResourceContent<'a, F> {
     > {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -24001,10 +23603,9 @@ impl<'a, F: Flavor<'a>> GetResourceContentBinary<'a, F> {
     pub fn send_with_response(self) -> F::Output<crate::request::Response<Vec<u8>>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::bytes).await
+            client.send_full(call?, crate::transport::read::bytes).await
         })
     }
 }
@@ -24116,11 +23717,8 @@ impl<'a, F: Flavor<'a>> DeleteResource<'a, F> {
     pub fn send(self) -> F::Output<types::DeleteResourceResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -24128,10 +23726,9 @@ impl<'a, F: Flavor<'a>> DeleteResource<'a, F> {
     ) -> F::Output<crate::request::Response<types::DeleteResourceResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -24241,11 +23838,8 @@ impl<'a, F: Flavor<'a>> CreateRole<'a, F> {
     pub fn send(self) -> F::Output<types::RoleCreateResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -24253,10 +23847,9 @@ impl<'a, F: Flavor<'a>> CreateRole<'a, F> {
     ) -> F::Output<crate::request::Response<types::RoleCreateResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -24435,10 +24028,9 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
     ) -> F::Output<crate::request::Response<types::RoleSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -24609,10 +24201,9 @@ impl<'a, F: Flavor<'a>> GetRole<'a, F> {
     ) -> F::Output<crate::request::Response<types::RoleResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -24718,11 +24309,8 @@ impl<'a, F: Flavor<'a>> UpdateRole<'a, F> {
     pub fn send(self) -> F::Output<types::RoleUpdateResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -24730,10 +24318,9 @@ impl<'a, F: Flavor<'a>> UpdateRole<'a, F> {
     ) -> F::Output<crate::request::Response<types::RoleUpdateResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -24801,20 +24388,16 @@ impl<'a, F: Flavor<'a>> DeleteRole<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -24985,10 +24568,9 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
     ) -> F::Output<crate::request::Response<types::RoleClientSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -25127,20 +24709,16 @@ impl<'a, F: Flavor<'a>> AssignRoleToClient<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -25217,20 +24795,16 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromClient<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -25401,10 +24975,9 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
     ) -> F::Output<crate::request::Response<types::RoleGroupSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -25537,20 +25110,16 @@ impl<'a, F: Flavor<'a>> AssignRoleToGroup<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -25625,20 +25194,16 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromGroup<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -25837,10 +25402,9 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
     ) -> F::Output<crate::request::Response<types::RoleMappingRuleSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -25981,20 +25545,16 @@ impl<'a, F: Flavor<'a>> AssignRoleToMappingRule<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -26073,20 +25633,16 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromMappingRule<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -26257,10 +25813,9 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
     ) -> F::Output<crate::request::Response<types::RoleUserSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -26393,20 +25948,16 @@ impl<'a, F: Flavor<'a>> AssignRoleToUser<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -26481,20 +26032,16 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromUser<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -26585,11 +26132,8 @@ impl<'a, F: Flavor<'a>> ResolveSecrets<'a, F> {
     pub fn send(self) -> F::Output<types::SecretResolveResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -26597,10 +26141,9 @@ impl<'a, F: Flavor<'a>> ResolveSecrets<'a, F> {
     ) -> F::Output<crate::request::Response<types::SecretResolveResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -26670,11 +26213,8 @@ impl<'a, F: Flavor<'a>> ListSecrets<'a, F> {
     pub fn send(self) -> F::Output<types::SecretListResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -26682,10 +26222,9 @@ impl<'a, F: Flavor<'a>> ListSecrets<'a, F> {
     ) -> F::Output<crate::request::Response<types::SecretListResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -26810,11 +26349,8 @@ impl<'a, F: Flavor<'a>> CreateAdminUser<'a, F> {
     pub fn send(self) -> F::Output<types::UserCreateResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -26822,10 +26358,9 @@ impl<'a, F: Flavor<'a>> CreateAdminUser<'a, F> {
     ) -> F::Output<crate::request::Response<types::UserCreateResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -26935,11 +26470,8 @@ impl<'a, F: Flavor<'a>> BroadcastSignal<'a, F> {
     pub fn send(self) -> F::Output<types::SignalBroadcastResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -26947,10 +26479,9 @@ impl<'a, F: Flavor<'a>> BroadcastSignal<'a, F> {
     ) -> F::Output<crate::request::Response<types::SignalBroadcastResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -27000,20 +26531,16 @@ impl<'a, F: Flavor<'a>> GetStatus<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -27182,10 +26709,9 @@ impl<'a, F: Flavor<'a>> GetUsageMetrics<'a, F> {
     ) -> F::Output<crate::request::Response<types::UsageMetricsResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -27241,11 +26767,8 @@ impl<'a, F: Flavor<'a>> GetSystemConfiguration<'a, F> {
     pub fn send(self) -> F::Output<types::SystemConfigurationResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -27253,10 +26776,9 @@ impl<'a, F: Flavor<'a>> GetSystemConfiguration<'a, F> {
     ) -> F::Output<crate::request::Response<types::SystemConfigurationResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -27366,11 +26888,8 @@ impl<'a, F: Flavor<'a>> CreateTenant<'a, F> {
     pub fn send(self) -> F::Output<types::TenantCreateResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -27378,10 +26897,9 @@ impl<'a, F: Flavor<'a>> CreateTenant<'a, F> {
     ) -> F::Output<crate::request::Response<types::TenantCreateResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -27564,10 +27082,9 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
     ) -> F::Output<crate::request::Response<types::TenantSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -27744,10 +27261,9 @@ impl<'a, F: Flavor<'a>> GetTenant<'a, F> {
     ) -> F::Output<crate::request::Response<types::TenantResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -27856,11 +27372,8 @@ impl<'a, F: Flavor<'a>> UpdateTenant<'a, F> {
     pub fn send(self) -> F::Output<types::TenantUpdateResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -27868,10 +27381,9 @@ impl<'a, F: Flavor<'a>> UpdateTenant<'a, F> {
     ) -> F::Output<crate::request::Response<types::TenantUpdateResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -27941,20 +27453,16 @@ impl<'a, F: Flavor<'a>> DeleteTenant<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -28132,10 +27640,9 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
     ) -> F::Output<crate::request::Response<types::TenantClientSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -28276,20 +27783,16 @@ impl<'a, F: Flavor<'a>> AssignClientToTenant<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -28368,20 +27871,16 @@ impl<'a, F: Flavor<'a>> UnassignClientFromTenant<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -28559,10 +28058,9 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
     ) -> F::Output<crate::request::Response<types::TenantGroupSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -28701,20 +28199,16 @@ impl<'a, F: Flavor<'a>> AssignGroupToTenant<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -28791,20 +28285,16 @@ impl<'a, F: Flavor<'a>> UnassignGroupFromTenant<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -29005,10 +28495,9 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
     ) -> F::Output<crate::request::Response<types::TenantMappingRuleSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -29151,20 +28640,16 @@ impl<'a, F: Flavor<'a>> AssignMappingRuleToTenant<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -29245,20 +28730,16 @@ impl<'a, F: Flavor<'a>> UnassignMappingRuleFromTenant<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -29448,10 +28929,9 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
     ) -> F::Output<crate::request::Response<types::TenantRoleSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -29590,20 +29070,16 @@ impl<'a, F: Flavor<'a>> AssignRoleToTenant<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -29680,20 +29156,16 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromTenant<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -29866,10 +29338,9 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
     ) -> F::Output<crate::request::Response<types::TenantUserSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -30008,20 +29479,16 @@ impl<'a, F: Flavor<'a>> AssignUserToTenant<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -30098,20 +29565,16 @@ impl<'a, F: Flavor<'a>> UnassignUserFromTenant<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -30158,11 +29621,8 @@ impl<'a, F: Flavor<'a>> GetTopology<'a, F> {
     pub fn send(self) -> F::Output<types::TopologyResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -30170,10 +29630,9 @@ impl<'a, F: Flavor<'a>> GetTopology<'a, F> {
     ) -> F::Output<crate::request::Response<types::TopologyResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -30255,11 +29714,8 @@ impl<'a, F: Flavor<'a>> ChangeClusterMode<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterModeChangeResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -30267,10 +29723,9 @@ impl<'a, F: Flavor<'a>> ChangeClusterMode<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterModeChangeResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -30397,11 +29852,8 @@ impl<'a, F: Flavor<'a>> Restore<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterRestoreResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -30409,10 +29861,9 @@ impl<'a, F: Flavor<'a>> Restore<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterRestoreResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -30467,11 +29918,8 @@ impl<'a, F: Flavor<'a>> GetRestoreStatus<'a, F> {
     pub fn send(self) -> F::Output<types::RestoreStatusResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -30479,10 +29927,9 @@ impl<'a, F: Flavor<'a>> GetRestoreStatus<'a, F> {
     ) -> F::Output<crate::request::Response<types::RestoreStatusResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -30538,11 +29985,8 @@ impl<'a, F: Flavor<'a>> GetClusterExportingStatus<'a, F> {
     pub fn send(self) -> F::Output<types::ExportingStatusResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -30550,10 +29994,9 @@ impl<'a, F: Flavor<'a>> GetClusterExportingStatus<'a, F> {
     ) -> F::Output<crate::request::Response<types::ExportingStatusResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -30622,20 +30065,16 @@ impl<'a, F: Flavor<'a>> PauseClusterExporting<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -30688,20 +30127,16 @@ impl<'a, F: Flavor<'a>> ResumeClusterExporting<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -30803,11 +30238,8 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackupAsClusterAdmin<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterTakeRuntimeBackupResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -30815,10 +30247,9 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackupAsClusterAdmin<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterTakeRuntimeBackupResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -30903,11 +30334,8 @@ impl<'a, F: Flavor<'a>> ListRuntimeBackupsAsClusterAdmin<'a, F> {
     pub fn send(self) -> F::Output<Vec<types::ClusterRuntimeBackupInfo>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -30915,10 +30343,9 @@ impl<'a, F: Flavor<'a>> ListRuntimeBackupsAsClusterAdmin<'a, F> {
     ) -> F::Output<crate::request::Response<Vec<types::ClusterRuntimeBackupInfo>>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -30990,11 +30417,8 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupStateAsClusterAdmin<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterRuntimeBackupState> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -31002,10 +30426,9 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupStateAsClusterAdmin<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterRuntimeBackupState>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -31077,20 +30500,16 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackupStateAsClusterAdmin<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -31159,11 +30578,8 @@ impl<'a, F: Flavor<'a>> SyncRuntimeBackupStateAsClusterAdmin<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterRuntimeBackupState> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -31171,10 +30587,9 @@ impl<'a, F: Flavor<'a>> SyncRuntimeBackupStateAsClusterAdmin<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterRuntimeBackupState>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -31260,11 +30675,8 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupAsClusterAdmin<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterRuntimeBackupInfo> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -31272,10 +30684,9 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupAsClusterAdmin<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterRuntimeBackupInfo>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -31361,20 +30772,16 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackupAsClusterAdmin<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -31478,11 +30885,8 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackupAsClusterAdmin<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterTakeHistoryBackupResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -31490,10 +30894,9 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackupAsClusterAdmin<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterTakeHistoryBackupResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -31591,11 +30994,8 @@ impl<'a, F: Flavor<'a>> ListHistoryBackupsAsClusterAdmin<'a, F> {
     pub fn send(self) -> F::Output<Vec<types::ClusterHistoryBackupInfo>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -31603,10 +31003,9 @@ impl<'a, F: Flavor<'a>> ListHistoryBackupsAsClusterAdmin<'a, F> {
     ) -> F::Output<crate::request::Response<Vec<types::ClusterHistoryBackupInfo>>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -31692,11 +31091,8 @@ impl<'a, F: Flavor<'a>> GetHistoryBackupAsClusterAdmin<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterHistoryBackupInfo> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -31704,10 +31100,9 @@ impl<'a, F: Flavor<'a>> GetHistoryBackupAsClusterAdmin<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterHistoryBackupInfo>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -31793,20 +31188,16 @@ impl<'a, F: Flavor<'a>> DeleteHistoryBackupAsClusterAdmin<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -31901,11 +31292,8 @@ impl<'a, F: Flavor<'a>> ChangeClusterModeAsClusterAdmin<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterModeChangeResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -31913,10 +31301,9 @@ impl<'a, F: Flavor<'a>> ChangeClusterModeAsClusterAdmin<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterModeChangeResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -32054,11 +31441,8 @@ impl<'a, F: Flavor<'a>> TriggerClusterRebalance<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterBalanceResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -32066,10 +31450,9 @@ impl<'a, F: Flavor<'a>> TriggerClusterRebalance<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterBalanceResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -32125,11 +31508,8 @@ impl<'a, F: Flavor<'a>> GetClusterRebalance<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterBalanceResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -32137,10 +31517,9 @@ impl<'a, F: Flavor<'a>> GetClusterRebalance<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterBalanceResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -32196,11 +31575,8 @@ impl<'a, F: Flavor<'a>> CancelClusterRebalance<'a, F> {
     pub fn send(self) -> F::Output<types::RebalanceCancellationResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -32208,10 +31584,9 @@ impl<'a, F: Flavor<'a>> CancelClusterRebalance<'a, F> {
     ) -> F::Output<crate::request::Response<types::RebalanceCancellationResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -32372,11 +31747,8 @@ impl<'a, F: Flavor<'a>> RestoreAsClusterAdmin<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterRestoreResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -32384,10 +31756,9 @@ impl<'a, F: Flavor<'a>> RestoreAsClusterAdmin<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterRestoreResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -32443,11 +31814,8 @@ impl<'a, F: Flavor<'a>> GetClusterStatus<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterStatusResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -32455,10 +31823,9 @@ impl<'a, F: Flavor<'a>> GetClusterStatus<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterStatusResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -32514,11 +31881,8 @@ impl<'a, F: Flavor<'a>> GetClusterUpgradeStatus<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterUpgradeStatusResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -32526,10 +31890,9 @@ impl<'a, F: Flavor<'a>> GetClusterUpgradeStatus<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterUpgradeStatusResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -32585,11 +31948,8 @@ impl<'a, F: Flavor<'a>> GetClusterTopology<'a, F> {
     pub fn send(self) -> F::Output<types::ClusterTopologyResponse> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -32597,10 +31957,9 @@ impl<'a, F: Flavor<'a>> GetClusterTopology<'a, F> {
     ) -> F::Output<crate::request::Response<types::ClusterTopologyResponse>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -32721,11 +32080,8 @@ impl<'a, F: Flavor<'a>> CreateUser<'a, F> {
     pub fn send(self) -> F::Output<types::UserCreateResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -32733,10 +32089,9 @@ impl<'a, F: Flavor<'a>> CreateUser<'a, F> {
     ) -> F::Output<crate::request::Response<types::UserCreateResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -32915,10 +32270,9 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
     ) -> F::Output<crate::request::Response<types::UserSearchResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -33089,10 +32443,9 @@ impl<'a, F: Flavor<'a>> GetUser<'a, F> {
     ) -> F::Output<crate::request::Response<types::UserResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -33209,11 +32562,8 @@ impl<'a, F: Flavor<'a>> UpdateUser<'a, F> {
     pub fn send(self) -> F::Output<types::UserUpdateResult> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_json(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_json(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
@@ -33221,10 +32571,9 @@ impl<'a, F: Flavor<'a>> UpdateUser<'a, F> {
     ) -> F::Output<crate::request::Response<types::UserUpdateResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -33292,20 +32641,16 @@ impl<'a, F: Flavor<'a>> DeleteUser<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -33485,10 +32830,9 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
     ) -> F::Output<crate::request::Response<types::UserTaskSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -33667,10 +33011,9 @@ impl<'a, F: Flavor<'a>> GetUserTask<'a, F> {
     ) -> F::Output<crate::request::Response<types::UserTaskResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
@@ -33850,20 +33193,16 @@ impl<'a, F: Flavor<'a>> UpdateUserTask<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -33932,20 +33271,16 @@ impl<'a, F: Flavor<'a>> UnassignUserTask<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -34069,20 +33404,16 @@ impl<'a, F: Flavor<'a>> AssignUserTask<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -34283,10 +33614,9 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
     ) -> F::Output<crate::request::Response<types::AuditLogSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -34461,20 +33791,16 @@ impl<'a, F: Flavor<'a>> CompleteUserTask<'a, F> {
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            client.send_unit(request(&body)?).await
-        })
+        let call = self.parts().and_then(|(body, request)| request(&body));
+        on.run(async move { client.send_unit(call?).await })
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::unit).await
+            client.send_full(call?, crate::transport::read::unit).await
         })
     }
 }
@@ -34696,10 +34022,9 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
     ) -> F::Output<crate::request::Response<types::VariableSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -34878,10 +34203,9 @@ impl<'a, F: Flavor<'a>> GetUserTaskForm<'a, F> {
     ) -> F::Output<crate::request::Response<Option<types::FormResult>>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json_or_none).await
+            client.send_full(call?, crate::transport::read::json_or_none).await
         })
     }
 }
@@ -35101,10 +34425,9 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
     ) -> F::Output<crate::request::Response<types::VariableSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -35362,10 +34685,9 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
     ) -> F::Output<crate::request::Response<types::VariableSearchQueryResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -35542,10 +34864,9 @@ impl<'a, F: Flavor<'a>> GetVariable<'a, F> {
     ) -> F::Output<crate::request::Response<types::VariableResult>> {
         let on = self.on;
         let client = on.client();
-        let parts = self.parts();
+        let call = self.parts().and_then(|(body, request)| request(&body));
         on.run(async move {
-            let (body, request) = parts?;
-            client.send_full(request(&body)?, crate::transport::read::json).await
+            client.send_full(call?, crate::transport::read::json).await
         })
     }
 }
