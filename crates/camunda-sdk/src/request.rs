@@ -292,3 +292,142 @@ pub(crate) fn check(slot: Option<Error>) -> Result<()> {
 pub(crate) fn empty_body<T: From<Map<String, Value>>>() -> T {
     T::from(Map::new())
 }
+
+/// How a kind of success body is read (`send()` of a builder picks one). The exchanges are
+/// written once here, generic, instead of once per operation in every builder: less code for
+/// the compiler to check, and none compiled until a crate sends the operation.
+pub(crate) trait Read<T>: Send {
+    /// Sends `call` and reads its answer as `T`.
+    fn read(
+        client: &CamundaClient,
+        call: crate::transport::Call,
+    ) -> impl Future<Output = Result<T>> + Send + '_;
+}
+
+/// A JSON body.
+pub(crate) struct Json;
+/// A JSON body, or `None` for 204.
+pub(crate) struct JsonOrNone;
+/// No body.
+pub(crate) struct Unit;
+/// A text body.
+pub(crate) struct Text;
+/// A text body, or `None` for 204.
+pub(crate) struct TextOrNone;
+/// A binary body.
+pub(crate) struct Bytes;
+
+impl<T: serde::de::DeserializeOwned + Send + 'static> Read<T> for Json {
+    fn read(
+        client: &CamundaClient,
+        call: crate::transport::Call,
+    ) -> impl Future<Output = Result<T>> + Send + '_ {
+        client.send_json(call)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + Send + 'static> Read<Option<T>> for JsonOrNone {
+    fn read(
+        client: &CamundaClient,
+        call: crate::transport::Call,
+    ) -> impl Future<Output = Result<Option<T>>> + Send + '_ {
+        client.send_json_or_none(call)
+    }
+}
+
+impl Read<()> for Unit {
+    fn read(
+        client: &CamundaClient,
+        call: crate::transport::Call,
+    ) -> impl Future<Output = Result<()>> + Send + '_ {
+        client.send_unit(call)
+    }
+}
+
+impl Read<String> for Text {
+    fn read(
+        client: &CamundaClient,
+        call: crate::transport::Call,
+    ) -> impl Future<Output = Result<String>> + Send + '_ {
+        client.send_text(call)
+    }
+}
+
+impl Read<Option<String>> for TextOrNone {
+    fn read(
+        client: &CamundaClient,
+        call: crate::transport::Call,
+    ) -> impl Future<Output = Result<Option<String>>> + Send + '_ {
+        client.send_text_or_none(call)
+    }
+}
+
+impl Read<Vec<u8>> for Bytes {
+    fn read(
+        client: &CamundaClient,
+        call: crate::transport::Call,
+    ) -> impl Future<Output = Result<Vec<u8>>> + Send + '_ {
+        client.send_bytes(call)
+    }
+}
+
+/// A builder's exchange: the request it built (or its first invalid argument), read by `R`.
+pub(crate) async fn send<R: Read<T>, T: Send>(
+    client: &CamundaClient,
+    call: Result<crate::transport::Call>,
+) -> Result<T> {
+    R::read(client, call?).await
+}
+
+/// A builder's exchange with its status and headers.
+pub(crate) async fn send_full<T: Send>(
+    client: &CamundaClient,
+    call: Result<crate::transport::Call>,
+    read: fn(&'static str, reqwest::StatusCode, bytes::Bytes) -> Result<T>,
+) -> Result<Response<T>> {
+    client.send_full(call?, read).await
+}
+
+/// An eventually consistent read's exchange: the request made again from its body for every
+/// read `wait` makes.
+pub(crate) async fn send_waiting<R, T, B, M>(
+    client: &CamundaClient,
+    wait: crate::consistency::Wait<T>,
+    non_empty: Option<fn(&T) -> bool>,
+    parts: Result<(B, M)>,
+) -> Result<T>
+where
+    R: Read<T>,
+    T: Send,
+    M: Fn(&B) -> Result<crate::transport::Call>,
+{
+    let (body, request) = parts?;
+    wait.read(client, non_empty, || {
+        let call = request(&body);
+        async move { R::read(client, call?).await }
+    })
+    .await
+}
+
+/// A paged search's items, page by page (`stream()` / `iter()` of its builder).
+pub(crate) fn stream<Q, R, M>(
+    client: CamundaClient,
+    parts: Result<(Q, M)>,
+) -> crate::paging::ItemStream<R::Item>
+where
+    Q: crate::paging::PagedQuery,
+    R: crate::paging::PagedResult + serde::de::DeserializeOwned + Send + 'static,
+    R::Item: Send + 'static,
+    M: Fn(&Q) -> Result<crate::transport::Call> + Send + Sync + 'static,
+{
+    match parts {
+        Ok((body, request)) => {
+            crate::paging::stream(body, crate::paging::Paging::new(), move |body: Q| {
+                let client = client.clone();
+                let call = request(&body);
+                async move { client.send_json::<R>(call?).await }
+            })
+        }
+        Err(e) => crate::paging::failed(e),
+    }
+}

@@ -71,6 +71,7 @@ fn render_op(
     let name = format_ident!("{}", f.op.id.to_upper_camel_case());
     let method = f.method();
     let (out, send, read) = output(f)?;
+    let reader = format_ident!("{}", heck::ToUpperCamelCase::to_upper_camel_case(read));
     let read = format_ident!("{read}");
     let konst = crate::facade::const_ident(f.op);
     let http = format_ident!("{}", f.op.method.to_uppercase());
@@ -425,32 +426,17 @@ fn render_op(
             }
 
             /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-            /// The page size is the one set with `page`, else the server's.
+            /// The page size is the one set with `limit` or `page`, else the server's.
             pub fn stream(self) -> crate::paging::ItemStream<types::#item> where F: crate::request::AsyncFlavor<'a> {
                 let client = self.on.client().clone();
-                match self.parts() {
-                    Ok((body, request)) => crate::paging::stream(body, crate::paging::Paging::new(), move |body: #body_ty| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move { client.#send::<#out>(call?).await }
-                    }),
-                    Err(e) => crate::paging::failed(e),
-                }
+                crate::request::stream::<_, #out, _>(client, self.parts())
             }
 
             /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
             pub fn iter(self) -> crate::paging::ItemIter<types::#item> where F: crate::request::BlockingFlavor<'a> {
                 let blocking = F::blocking(&self.on).clone();
                 let client = self.on.client().clone();
-                let stream = match self.parts() {
-                    Ok((body, request)) => crate::paging::stream(body, crate::paging::Paging::new(), move |body: #body_ty| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move { client.#send::<#out>(call?).await }
-                    }),
-                    Err(e) => crate::paging::failed(e),
-                };
-                crate::paging::ItemIter::new(blocking, stream)
+                crate::paging::ItemIter::new(blocking, crate::request::stream::<_, #out, _>(client, self.parts()))
             }
         }
     });
@@ -506,17 +492,8 @@ fn render_op(
         quote! {
             pub fn send(mut self) -> F::Output<#out> {
                 let on = self.on;
-                let client = on.client();
                 let wait = std::mem::take(&mut self.wait);
-                let parts = self.parts();
-                on.run(async move {
-                    let (body, request) = parts?;
-                    wait.read(client, #non_empty, || {
-                        let call = request(&body);
-                        async move { client.#send(call?).await }
-                    })
-                    .await
-                })
+                on.run(crate::request::send_waiting::<crate::request::#reader, _, _, _>(on.client(), wait, #non_empty, self.parts()))
             }
         }
     } else {
@@ -525,9 +502,8 @@ fn render_op(
         quote! {
             pub fn send(self) -> F::Output<#out> {
                 let on = self.on;
-                let client = on.client();
                 let call = self.parts().and_then(|(body, request)| request(&body));
-                on.run(async move { client.#send(call?).await })
+                on.run(crate::request::send::<crate::request::#reader, _>(on.client(), call))
             }
         }
     };
@@ -590,9 +566,8 @@ fn render_op(
             /// Like [`send`](Self::send), with the answer's status and headers.
             pub fn send_with_response(self) -> F::Output<crate::request::Response<#out>> {
                 let on = self.on;
-                let client = on.client();
                 let call = self.parts().and_then(|(body, request)| request(&body));
-                on.run(async move { client.send_full(call?, crate::transport::read::#read).await })
+                on.run(crate::request::send_full(on.client(), call, crate::transport::read::#read))
             }
 
             #stream

@@ -67,21 +67,15 @@ impl<'a, F: Flavor<'a>> GetAgentDefinition<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AgentDefinitionResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -113,11 +107,10 @@ impl<'a, F: Flavor<'a>> GetAgentDefinition<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::AgentDefinitionResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -241,25 +234,24 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AgentDefinitionSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::AgentDefinitionSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::AgentDefinitionSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -302,11 +294,10 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::AgentDefinitionSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -315,30 +306,17 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::AgentDefinitionResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::AgentDefinitionSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::AgentDefinitionSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::AgentDefinitionSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::AgentDefinitionResult>
@@ -347,25 +325,14 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::AgentDefinitionSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::AgentDefinitionSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::AgentDefinitionSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -505,20 +472,18 @@ impl<'a, F: Flavor<'a>> CreateAgentInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::AgentInstanceCreationResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AgentInstanceCreationResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -593,21 +558,15 @@ impl<'a, F: Flavor<'a>> GetAgentInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AgentInstanceResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -639,11 +598,10 @@ impl<'a, F: Flavor<'a>> GetAgentInstance<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::AgentInstanceResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -814,20 +772,18 @@ impl<'a, F: Flavor<'a>> UpdateAgentInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::AgentInstanceUpdateResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AgentInstanceUpdateResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -951,25 +907,24 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AgentInstanceSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::AgentInstanceSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::AgentInstanceSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -1012,11 +967,10 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::AgentInstanceSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -1025,30 +979,17 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::AgentInstanceResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::AgentInstanceSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::AgentInstanceSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::AgentInstanceSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::AgentInstanceResult>
@@ -1057,25 +998,14 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::AgentInstanceSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::AgentInstanceSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::AgentInstanceSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -1223,25 +1153,24 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AgentInstanceHistorySearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::AgentInstanceHistorySearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::AgentInstanceHistorySearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -1286,11 +1215,10 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
         crate::request::Response<types::AgentInstanceHistorySearchQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -1299,7 +1227,7 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(
         self,
     ) -> crate::paging::ItemStream<types::AgentInstanceHistoryItemResult>
@@ -1307,26 +1235,11 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::AgentInstanceHistorySearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::AgentInstanceHistorySearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::AgentInstanceHistorySearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::AgentInstanceHistoryItemResult>
@@ -1335,27 +1248,14 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::AgentInstanceHistorySearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::AgentInstanceHistorySearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::AgentInstanceHistorySearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -1479,23 +1379,20 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AuditLogSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::AuditLogSearchQueryResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::AuditLogSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -1538,11 +1435,10 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::AuditLogSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -1551,30 +1447,17 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::AuditLogResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::AuditLogSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::AuditLogSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::AuditLogSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::AuditLogResult>
@@ -1583,25 +1466,14 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::AuditLogSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::AuditLogSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::AuditLogSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -1673,21 +1545,15 @@ impl<'a, F: Flavor<'a>> GetAuditLog<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AuditLogResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -1719,11 +1585,10 @@ impl<'a, F: Flavor<'a>> GetAuditLog<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::AuditLogResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -1777,20 +1642,18 @@ impl<'a, F: Flavor<'a>> GetAuthentication<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::CamundaUserResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::CamundaUserResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -1914,25 +1777,22 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::OwnAuthorizationSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::OwnAuthorizationSearchResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<types::OwnAuthorizationSearchResult>,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -1975,11 +1835,10 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::OwnAuthorizationSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -1988,30 +1847,17 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::AuthorizationResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::AuthorizationSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::OwnAuthorizationSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::OwnAuthorizationSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::AuthorizationResult>
@@ -2020,25 +1866,14 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::AuthorizationSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::OwnAuthorizationSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::OwnAuthorizationSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -2206,20 +2041,18 @@ impl<'a, F: Flavor<'a>> CreateAuthorization<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::AuthorizationCreateResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AuthorizationCreateResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -2343,23 +2176,20 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AuthorizationSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::AuthorizationSearchResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::AuthorizationSearchResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -2402,11 +2232,10 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::AuthorizationSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -2415,30 +2244,17 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::AuthorizationResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::AuthorizationSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::AuthorizationSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::AuthorizationSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::AuthorizationResult>
@@ -2447,25 +2263,14 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::AuthorizationSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::AuthorizationSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::AuthorizationSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -2649,18 +2454,16 @@ impl<'a, F: Flavor<'a>> UpdateAuthorization<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -2729,21 +2532,15 @@ impl<'a, F: Flavor<'a>> GetAuthorization<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AuthorizationResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -2775,11 +2572,10 @@ impl<'a, F: Flavor<'a>> GetAuthorization<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::AuthorizationResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -2849,18 +2645,16 @@ impl<'a, F: Flavor<'a>> DeleteAuthorization<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -2944,20 +2738,18 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::TakeRuntimeBackupResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TakeRuntimeBackupResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -3024,20 +2816,18 @@ impl<'a, F: Flavor<'a>> ListRuntimeBackups<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<Vec<types::BackupInfo>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<Vec<types::BackupInfo>>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -3091,20 +2881,18 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupState<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::RuntimeBackupState> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RuntimeBackupState>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -3158,18 +2946,16 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackupState<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -3220,20 +3006,18 @@ impl<'a, F: Flavor<'a>> SyncRuntimeBackupState<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::RuntimeBackupState> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RuntimeBackupState>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -3301,20 +3085,18 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BackupInfo> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BackupInfo>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -3379,18 +3161,16 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -3476,20 +3256,18 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::TakeHistoryBackupResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TakeHistoryBackupResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -3569,20 +3347,18 @@ impl<'a, F: Flavor<'a>> ListHistoryBackups<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<Vec<types::HistoryBackupInfo>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<Vec<types::HistoryBackupInfo>>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -3650,20 +3426,18 @@ impl<'a, F: Flavor<'a>> GetHistoryBackup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::HistoryBackupInfo> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::HistoryBackupInfo>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -3731,18 +3505,16 @@ impl<'a, F: Flavor<'a>> DeleteHistoryBackup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -3866,25 +3638,24 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::BatchOperationItemSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::BatchOperationItemSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::BatchOperationItemSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -3929,11 +3700,10 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
         crate::request::Response<types::BatchOperationItemSearchQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -3942,32 +3712,17 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::BatchOperationItemResponse>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::BatchOperationItemSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::BatchOperationItemSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::BatchOperationItemSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::BatchOperationItemResponse>
@@ -3976,27 +3731,14 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::BatchOperationItemSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::BatchOperationItemSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::BatchOperationItemSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -4120,25 +3862,24 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::BatchOperationSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::BatchOperationSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::BatchOperationSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -4181,11 +3922,10 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -4194,30 +3934,17 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::BatchOperationResponse>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::BatchOperationSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::BatchOperationSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::BatchOperationSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::BatchOperationResponse>
@@ -4226,25 +3953,14 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::BatchOperationSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::BatchOperationSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::BatchOperationSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -4319,21 +4035,15 @@ impl<'a, F: Flavor<'a>> GetBatchOperation<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::BatchOperationResponse> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -4365,11 +4075,10 @@ impl<'a, F: Flavor<'a>> GetBatchOperation<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -4456,18 +4165,16 @@ impl<'a, F: Flavor<'a>> CancelBatchOperation<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -4549,18 +4256,16 @@ impl<'a, F: Flavor<'a>> ResumeBatchOperation<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -4642,18 +4347,16 @@ impl<'a, F: Flavor<'a>> SuspendBatchOperation<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -4729,18 +4432,16 @@ impl<'a, F: Flavor<'a>> PinClock<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -4791,18 +4492,16 @@ impl<'a, F: Flavor<'a>> ResetClock<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -4925,20 +4624,18 @@ impl<'a, F: Flavor<'a>> CreateGlobalClusterVariable<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -5006,21 +4703,15 @@ impl<'a, F: Flavor<'a>> GetGlobalClusterVariable<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -5052,11 +4743,10 @@ impl<'a, F: Flavor<'a>> GetGlobalClusterVariable<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -5169,20 +4859,18 @@ impl<'a, F: Flavor<'a>> UpdateGlobalClusterVariable<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -5248,18 +4936,16 @@ impl<'a, F: Flavor<'a>> DeleteGlobalClusterVariable<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -5399,25 +5085,24 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ClusterVariableSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::ClusterVariableSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::ClusterVariableSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -5460,11 +5145,10 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -5473,30 +5157,17 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::ClusterVariableSearchResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ClusterVariableSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::ClusterVariableSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::ClusterVariableSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::ClusterVariableSearchResult>
@@ -5505,25 +5176,14 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ClusterVariableSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::ClusterVariableSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::ClusterVariableSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -5663,20 +5323,18 @@ impl<'a, F: Flavor<'a>> CreateTenantClusterVariable<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -5756,21 +5414,15 @@ impl<'a, F: Flavor<'a>> GetTenantClusterVariable<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -5802,11 +5454,10 @@ impl<'a, F: Flavor<'a>> GetTenantClusterVariable<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -5931,20 +5582,18 @@ impl<'a, F: Flavor<'a>> UpdateTenantClusterVariable<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -6022,18 +5671,16 @@ impl<'a, F: Flavor<'a>> DeleteTenantClusterVariable<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -6150,20 +5797,18 @@ impl<'a, F: Flavor<'a>> EvaluateConditionals<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::EvaluateConditionalResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::EvaluateConditionalResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -6298,25 +5943,24 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
         mut self,
     ) -> F::Output<types::CorrelatedMessageSubscriptionSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::CorrelatedMessageSubscriptionSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::CorrelatedMessageSubscriptionSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -6361,11 +6005,10 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
         crate::request::Response<types::CorrelatedMessageSubscriptionSearchQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -6374,7 +6017,7 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(
         self,
     ) -> crate::paging::ItemStream<types::CorrelatedMessageSubscriptionResult>
@@ -6382,26 +6025,11 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::CorrelatedMessageSubscriptionSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::CorrelatedMessageSubscriptionSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::CorrelatedMessageSubscriptionSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(
@@ -6412,27 +6040,14 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::CorrelatedMessageSubscriptionSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::CorrelatedMessageSubscriptionSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::CorrelatedMessageSubscriptionSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -6585,20 +6200,18 @@ impl<'a, F: Flavor<'a>> EvaluateDecision<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::EvaluateDecisionResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::EvaluateDecisionResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -6725,25 +6338,24 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::DecisionDefinitionSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::DecisionDefinitionSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::DecisionDefinitionSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -6788,11 +6400,10 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
         crate::request::Response<types::DecisionDefinitionSearchQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -6801,32 +6412,17 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::DecisionDefinitionResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::DecisionDefinitionSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::DecisionDefinitionSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::DecisionDefinitionSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::DecisionDefinitionResult>
@@ -6835,27 +6431,14 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::DecisionDefinitionSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::DecisionDefinitionSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::DecisionDefinitionSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -6930,21 +6513,15 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinition<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::DecisionDefinitionResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -6976,11 +6553,10 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinition<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::DecisionDefinitionResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -7055,21 +6631,15 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinitionXml<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<String> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_text(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Text,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -7099,11 +6669,10 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinitionXml<'a, F> {
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<String>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::text).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::text),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -7224,25 +6793,24 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::DecisionInstanceSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::DecisionInstanceSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::DecisionInstanceSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -7285,11 +6853,10 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::DecisionInstanceSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -7298,32 +6865,17 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::DecisionInstanceResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::DecisionInstanceSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::DecisionInstanceSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::DecisionInstanceSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::DecisionInstanceResult>
@@ -7332,27 +6884,14 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::DecisionInstanceSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::DecisionInstanceSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::DecisionInstanceSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -7428,21 +6967,15 @@ impl<'a, F: Flavor<'a>> GetDecisionInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::DecisionInstanceGetQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -7476,11 +7009,10 @@ impl<'a, F: Flavor<'a>> GetDecisionInstance<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::DecisionInstanceGetQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -7594,18 +7126,16 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -7711,20 +7241,18 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstancesBatchOperation<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -7851,25 +7379,24 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::DecisionRequirementsSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::DecisionRequirementsSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::DecisionRequirementsSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -7914,11 +7441,10 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
         crate::request::Response<types::DecisionRequirementsSearchQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -7927,32 +7453,17 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::DecisionRequirementsResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::DecisionRequirementsSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::DecisionRequirementsSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::DecisionRequirementsSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::DecisionRequirementsResult>
@@ -7961,27 +7472,14 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::DecisionRequirementsSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::DecisionRequirementsSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::DecisionRequirementsSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -8056,21 +7554,15 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirements<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::DecisionRequirementsResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -8104,11 +7596,10 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirements<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::DecisionRequirementsResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -8183,21 +7674,15 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirementsXml<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<String> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_text(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Text,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -8227,11 +7712,10 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirementsXml<'a, F> {
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<String>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::text).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::text),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -8322,18 +7806,16 @@ impl<'a, F: Flavor<'a>> GetDocument<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<Vec<u8>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_bytes(call?).await })
+        on.run(crate::request::send::<crate::request::Bytes, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<Vec<u8>>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::bytes).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::bytes),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -8411,18 +7893,16 @@ impl<'a, F: Flavor<'a>> DeleteDocument<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -8544,20 +8024,18 @@ impl<'a, F: Flavor<'a>> CreateDocumentLink<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::DocumentLink> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::DocumentLink>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -8684,18 +8162,16 @@ impl<'a, F: Flavor<'a>> ActivateAdHocSubProcessActivities<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -8819,25 +8295,24 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ElementInstanceWaitStateQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::ElementInstanceWaitStateQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::ElementInstanceWaitStateQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -8882,11 +8357,10 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
         crate::request::Response<types::ElementInstanceWaitStateQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -8895,7 +8369,7 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(
         self,
     ) -> crate::paging::ItemStream<types::ElementInstanceWaitStateResult>
@@ -8903,26 +8377,11 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ElementInstanceWaitStateQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::ElementInstanceWaitStateQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::ElementInstanceWaitStateQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::ElementInstanceWaitStateResult>
@@ -8931,27 +8390,14 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ElementInstanceWaitStateQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::ElementInstanceWaitStateQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::ElementInstanceWaitStateQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -9075,25 +8521,24 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ElementInstanceSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::ElementInstanceSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::ElementInstanceSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -9136,11 +8581,10 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::ElementInstanceSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -9149,30 +8593,17 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::ElementInstanceResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ElementInstanceSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::ElementInstanceSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::ElementInstanceSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::ElementInstanceResult>
@@ -9181,25 +8612,14 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ElementInstanceSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::ElementInstanceSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::ElementInstanceSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -9274,21 +8694,15 @@ impl<'a, F: Flavor<'a>> GetElementInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ElementInstanceResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -9320,11 +8734,10 @@ impl<'a, F: Flavor<'a>> GetElementInstance<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::ElementInstanceResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -9467,23 +8880,20 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::IncidentSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::IncidentSearchQueryResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::IncidentSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -9526,11 +8936,10 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::IncidentSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -9539,30 +8948,17 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::IncidentResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::IncidentSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::IncidentSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::IncidentSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::IncidentResult>
@@ -9571,25 +8967,14 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::IncidentSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::IncidentSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::IncidentSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -9720,18 +9105,16 @@ impl<'a, F: Flavor<'a>> CreateElementInstanceVariables<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -9782,20 +9165,18 @@ impl<'a, F: Flavor<'a>> GetExportingStatus<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ExportingStatusResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ExportingStatusResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -9862,18 +9243,16 @@ impl<'a, F: Flavor<'a>> PauseExporting<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -9924,18 +9303,16 @@ impl<'a, F: Flavor<'a>> ResumeExporting<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -10053,20 +9430,18 @@ impl<'a, F: Flavor<'a>> EvaluateExpression<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ExpressionEvaluationResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ExpressionEvaluationResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -10134,21 +9509,15 @@ impl<'a, F: Flavor<'a>> GetFormByKey<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::FormResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -10180,11 +9549,10 @@ impl<'a, F: Flavor<'a>> GetFormByKey<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::FormResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -10334,20 +9702,18 @@ impl<'a, F: Flavor<'a>> CreateGlobalTaskListener<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::GlobalTaskListenerResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GlobalTaskListenerResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -10415,21 +9781,15 @@ impl<'a, F: Flavor<'a>> GetGlobalTaskListener<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GlobalTaskListenerResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -10461,11 +9821,10 @@ impl<'a, F: Flavor<'a>> GetGlobalTaskListener<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::GlobalTaskListenerResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -10616,20 +9975,18 @@ impl<'a, F: Flavor<'a>> UpdateGlobalTaskListener<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::GlobalTaskListenerResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GlobalTaskListenerResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -10695,18 +10052,16 @@ impl<'a, F: Flavor<'a>> DeleteGlobalTaskListener<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -10830,25 +10185,24 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GlobalTaskListenerSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::GlobalTaskListenerSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::GlobalTaskListenerSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -10893,11 +10247,10 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
         crate::request::Response<types::GlobalTaskListenerSearchQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -10906,32 +10259,17 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::GlobalTaskListenerResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::GlobalTaskListenerSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::GlobalTaskListenerSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::GlobalTaskListenerSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::GlobalTaskListenerResult>
@@ -10940,27 +10278,14 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::GlobalTaskListenerSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::GlobalTaskListenerSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::GlobalTaskListenerSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -11068,20 +10393,18 @@ impl<'a, F: Flavor<'a>> CreateGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::GroupCreateResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GroupCreateResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -11205,21 +10528,20 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GroupSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(crate::consistency::has_items::<types::GroupSearchQueryResult>),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::GroupSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -11260,11 +10582,10 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::GroupSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -11273,30 +10594,17 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::GroupResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::GroupSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::GroupSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::GroupSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::GroupResult>
@@ -11305,25 +10613,14 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::GroupSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::GroupSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::GroupSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -11391,21 +10688,15 @@ impl<'a, F: Flavor<'a>> GetGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GroupResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -11437,11 +10728,10 @@ impl<'a, F: Flavor<'a>> GetGroup<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::GroupResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -11546,20 +10836,18 @@ impl<'a, F: Flavor<'a>> UpdateGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::GroupUpdateResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GroupUpdateResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -11625,18 +10913,16 @@ impl<'a, F: Flavor<'a>> DeleteGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -11753,23 +11039,20 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GroupClientSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::GroupClientSearchResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::GroupClientSearchResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -11810,11 +11093,10 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::GroupClientSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -11823,30 +11105,17 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::GroupClientResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::GroupClientSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::GroupClientSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::GroupClientSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::GroupClientResult>
@@ -11855,25 +11124,14 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::GroupClientSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::GroupClientSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::GroupClientSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -11951,18 +11209,16 @@ impl<'a, F: Flavor<'a>> AssignClientToGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -12037,18 +11293,16 @@ impl<'a, F: Flavor<'a>> UnassignClientFromGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -12184,25 +11438,22 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GroupMappingRuleSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::GroupMappingRuleSearchResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<types::GroupMappingRuleSearchResult>,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -12245,11 +11496,10 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::GroupMappingRuleSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -12258,30 +11508,17 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::MappingRuleResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::MappingRuleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::GroupMappingRuleSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::GroupMappingRuleSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::MappingRuleResult>
@@ -12290,25 +11527,14 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::MappingRuleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::GroupMappingRuleSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::GroupMappingRuleSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -12388,18 +11614,16 @@ impl<'a, F: Flavor<'a>> AssignMappingRuleToGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -12476,18 +11700,16 @@ impl<'a, F: Flavor<'a>> UnassignMappingRuleFromGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -12618,21 +11840,20 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GroupRoleSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(crate::consistency::has_items::<types::GroupRoleSearchResult>),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::GroupRoleSearchResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -12673,11 +11894,10 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::GroupRoleSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -12686,28 +11906,17 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::RoleResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::RoleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::GroupRoleSearchResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::GroupRoleSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::RoleResult>
@@ -12716,23 +11925,14 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::RoleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::GroupRoleSearchResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::GroupRoleSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -12849,21 +12049,20 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GroupUserSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(crate::consistency::has_items::<types::GroupUserSearchResult>),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::GroupUserSearchResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -12904,11 +12103,10 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::GroupUserSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -12917,28 +12115,17 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::GroupUserResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::GroupUserSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::GroupUserSearchResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::GroupUserSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::GroupUserResult>
@@ -12947,23 +12134,14 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::GroupUserSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::GroupUserSearchResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::GroupUserSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -13039,18 +12217,16 @@ impl<'a, F: Flavor<'a>> AssignUserToGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -13123,18 +12299,16 @@ impl<'a, F: Flavor<'a>> UnassignUserFromGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -13253,23 +12427,20 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::IncidentSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::IncidentSearchQueryResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::IncidentSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -13312,11 +12483,10 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::IncidentSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -13325,30 +12495,17 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::IncidentResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::IncidentSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::IncidentSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::IncidentSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::IncidentResult>
@@ -13357,25 +12514,14 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::IncidentSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::IncidentSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::IncidentSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -13445,21 +12591,15 @@ impl<'a, F: Flavor<'a>> GetIncident<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::IncidentResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -13491,11 +12631,10 @@ impl<'a, F: Flavor<'a>> GetIncident<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::IncidentResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -13599,18 +12738,16 @@ impl<'a, F: Flavor<'a>> ResolveIncident<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -13740,25 +12877,24 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
         mut self,
     ) -> F::Output<types::IncidentProcessInstanceStatisticsByDefinitionQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -13805,11 +12941,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
         >,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -13818,7 +12953,7 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(
         self,
     ) -> crate::paging::ItemStream<
@@ -13828,28 +12963,11 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |
-                        body: types::IncidentProcessInstanceStatisticsByDefinitionQuery|
-                    {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(
@@ -13862,29 +12980,14 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |
-                        body: types::IncidentProcessInstanceStatisticsByDefinitionQuery|
-                    {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -14003,25 +13106,24 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
         mut self,
     ) -> F::Output<types::IncidentProcessInstanceStatisticsByErrorQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::IncidentProcessInstanceStatisticsByErrorQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::IncidentProcessInstanceStatisticsByErrorQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -14068,11 +13170,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
         >,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -14081,7 +13182,7 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(
         self,
     ) -> crate::paging::ItemStream<types::IncidentProcessInstanceStatisticsByErrorResult>
@@ -14089,26 +13190,11 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::IncidentProcessInstanceStatisticsByErrorQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::IncidentProcessInstanceStatisticsByErrorQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::IncidentProcessInstanceStatisticsByErrorQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(
@@ -14119,27 +13205,14 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::IncidentProcessInstanceStatisticsByErrorQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::IncidentProcessInstanceStatisticsByErrorQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::IncidentProcessInstanceStatisticsByErrorQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -14317,20 +13390,18 @@ impl<'a, F: Flavor<'a>> ActivateJobs<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::JobActivationResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::JobActivationResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -14452,21 +13523,20 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::JobSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(crate::consistency::has_items::<types::JobSearchQueryResult>),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::JobSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -14507,11 +13577,10 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::JobSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -14520,28 +13589,13 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::JobSearchResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::JobSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::JobSearchQueryResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<_, types::JobSearchQueryResult, _>(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::JobSearchResult>
@@ -14550,23 +13604,14 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::JobSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::JobSearchQueryResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::JobSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -14707,18 +13752,16 @@ impl<'a, F: Flavor<'a>> UpdateJob<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -14851,18 +13894,16 @@ impl<'a, F: Flavor<'a>> CompleteJob<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -14994,18 +14035,16 @@ impl<'a, F: Flavor<'a>> ThrowJobError<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -15146,18 +14185,16 @@ impl<'a, F: Flavor<'a>> FailJob<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture for FailJob<'a, F> {
@@ -15284,20 +14321,18 @@ impl<'a, F: Flavor<'a>> UpdateJobsBatchOperation<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -15398,21 +14433,15 @@ impl<'a, F: Flavor<'a>> GetGlobalJobStatistics<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GlobalJobStatisticsQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -15446,11 +14475,10 @@ impl<'a, F: Flavor<'a>> GetGlobalJobStatistics<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::GlobalJobStatisticsQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -15548,25 +14576,22 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::JobTypeStatisticsQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::JobTypeStatisticsQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<types::JobTypeStatisticsQueryResult>,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -15609,11 +14634,10 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::JobTypeStatisticsQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -15622,30 +14646,17 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::JobTypeStatisticsItem>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::JobTypeStatisticsQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::JobTypeStatisticsQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::JobTypeStatisticsQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::JobTypeStatisticsItem>
@@ -15654,25 +14665,14 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::JobTypeStatisticsQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::JobTypeStatisticsQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::JobTypeStatisticsQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -15774,25 +14774,24 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::JobWorkerStatisticsQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::JobWorkerStatisticsQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::JobWorkerStatisticsQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -15835,11 +14834,10 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::JobWorkerStatisticsQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -15848,30 +14846,17 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::JobWorkerStatisticsItem>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::JobWorkerStatisticsQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::JobWorkerStatisticsQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::JobWorkerStatisticsQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::JobWorkerStatisticsItem>
@@ -15880,25 +14865,14 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::JobWorkerStatisticsQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::JobWorkerStatisticsQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::JobWorkerStatisticsQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -16003,25 +14977,24 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::JobTimeSeriesStatisticsQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::JobTimeSeriesStatisticsQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::JobTimeSeriesStatisticsQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -16064,11 +15037,10 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::JobTimeSeriesStatisticsQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -16077,32 +15049,17 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::JobTimeSeriesStatisticsItem>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::JobTimeSeriesStatisticsQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::JobTimeSeriesStatisticsQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::JobTimeSeriesStatisticsQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::JobTimeSeriesStatisticsItem>
@@ -16111,27 +15068,14 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::JobTimeSeriesStatisticsQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::JobTimeSeriesStatisticsQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::JobTimeSeriesStatisticsQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -16233,25 +15177,22 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::JobErrorStatisticsQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::JobErrorStatisticsQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<types::JobErrorStatisticsQueryResult>,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -16294,11 +15235,10 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::JobErrorStatisticsQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -16307,30 +15247,17 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::JobErrorStatisticsItem>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::JobErrorStatisticsQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::JobErrorStatisticsQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::JobErrorStatisticsQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::JobErrorStatisticsItem>
@@ -16339,25 +15266,14 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::JobErrorStatisticsQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::JobErrorStatisticsQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::JobErrorStatisticsQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -16405,20 +15321,18 @@ impl<'a, F: Flavor<'a>> GetLicense<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::LicenseResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::LicenseResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -16547,20 +15461,18 @@ impl<'a, F: Flavor<'a>> CreateMappingRule<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::MappingRuleCreateResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::MappingRuleCreateResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -16687,25 +15599,22 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::MappingRuleSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::MappingRuleSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<types::MappingRuleSearchQueryResult>,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -16748,11 +15657,10 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::MappingRuleSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -16761,30 +15669,17 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::MappingRuleResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::MappingRuleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::MappingRuleSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::MappingRuleSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::MappingRuleResult>
@@ -16793,25 +15688,14 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::MappingRuleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::MappingRuleSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::MappingRuleSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -16940,20 +15824,18 @@ impl<'a, F: Flavor<'a>> UpdateMappingRule<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::MappingRuleUpdateResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::MappingRuleUpdateResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -17023,18 +15905,16 @@ impl<'a, F: Flavor<'a>> DeleteMappingRule<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -17103,21 +15983,15 @@ impl<'a, F: Flavor<'a>> GetMappingRule<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::MappingRuleResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -17149,11 +16023,10 @@ impl<'a, F: Flavor<'a>> GetMappingRule<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::MappingRuleResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -17280,25 +16153,24 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::MessageSubscriptionSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::MessageSubscriptionSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::MessageSubscriptionSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -17343,11 +16215,10 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
         crate::request::Response<types::MessageSubscriptionSearchQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -17356,32 +16227,17 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::MessageSubscriptionResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::MessageSubscriptionSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::MessageSubscriptionSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::MessageSubscriptionSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::MessageSubscriptionResult>
@@ -17390,27 +16246,14 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::MessageSubscriptionSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::MessageSubscriptionSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::MessageSubscriptionSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -17543,20 +16386,18 @@ impl<'a, F: Flavor<'a>> CorrelateMessage<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::MessageCorrelationResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::MessageCorrelationResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -17711,20 +16552,18 @@ impl<'a, F: Flavor<'a>> PublishMessage<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::MessagePublicationResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::MessagePublicationResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -17848,25 +16687,24 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ProcessDefinitionSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::ProcessDefinitionSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::ProcessDefinitionSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -17909,11 +16747,10 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::ProcessDefinitionSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -17922,32 +16759,17 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::ProcessDefinitionResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ProcessDefinitionSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::ProcessDefinitionSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::ProcessDefinitionSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::ProcessDefinitionResult>
@@ -17956,27 +16778,14 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ProcessDefinitionSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::ProcessDefinitionSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::ProcessDefinitionSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -18098,25 +16907,24 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
         mut self,
     ) -> F::Output<types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -18163,11 +16971,10 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
         >,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -18176,7 +16983,7 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(
         self,
     ) -> crate::paging::ItemStream<
@@ -18186,28 +16993,11 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |
-                        body: types::ProcessDefinitionMessageSubscriptionStatisticsQuery|
-                    {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(
@@ -18220,29 +17010,14 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |
-                        body: types::ProcessDefinitionMessageSubscriptionStatisticsQuery|
-                    {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -18361,25 +17136,24 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
         mut self,
     ) -> F::Output<types::ProcessDefinitionInstanceStatisticsQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::ProcessDefinitionInstanceStatisticsQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::ProcessDefinitionInstanceStatisticsQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -18424,11 +17198,10 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
         crate::request::Response<types::ProcessDefinitionInstanceStatisticsQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -18437,7 +17210,7 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(
         self,
     ) -> crate::paging::ItemStream<types::ProcessDefinitionInstanceStatisticsResult>
@@ -18445,26 +17218,11 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ProcessDefinitionInstanceStatisticsQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::ProcessDefinitionInstanceStatisticsQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::ProcessDefinitionInstanceStatisticsQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(
@@ -18475,27 +17233,14 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ProcessDefinitionInstanceStatisticsQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::ProcessDefinitionInstanceStatisticsQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::ProcessDefinitionInstanceStatisticsQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -18570,21 +17315,15 @@ impl<'a, F: Flavor<'a>> GetProcessDefinition<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ProcessDefinitionResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -18616,11 +17355,10 @@ impl<'a, F: Flavor<'a>> GetProcessDefinition<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::ProcessDefinitionResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -18695,21 +17433,15 @@ impl<'a, F: Flavor<'a>> GetStartProcessForm<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<Option<types::FormResult>> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json_or_none(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::JsonOrNone,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -18741,11 +17473,14 @@ impl<'a, F: Flavor<'a>> GetStartProcessForm<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<Option<types::FormResult>>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json_or_none).await
-        })
+        on.run(
+            crate::request::send_full(
+                on.client(),
+                call,
+                crate::transport::read::json_or_none,
+            ),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -18868,21 +17603,15 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
         mut self,
     ) -> F::Output<types::ProcessDefinitionElementStatisticsQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -18918,11 +17647,10 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
         crate::request::Response<types::ProcessDefinitionElementStatisticsQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -19060,25 +17788,24 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
         mut self,
     ) -> F::Output<types::ProcessDefinitionVariableNameSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::ProcessDefinitionVariableNameSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::ProcessDefinitionVariableNameSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -19123,11 +17850,10 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
         crate::request::Response<types::ProcessDefinitionVariableNameSearchQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -19136,7 +17862,7 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(
         self,
     ) -> crate::paging::ItemStream<types::ProcessDefinitionVariableNameSearchResult>
@@ -19144,26 +17870,11 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ProcessDefinitionVariableNameSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::ProcessDefinitionVariableNameSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::ProcessDefinitionVariableNameSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(
@@ -19174,27 +17885,14 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ProcessDefinitionVariableNameSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::ProcessDefinitionVariableNameSearchQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::ProcessDefinitionVariableNameSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -19269,21 +17967,15 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionXml<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<Option<String>> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_text_or_none(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::TextOrNone,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -19315,11 +18007,14 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionXml<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<Option<String>>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::text_or_none).await
-        })
+        on.run(
+            crate::request::send_full(
+                on.client(),
+                call,
+                crate::transport::read::text_or_none,
+            ),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -19450,25 +18145,24 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
         mut self,
     ) -> F::Output<types::ProcessDefinitionInstanceVersionStatisticsQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -19515,11 +18209,10 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
         >,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -19528,7 +18221,7 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(
         self,
     ) -> crate::paging::ItemStream<
@@ -19538,26 +18231,11 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ProcessDefinitionInstanceVersionStatisticsQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(
@@ -19568,27 +18246,14 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ProcessDefinitionInstanceVersionStatisticsQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<
-                                    types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
-                                >(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -19909,20 +18574,18 @@ impl<'a, F: Flavor<'a>> CreateProcessInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::CreateProcessInstanceResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::CreateProcessInstanceResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -20031,20 +18694,18 @@ impl<'a, F: Flavor<'a>> CancelProcessInstancesBatchOperation<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -20153,20 +18814,18 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstancesBatchOperation<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -20275,20 +18934,18 @@ impl<'a, F: Flavor<'a>> ResolveIncidentsBatchOperation<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -20417,20 +19074,18 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstancesBatchOperation<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -20561,20 +19216,18 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstancesBatchOperation<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -20683,20 +19336,18 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstancesBatchOperation<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -20820,25 +19471,24 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ProcessInstanceSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::ProcessInstanceSearchQueryResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<
+                        types::ProcessInstanceSearchQueryResult,
+                    >,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -20881,11 +19531,10 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::ProcessInstanceSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -20894,30 +19543,17 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::ProcessInstanceResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ProcessInstanceSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::ProcessInstanceSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::ProcessInstanceSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::ProcessInstanceResult>
@@ -20926,25 +19562,14 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ProcessInstanceSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::ProcessInstanceSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::ProcessInstanceSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -21053,20 +19678,18 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstancesBatchOperation<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -21141,21 +19764,15 @@ impl<'a, F: Flavor<'a>> GetProcessInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ProcessInstanceResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -21187,11 +19804,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstance<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::ProcessInstanceResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -21307,18 +19923,16 @@ impl<'a, F: Flavor<'a>> AssignProcessInstanceBusinessId<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -21392,21 +20006,15 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceCallHierarchy<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<Vec<types::ProcessInstanceCallHierarchyEntry>> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -21442,11 +20050,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceCallHierarchy<'a, F> {
         crate::request::Response<Vec<types::ProcessInstanceCallHierarchyEntry>>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -21557,18 +20164,16 @@ impl<'a, F: Flavor<'a>> CancelProcessInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -21674,18 +20279,16 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -21757,20 +20360,18 @@ impl<'a, F: Flavor<'a>> ResolveProcessInstanceIncidents<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -21913,23 +20514,20 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::IncidentSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::IncidentSearchQueryResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::IncidentSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -21972,11 +20570,10 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::IncidentSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -21985,30 +20582,17 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::IncidentResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::IncidentSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::IncidentSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::IncidentSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::IncidentResult>
@@ -22017,25 +20601,14 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::IncidentSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::IncidentSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::IncidentSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -22187,18 +20760,16 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -22354,18 +20925,16 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -22473,18 +21042,16 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -22558,21 +21125,15 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceSequenceFlows<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ProcessInstanceSequenceFlowsQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -22608,11 +21169,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceSequenceFlows<'a, F> {
         crate::request::Response<types::ProcessInstanceSequenceFlowsQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -22691,21 +21251,15 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatistics<'a, F> {
         mut self,
     ) -> F::Output<types::ProcessInstanceElementStatisticsQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -22741,11 +21295,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatistics<'a, F> {
         crate::request::Response<types::ProcessInstanceElementStatisticsQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -22824,21 +21377,15 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceWaitStateStatistics<'a, F> {
         mut self,
     ) -> F::Output<types::ProcessInstanceWaitStateStatisticsQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -22874,11 +21421,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceWaitStateStatistics<'a, F> {
         crate::request::Response<types::ProcessInstanceWaitStateStatisticsQueryResult>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -22992,18 +21538,16 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -23122,23 +21666,20 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ResourceSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::ResourceSearchQueryResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::ResourceSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -23181,11 +21722,10 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::ResourceSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -23194,30 +21734,17 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::ResourceResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ResourceSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::ResourceSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::ResourceSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::ResourceResult>
@@ -23226,25 +21753,14 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::ResourceSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::ResourceSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::ResourceSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -23314,21 +21830,15 @@ impl<'a, F: Flavor<'a>> GetResource<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ResourceResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -23360,11 +21870,10 @@ impl<'a, F: Flavor<'a>> GetResource<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::ResourceResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -23434,21 +21943,15 @@ impl<'a, F: Flavor<'a>> GetResourceContent<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<::serde_json::Map<String, ::serde_json::Value>> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -23484,11 +21987,10 @@ impl<'a, F: Flavor<'a>> GetResourceContent<'a, F> {
         crate::request::Response<::serde_json::Map<String, ::serde_json::Value>>,
     > {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -23558,21 +22060,15 @@ impl<'a, F: Flavor<'a>> GetResourceContentBinary<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<Vec<u8>> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_bytes(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Bytes,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -23602,11 +22098,10 @@ impl<'a, F: Flavor<'a>> GetResourceContentBinary<'a, F> {
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<Vec<u8>>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::bytes).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::bytes),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -23716,20 +22211,18 @@ impl<'a, F: Flavor<'a>> DeleteResource<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::DeleteResourceResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::DeleteResourceResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -23837,20 +22330,18 @@ impl<'a, F: Flavor<'a>> CreateRole<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::RoleCreateResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RoleCreateResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -23972,21 +22463,20 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::RoleSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(crate::consistency::has_items::<types::RoleSearchQueryResult>),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::RoleSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -24027,11 +22517,10 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::RoleSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -24040,28 +22529,17 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::RoleResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::RoleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::RoleSearchQueryResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::RoleSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::RoleResult>
@@ -24070,23 +22548,14 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::RoleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::RoleSearchQueryResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::RoleSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -24154,21 +22623,15 @@ impl<'a, F: Flavor<'a>> GetRole<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::RoleResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -24200,11 +22663,10 @@ impl<'a, F: Flavor<'a>> GetRole<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::RoleResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture for GetRole<'a, F> {
@@ -24308,20 +22770,18 @@ impl<'a, F: Flavor<'a>> UpdateRole<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::RoleUpdateResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RoleUpdateResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -24387,18 +22847,16 @@ impl<'a, F: Flavor<'a>> DeleteRole<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -24512,21 +22970,20 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::RoleClientSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(crate::consistency::has_items::<types::RoleClientSearchResult>),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::RoleClientSearchResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -24567,11 +23024,10 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::RoleClientSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -24580,30 +23036,17 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::RoleClientResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::RoleClientSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::RoleClientSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::RoleClientSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::RoleClientResult>
@@ -24612,25 +23055,14 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::RoleClientSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::RoleClientSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::RoleClientSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -24708,18 +23140,16 @@ impl<'a, F: Flavor<'a>> AssignRoleToClient<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -24794,18 +23224,16 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromClient<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -24919,21 +23347,20 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::RoleGroupSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(crate::consistency::has_items::<types::RoleGroupSearchResult>),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::RoleGroupSearchResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -24974,11 +23401,10 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::RoleGroupSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -24987,28 +23413,17 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::RoleGroupResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::RoleGroupSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::RoleGroupSearchResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::RoleGroupSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::RoleGroupResult>
@@ -25017,23 +23432,14 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::RoleGroupSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::RoleGroupSearchResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::RoleGroupSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -25109,18 +23515,16 @@ impl<'a, F: Flavor<'a>> AssignRoleToGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -25193,18 +23597,16 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromGroup<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -25340,25 +23742,22 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::RoleMappingRuleSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::RoleMappingRuleSearchResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<types::RoleMappingRuleSearchResult>,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -25401,11 +23800,10 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::RoleMappingRuleSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -25414,30 +23812,17 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::MappingRuleResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::MappingRuleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::RoleMappingRuleSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::RoleMappingRuleSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::MappingRuleResult>
@@ -25446,25 +23831,14 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::MappingRuleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::RoleMappingRuleSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::RoleMappingRuleSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -25544,18 +23918,16 @@ impl<'a, F: Flavor<'a>> AssignRoleToMappingRule<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -25632,18 +24004,16 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromMappingRule<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -25757,21 +24127,20 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::RoleUserSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(crate::consistency::has_items::<types::RoleUserSearchResult>),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::RoleUserSearchResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -25812,11 +24181,10 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::RoleUserSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -25825,28 +24193,13 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::RoleUserResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::RoleUserSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::RoleUserSearchResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<_, types::RoleUserSearchResult, _>(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::RoleUserResult>
@@ -25855,23 +24208,14 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::RoleUserSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::RoleUserSearchResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::RoleUserSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -25947,18 +24291,16 @@ impl<'a, F: Flavor<'a>> AssignRoleToUser<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -26031,18 +24373,16 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromUser<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -26131,20 +24471,18 @@ impl<'a, F: Flavor<'a>> ResolveSecrets<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::SecretResolveResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::SecretResolveResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -26212,20 +24550,18 @@ impl<'a, F: Flavor<'a>> ListSecrets<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::SecretListResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::SecretListResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -26348,20 +24684,18 @@ impl<'a, F: Flavor<'a>> CreateAdminUser<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::UserCreateResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::UserCreateResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -26469,20 +24803,18 @@ impl<'a, F: Flavor<'a>> BroadcastSignal<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::SignalBroadcastResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::SignalBroadcastResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -26530,18 +24862,16 @@ impl<'a, F: Flavor<'a>> GetStatus<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -26662,21 +24992,15 @@ impl<'a, F: Flavor<'a>> GetUsageMetrics<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::UsageMetricsResponse> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -26708,11 +25032,10 @@ impl<'a, F: Flavor<'a>> GetUsageMetrics<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::UsageMetricsResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -26766,20 +25089,18 @@ impl<'a, F: Flavor<'a>> GetSystemConfiguration<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::SystemConfigurationResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::SystemConfigurationResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -26887,20 +25208,18 @@ impl<'a, F: Flavor<'a>> CreateTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::TenantCreateResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TenantCreateResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -27024,23 +25343,20 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::TenantSearchQueryResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::TenantSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -27081,11 +25397,10 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::TenantSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -27094,30 +25409,17 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::TenantResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::TenantSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::TenantSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::TenantSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::TenantResult>
@@ -27126,25 +25428,14 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::TenantSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::TenantSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::TenantSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -27214,21 +25505,15 @@ impl<'a, F: Flavor<'a>> GetTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -27260,11 +25545,10 @@ impl<'a, F: Flavor<'a>> GetTenant<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::TenantResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -27371,20 +25655,18 @@ impl<'a, F: Flavor<'a>> UpdateTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::TenantUpdateResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TenantUpdateResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -27452,18 +25734,16 @@ impl<'a, F: Flavor<'a>> DeleteTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -27582,23 +25862,20 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantClientSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::TenantClientSearchResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::TenantClientSearchResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -27639,11 +25916,10 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::TenantClientSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -27652,30 +25928,17 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::TenantClientResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::TenantClientSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::TenantClientSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::TenantClientSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::TenantClientResult>
@@ -27684,25 +25947,14 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::TenantClientSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::TenantClientSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::TenantClientSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -27782,18 +26034,16 @@ impl<'a, F: Flavor<'a>> AssignClientToTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -27870,18 +26120,16 @@ impl<'a, F: Flavor<'a>> UnassignClientFromTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -28000,23 +26248,20 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantGroupSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::TenantGroupSearchResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::TenantGroupSearchResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -28057,11 +26302,10 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::TenantGroupSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -28070,30 +26314,17 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::TenantGroupResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::TenantGroupSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::TenantGroupSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::TenantGroupSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::TenantGroupResult>
@@ -28102,25 +26333,14 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::TenantGroupSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::TenantGroupSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::TenantGroupSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -28198,18 +26418,16 @@ impl<'a, F: Flavor<'a>> AssignGroupToTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -28284,18 +26502,16 @@ impl<'a, F: Flavor<'a>> UnassignGroupFromTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -28433,25 +26649,22 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantMappingRuleSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<
-                            types::TenantMappingRuleSearchResult,
-                        >,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(
+                    crate::consistency::has_items::<types::TenantMappingRuleSearchResult>,
+                ),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -28494,11 +26707,10 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::TenantMappingRuleSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -28507,30 +26719,17 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::MappingRuleResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::MappingRuleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::TenantMappingRuleSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::TenantMappingRuleSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::MappingRuleResult>
@@ -28539,25 +26738,14 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::MappingRuleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::TenantMappingRuleSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::TenantMappingRuleSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -28639,18 +26827,16 @@ impl<'a, F: Flavor<'a>> AssignMappingRuleToTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -28729,18 +26915,16 @@ impl<'a, F: Flavor<'a>> UnassignMappingRuleFromTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -28873,21 +27057,20 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantRoleSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(crate::consistency::has_items::<types::TenantRoleSearchResult>),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::TenantRoleSearchResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -28928,11 +27111,10 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::TenantRoleSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -28941,30 +27123,17 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::RoleResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::RoleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::TenantRoleSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::TenantRoleSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::RoleResult>
@@ -28973,25 +27142,14 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::RoleSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::TenantRoleSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::TenantRoleSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -29069,18 +27227,16 @@ impl<'a, F: Flavor<'a>> AssignRoleToTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -29155,18 +27311,16 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -29282,21 +27436,20 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantUserSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(crate::consistency::has_items::<types::TenantUserSearchResult>),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::TenantUserSearchResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -29337,11 +27490,10 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::TenantUserSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -29350,30 +27502,17 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::TenantUserResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::TenantUserSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::TenantUserSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::TenantUserSearchResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::TenantUserResult>
@@ -29382,25 +27521,14 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::TenantUserSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::TenantUserSearchResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::TenantUserSearchResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -29478,18 +27606,16 @@ impl<'a, F: Flavor<'a>> AssignUserToTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -29564,18 +27690,16 @@ impl<'a, F: Flavor<'a>> UnassignUserFromTenant<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -29620,20 +27744,18 @@ impl<'a, F: Flavor<'a>> GetTopology<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::TopologyResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TopologyResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -29713,20 +27835,18 @@ impl<'a, F: Flavor<'a>> ChangeClusterMode<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterModeChangeResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterModeChangeResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -29851,20 +27971,18 @@ impl<'a, F: Flavor<'a>> Restore<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterRestoreResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterRestoreResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture for Restore<'a, F> {
@@ -29917,20 +28035,18 @@ impl<'a, F: Flavor<'a>> GetRestoreStatus<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::RestoreStatusResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RestoreStatusResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -29984,20 +28100,18 @@ impl<'a, F: Flavor<'a>> GetClusterExportingStatus<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ExportingStatusResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ExportingStatusResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -30064,18 +28178,16 @@ impl<'a, F: Flavor<'a>> PauseClusterExporting<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -30126,18 +28238,16 @@ impl<'a, F: Flavor<'a>> ResumeClusterExporting<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -30237,20 +28347,18 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackupAsClusterAdmin<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterTakeRuntimeBackupResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterTakeRuntimeBackupResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -30333,20 +28441,18 @@ impl<'a, F: Flavor<'a>> ListRuntimeBackupsAsClusterAdmin<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<Vec<types::ClusterRuntimeBackupInfo>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<Vec<types::ClusterRuntimeBackupInfo>>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -30416,20 +28522,18 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupStateAsClusterAdmin<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterRuntimeBackupState> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterRuntimeBackupState>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -30499,18 +28603,16 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackupStateAsClusterAdmin<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -30577,20 +28679,18 @@ impl<'a, F: Flavor<'a>> SyncRuntimeBackupStateAsClusterAdmin<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterRuntimeBackupState> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterRuntimeBackupState>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -30674,20 +28774,18 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupAsClusterAdmin<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterRuntimeBackupInfo> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterRuntimeBackupInfo>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -30771,18 +28869,16 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackupAsClusterAdmin<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -30884,20 +28980,18 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackupAsClusterAdmin<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterTakeHistoryBackupResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterTakeHistoryBackupResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -30993,20 +29087,18 @@ impl<'a, F: Flavor<'a>> ListHistoryBackupsAsClusterAdmin<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<Vec<types::ClusterHistoryBackupInfo>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<Vec<types::ClusterHistoryBackupInfo>>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -31090,20 +29182,18 @@ impl<'a, F: Flavor<'a>> GetHistoryBackupAsClusterAdmin<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterHistoryBackupInfo> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterHistoryBackupInfo>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -31187,18 +29277,16 @@ impl<'a, F: Flavor<'a>> DeleteHistoryBackupAsClusterAdmin<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -31291,20 +29379,18 @@ impl<'a, F: Flavor<'a>> ChangeClusterModeAsClusterAdmin<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterModeChangeResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterModeChangeResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -31440,20 +29526,18 @@ impl<'a, F: Flavor<'a>> TriggerClusterRebalance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterBalanceResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterBalanceResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -31507,20 +29591,18 @@ impl<'a, F: Flavor<'a>> GetClusterRebalance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterBalanceResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterBalanceResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -31574,20 +29656,18 @@ impl<'a, F: Flavor<'a>> CancelClusterRebalance<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::RebalanceCancellationResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RebalanceCancellationResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -31746,20 +29826,18 @@ impl<'a, F: Flavor<'a>> RestoreAsClusterAdmin<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterRestoreResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterRestoreResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -31813,20 +29891,18 @@ impl<'a, F: Flavor<'a>> GetClusterStatus<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterStatusResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterStatusResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -31880,20 +29956,18 @@ impl<'a, F: Flavor<'a>> GetClusterUpgradeStatus<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterUpgradeStatusResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterUpgradeStatusResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -31947,20 +30021,18 @@ impl<'a, F: Flavor<'a>> GetClusterTopology<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterTopologyResponse> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterTopologyResponse>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -32079,20 +30151,18 @@ impl<'a, F: Flavor<'a>> CreateUser<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::UserCreateResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::UserCreateResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -32214,21 +30284,20 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::UserSearchResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(crate::consistency::has_items::<types::UserSearchResult>),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::UserSearchResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -32269,11 +30338,10 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::UserSearchResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -32282,28 +30350,13 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::UserResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::UserSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::UserSearchResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<_, types::UserSearchResult, _>(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::UserResult>
@@ -32312,23 +30365,10 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::UserSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client.send_json::<types::UserSearchResult>(call?).await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<_, types::UserSearchResult, _>(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -32396,21 +30436,15 @@ impl<'a, F: Flavor<'a>> GetUser<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::UserResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -32442,11 +30476,10 @@ impl<'a, F: Flavor<'a>> GetUser<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::UserResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture for GetUser<'a, F> {
@@ -32561,20 +30594,18 @@ impl<'a, F: Flavor<'a>> UpdateUser<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::UserUpdateResult> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_json(call?).await })
+        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::UserUpdateResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -32640,18 +30671,16 @@ impl<'a, F: Flavor<'a>> DeleteUser<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -32770,23 +30799,20 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::UserTaskSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::UserTaskSearchQueryResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::UserTaskSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -32829,11 +30855,10 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::UserTaskSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -32842,30 +30867,17 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::UserTaskResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::UserTaskSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::UserTaskSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::UserTaskSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::UserTaskResult>
@@ -32874,25 +30886,14 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::UserTaskSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::UserTaskSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::UserTaskSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -32964,21 +30965,15 @@ impl<'a, F: Flavor<'a>> GetUserTask<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::UserTaskResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -33010,11 +31005,10 @@ impl<'a, F: Flavor<'a>> GetUserTask<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::UserTaskResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -33192,18 +31186,16 @@ impl<'a, F: Flavor<'a>> UpdateUserTask<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -33270,18 +31262,16 @@ impl<'a, F: Flavor<'a>> UnassignUserTask<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -33403,18 +31393,16 @@ impl<'a, F: Flavor<'a>> AssignUserTask<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -33554,23 +31542,20 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AuditLogSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::AuditLogSearchQueryResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::AuditLogSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -33613,11 +31598,10 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::AuditLogSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -33626,30 +31610,17 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::AuditLogResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::UserTaskAuditLogSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::AuditLogSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::AuditLogSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::AuditLogResult>
@@ -33658,25 +31629,14 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::UserTaskAuditLogSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::AuditLogSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::AuditLogSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -33790,18 +31750,16 @@ impl<'a, F: Flavor<'a>> CompleteUserTask<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move { client.send_unit(call?).await })
+        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::unit).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -33962,23 +31920,20 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::VariableSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::VariableSearchQueryResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::VariableSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -34021,11 +31976,10 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::VariableSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -34034,30 +31988,17 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::VariableSearchResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::UserTaskEffectiveVariableSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::VariableSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::VariableSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::VariableSearchResult>
@@ -34066,25 +32007,14 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::UserTaskEffectiveVariableSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::VariableSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::VariableSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -34156,21 +32086,15 @@ impl<'a, F: Flavor<'a>> GetUserTaskForm<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<Option<types::FormResult>> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json_or_none(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::JsonOrNone,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -34202,11 +32126,14 @@ impl<'a, F: Flavor<'a>> GetUserTaskForm<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<Option<types::FormResult>>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json_or_none).await
-        })
+        on.run(
+            crate::request::send_full(
+                on.client(),
+                call,
+                crate::transport::read::json_or_none,
+            ),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -34365,23 +32292,20 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::VariableSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::VariableSearchQueryResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::VariableSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -34424,11 +32348,10 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::VariableSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -34437,30 +32360,17 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::VariableSearchResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::UserTaskVariableSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::VariableSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::VariableSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::VariableSearchResult>
@@ -34469,25 +32379,14 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::UserTaskVariableSearchQueryRequest| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::VariableSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::VariableSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -34625,23 +32524,20 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::VariableSearchQueryResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    Some(
-                        crate::consistency::has_items::<types::VariableSearchQueryResult>,
-                    ),
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(
+                on.client(),
+                wait,
+                Some(crate::consistency::has_items::<types::VariableSearchQueryResult>),
+                self.parts(),
+            ),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -34684,11 +32580,10 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::VariableSearchQueryResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
     /// `stream` / `iter`); the server's default otherwise.
@@ -34697,30 +32592,17 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
         self
     }
     /// Every matching item, page by page as the stream is read (see [`crate::paging`]).
-    /// The page size is the one set with `page`, else the server's.
+    /// The page size is the one set with `limit` or `page`, else the server's.
     pub fn stream(self) -> crate::paging::ItemStream<types::VariableSearchResult>
     where
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::VariableSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::VariableSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        }
+        crate::request::stream::<
+            _,
+            types::VariableSearchQueryResult,
+            _,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::VariableSearchResult>
@@ -34729,25 +32611,14 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
     {
         let blocking = F::blocking(&self.on).clone();
         let client = self.on.client().clone();
-        let stream = match self.parts() {
-            Ok((body, request)) => {
-                crate::paging::stream(
-                    body,
-                    crate::paging::Paging::new(),
-                    move |body: types::VariableSearchQuery| {
-                        let client = client.clone();
-                        let call = request(&body);
-                        async move {
-                            client
-                                .send_json::<types::VariableSearchQueryResult>(call?)
-                                .await
-                        }
-                    },
-                )
-            }
-            Err(e) => crate::paging::failed(e),
-        };
-        crate::paging::ItemIter::new(blocking, stream)
+        crate::paging::ItemIter::new(
+            blocking,
+            crate::request::stream::<
+                _,
+                types::VariableSearchQueryResult,
+                _,
+            >(client, self.parts()),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
@@ -34817,21 +32688,15 @@ impl<'a, F: Flavor<'a>> GetVariable<'a, F> {
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::VariableResult> {
         let on = self.on;
-        let client = on.client();
         let wait = std::mem::take(&mut self.wait);
-        let parts = self.parts();
-        on.run(async move {
-            let (body, request) = parts?;
-            wait.read(
-                    client,
-                    None,
-                    || {
-                        let call = request(&body);
-                        async move { client.send_json(call?).await }
-                    },
-                )
-                .await
-        })
+        on.run(
+            crate::request::send_waiting::<
+                crate::request::Json,
+                _,
+                _,
+                _,
+            >(on.client(), wait, None, self.parts()),
+        )
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -34863,11 +32728,10 @@ impl<'a, F: Flavor<'a>> GetVariable<'a, F> {
         self,
     ) -> F::Output<crate::request::Response<types::VariableResult>> {
         let on = self.on;
-        let client = on.client();
         let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(async move {
-            client.send_full(call?, crate::transport::read::json).await
-        })
+        on.run(
+            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        )
     }
 }
 impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
