@@ -482,25 +482,23 @@ pub(super) fn path_arg(p: &Param) -> (TokenStream, TokenStream) {
     }
 }
 
-/// The success value and the client method that reads it.
-pub(super) fn output(f: &OpModel) -> anyhow::Result<(TokenStream, Ident, &'static str)> {
-    let (t, send, read) = match (f.op.response, &f.response) {
+/// The success value and the reader of its body (a `transport::read` function, and the
+/// `request::Read` type of the same name in camel case).
+pub(super) fn output(f: &OpModel) -> anyhow::Result<(TokenStream, &'static str)> {
+    Ok(match (f.op.response, &f.response) {
         (ResponseKind::JsonOrNone, Some(t)) => {
             let t = &t.tokens;
-            (quote!(Option<#t>), "send_json_or_none", "json_or_none")
+            (quote!(Option<#t>), "json_or_none")
         }
-        (ResponseKind::Json, Some(t)) => (t.tokens.clone(), "send_json", "json"),
-        (ResponseKind::Xml | ResponseKind::Text, _) => (quote!(String), "send_text", "text"),
-        (ResponseKind::XmlOrNone, _) => {
-            (quote!(Option<String>), "send_text_or_none", "text_or_none")
-        }
-        (ResponseKind::Binary, _) => (quote!(Vec<u8>), "send_bytes", "bytes"),
-        (ResponseKind::None, _) => (quote!(()), "send_unit", "unit"),
+        (ResponseKind::Json, Some(t)) => (t.tokens.clone(), "json"),
+        (ResponseKind::Xml | ResponseKind::Text, _) => (quote!(String), "text"),
+        (ResponseKind::XmlOrNone, _) => (quote!(Option<String>), "text_or_none"),
+        (ResponseKind::Binary, _) => (quote!(Vec<u8>), "bytes"),
+        (ResponseKind::None, _) => (quote!(()), "unit"),
         (kind, _) => bail!(
             "{}: response kind {} is not supported",
             f.op.id,
             kind.as_str()
         ),
-    };
-    Ok((t, format_ident!("{send}"), read))
+    })
 }

@@ -70,7 +70,7 @@ fn render_op(
     };
     let name = format_ident!("{}", f.op.id.to_upper_camel_case());
     let method = f.method();
-    let (out, send, read) = output(f)?;
+    let (out, read) = output(f)?;
     let reader = format_ident!("{}", heck::ToUpperCamelCase::to_upper_camel_case(read));
     let read = format_ident!("{read}");
     let konst = crate::facade::const_ident(f.op);
