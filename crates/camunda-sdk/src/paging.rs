@@ -381,7 +381,7 @@ impl<Q, F, T> State<Q, F, T> {
 }
 
 /// The blocking twin of [`ItemStream`]: an iterator over all items of a paged search, made by
-/// the generated `search_x_iter` methods of [`crate::blocking::CamundaClient`]. An error is
+/// `.iter()` on a search builder of [`crate::blocking::CamundaClient`]. An error is
 /// yielded once and ends the iteration.
 pub struct ItemIter<T> {
     client: crate::blocking::CamundaClient,
