@@ -4,7 +4,7 @@
 use crate::Result;
 use crate::config::Config;
 use crate::resilience::RetryPolicy;
-use crate::transport::{Call, Transport};
+use crate::transport::{Call, Transport, read};
 use futures::future::Either;
 use serde::de::DeserializeOwned;
 use std::future::Future;
@@ -210,36 +210,40 @@ impl CamundaClient {
         &'a self,
         call: Call,
     ) -> impl Future<Output = Result<T>> + Send + 'a {
-        self.guarded(call, Transport::json)
+        self.guarded(call, |t, call, retry| t.answer(call, retry, read::json))
     }
 
     pub(crate) fn send_json_or_none<'a, T: DeserializeOwned + Send + 'a>(
         &'a self,
         call: Call,
     ) -> impl Future<Output = Result<Option<T>>> + Send + 'a {
-        self.guarded(call, Transport::json_or_none)
+        self.guarded(call, |t, call, retry| {
+            t.answer(call, retry, read::json_or_none)
+        })
     }
 
     pub(crate) fn send_unit(&self, call: Call) -> impl Future<Output = Result<()>> + Send + '_ {
-        self.guarded(call, Transport::unit)
+        self.guarded(call, |t, call, retry| t.answer(call, retry, read::unit))
     }
 
     pub(crate) fn send_text(&self, call: Call) -> impl Future<Output = Result<String>> + Send + '_ {
-        self.guarded(call, Transport::text)
+        self.guarded(call, |t, call, retry| t.answer(call, retry, read::text))
     }
 
     pub(crate) fn send_text_or_none(
         &self,
         call: Call,
     ) -> impl Future<Output = Result<Option<String>>> + Send + '_ {
-        self.guarded(call, Transport::text_or_none)
+        self.guarded(call, |t, call, retry| {
+            t.answer(call, retry, read::text_or_none)
+        })
     }
 
     pub(crate) fn send_bytes(
         &self,
         call: Call,
     ) -> impl Future<Output = Result<Vec<u8>>> + Send + '_ {
-        self.guarded(call, Transport::bytes)
+        self.guarded(call, |t, call, retry| t.answer(call, retry, read::bytes))
     }
 
     /// The whole answer with its status and headers (`send_with_response`).

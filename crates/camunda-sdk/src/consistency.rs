@@ -308,7 +308,7 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<R>>,
 {
-    until(wait, read, |r: &R| !r.items().is_empty()).await
+    until(wait, read, has_items::<R>).await
 }
 
 /// [`until`] for the blocking client.
@@ -368,5 +368,5 @@ where
     R: PagedResult,
     F: FnMut() -> Result<R>,
 {
-    until_blocking(wait, read, |r: &R| !r.items().is_empty())
+    until_blocking(wait, read, has_items::<R>)
 }

@@ -423,61 +423,19 @@ impl Transport {
             }))
     }
 
-    /// A JSON answer decoded into `T`.
-    pub fn json<T: DeserializeOwned>(
+    /// The whole successful answer, read by `read` (one of [`read`]'s functions: the one place
+    /// that knows how each kind of success body is read).
+    pub fn answer<T>(
         &self,
         call: Call,
         policy: &RetryPolicy,
+        read: impl FnOnce(&'static str, StatusCode, Bytes) -> Result<T> + Send,
     ) -> impl Future<Output = Result<T>> + Send {
         let op = call.op.id;
         self.whole(call, policy).map(move |answer| {
-            let (_, bytes) = answer?;
-            decode(op, &bytes).map_err(|e| self.scrub(e, None))
-        })
-    }
-
-    /// A JSON answer, or `None` for 204 No Content.
-    pub fn json_or_none<T: DeserializeOwned>(
-        &self,
-        call: Call,
-        policy: &RetryPolicy,
-    ) -> impl Future<Output = Result<Option<T>>> + Send {
-        let op = call.op.id;
-        self.whole(call, policy).map(move |answer| {
             let (status, bytes) = answer?;
-            if status == StatusCode::NO_CONTENT || bytes.is_empty() {
-                return Ok(None);
-            }
-            decode(op, &bytes)
-                .map(Some)
-                .map_err(|e| self.scrub(e, None))
+            read(op, status, bytes).map_err(|e| self.scrub(e, None))
         })
-    }
-
-    /// An answer with no body the caller needs.
-    pub fn unit(
-        &self,
-        call: Call,
-        policy: &RetryPolicy,
-    ) -> impl Future<Output = Result<()>> + Send {
-        self.whole(call, policy).map(|answer| answer.map(drop))
-    }
-
-    /// A text answer (XML, plain text).
-    pub async fn text(&self, call: Call, policy: &RetryPolicy) -> Result<String> {
-        let op = call.op.id;
-        let (_, bytes) = self.whole(call, policy).await?;
-        utf8(op, bytes)
-    }
-
-    /// A text answer, or `None` for 204 No Content.
-    pub async fn text_or_none(&self, call: Call, policy: &RetryPolicy) -> Result<Option<String>> {
-        let op = call.op.id;
-        let (status, bytes) = self.whole(call, policy).await?;
-        if status == StatusCode::NO_CONTENT {
-            return Ok(None);
-        }
-        utf8(op, bytes).map(Some)
     }
 
     /// The whole answer with its status and headers, read by `read` (one of [`read`]'s
@@ -504,11 +462,6 @@ impl Transport {
             body,
         })
     }
-
-    /// A binary answer.
-    pub async fn bytes(&self, call: Call, policy: &RetryPolicy) -> Result<Vec<u8>> {
-        Ok(self.whole(call, policy).await?.1.to_vec())
-    }
 }
 
 /// What one exchange yields.
@@ -523,7 +476,8 @@ enum Answer {
     Streamed(reqwest::Response),
 }
 
-/// Readers of a whole answer for [`Transport::full`], one per kind of success body.
+/// Readers of a whole answer for [`Transport::answer`] and [`Transport::full`], one per kind of
+/// success body.
 pub(crate) mod read {
     use super::{Bytes, Result, StatusCode, decode, utf8};
     use serde::de::DeserializeOwned;

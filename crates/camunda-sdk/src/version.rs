@@ -36,7 +36,9 @@ impl Guard {
         self.server
             .get_or_try_init(|| async {
                 let call = Call::new(&GET_TOPOLOGY, Method::GET, "/v2/topology".into());
-                let topology: TopologyResponse = transport.json(call, retry).await?;
+                let topology: TopologyResponse = transport
+                    .answer(call, retry, crate::transport::read::json)
+                    .await?;
                 tracing::debug!(version = ?topology.gateway_version, "learned the server version");
                 let version = Some(topology.gateway_version).filter(|v| !v.is_empty());
                 Ok::<_, Error>(version)
