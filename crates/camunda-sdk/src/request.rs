@@ -27,6 +27,8 @@ use std::fmt::Display;
 use std::future::Future;
 use std::time::Duration;
 
+pub(crate) mod parts;
+
 mod sealed {
     pub trait Sealed {}
 }

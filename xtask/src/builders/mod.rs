@@ -366,8 +366,6 @@ fn render_op(
         let w = &p.wire;
         quote!(let #n = self.#n.ok_or_else(|| crate::request::missing(#w))?;)
     });
-    let path_names: Vec<_> = f.path.iter().map(|p| p.ident.clone()).collect();
-    let query_names: Vec<_> = f.query.iter().map(|p| p.ident.clone()).collect();
     let take_query = f.query.iter().map(|p| {
         let n = &p.ident;
         if p.required {
@@ -394,13 +392,8 @@ fn render_op(
         };
         quote!(.query(#wire, #n.as_ref().map(#render)))
     });
-    let json = whole_ty.as_ref().map(|_| quote!(.json(body)?));
+    let json = whole_ty.is_some();
     let body_ty = whole_ty.clone().unwrap_or_else(|| quote!(()));
-    let body_arg = if whole_ty.is_some() {
-        quote!(body)
-    } else {
-        quote!(_body)
-    };
 
     let struct_doc = format!(
         "Request builder for [`{method}`](crate::CamundaClient::{method}) (operation `{}`): set \
@@ -429,14 +422,14 @@ fn render_op(
             /// The page size is the one set with `limit` or `page`, else the server's.
             pub fn stream(self) -> crate::paging::ItemStream<types::#item> where F: crate::request::AsyncFlavor<'a> {
                 let client = self.on.client().clone();
-                crate::request::stream::<_, #out, _>(client, self.parts())
+                crate::request::parts::stream::<_, #out>(client, self.parts())
             }
 
             /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
             pub fn iter(self) -> crate::paging::ItemIter<types::#item> where F: crate::request::BlockingFlavor<'a> {
                 let blocking = F::blocking(&self.on).clone();
                 let client = self.on.client().clone();
-                crate::paging::ItemIter::new(blocking, crate::request::stream::<_, #out, _>(client, self.parts()))
+                crate::paging::ItemIter::new(blocking, crate::request::parts::stream::<_, #out>(client, self.parts()))
             }
         }
     });
@@ -493,7 +486,7 @@ fn render_op(
             pub fn send(mut self) -> F::Output<#out> {
                 let on = self.on;
                 let wait = std::mem::take(&mut self.wait);
-                on.run(crate::request::send_waiting::<crate::request::#reader, _, _, _>(on.client(), wait, #non_empty, self.parts()))
+                crate::request::parts::send_waiting::<crate::request::#reader, #out, _, _>(on, wait, #non_empty, self.parts())
             }
         }
     } else {
@@ -501,9 +494,7 @@ fn render_op(
         // futures, fewer instructions per call).
         quote! {
             pub fn send(self) -> F::Output<#out> {
-                let on = self.on;
-                let call = self.parts().and_then(|(body, request)| request(&body));
-                on.run(crate::request::send::<crate::request::#reader, _>(on.client(), call))
+                crate::request::parts::send::<crate::request::#reader, #out, _, _>(self.on, self.parts())
             }
         }
     };
@@ -542,20 +533,16 @@ fn render_op(
 
             #(#setters)*
 
-            /// The body and a maker of the request for it, or the first invalid argument.
-            #[allow(unused_mut, unused_variables, clippy::needless_update)]
-            fn parts(mut self) -> crate::Result<(#body_ty, impl Fn(&#body_ty) -> crate::Result<Call> + Send + Sync + 'static)> {
+            /// The body and the request it goes in, or the first invalid argument.
+            #[allow(unused_mut, clippy::needless_update)]
+            fn parts(mut self) -> crate::Result<crate::request::parts::Parts<#body_ty>> {
                 crate::request::check(self.invalid.take())?;
                 #(#take_path)*
                 #(#take_query)*
                 let body = #build_body;
-                let request = move |#body_arg: &#body_ty| -> crate::Result<Call> {
-                    #(let #path_names = #path_names.clone();)*
-                    #(let #query_names = &#query_names;)*
-                    #(#encode)*
-                    Ok(Call::new(&super::ops::#konst, Method::#http, #path_expr) #(#query)* #json)
-                };
-                Ok((body, request))
+                #(#encode)*
+                let template = Template::new(&super::ops::#konst, Method::#http, #path_expr, #json) #(#query)*;
+                Ok(crate::request::parts::Parts::new(body, template))
             }
 
             /// Sends the request: a future on the async client, the answer on the blocking one.
@@ -565,9 +552,7 @@ fn render_op(
 
             /// Like [`send`](Self::send), with the answer's status and headers.
             pub fn send_with_response(self) -> F::Output<crate::request::Response<#out>> {
-                let on = self.on;
-                let call = self.parts().and_then(|(body, request)| request(&body));
-                on.run(crate::request::send_full(on.client(), call, crate::transport::read::#read))
+                crate::request::parts::send_full(self.on, self.parts(), crate::transport::read::#read)
             }
 
             #stream
@@ -640,7 +625,8 @@ pub fn render(
         //! [`crate::request`]).
         #![allow(clippy::all, unused_imports)]
         use crate::request::{Async, Flavor};
-        use crate::transport::{Call, Method};
+        use crate::request::parts::Template;
+        use crate::transport::Method;
         use crate::{enums, keys, types};
 
         #(#builders)*

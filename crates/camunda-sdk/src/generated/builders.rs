@@ -4,7 +4,8 @@
 //! [`crate::request`]).
 #![allow(clippy::all, unused_imports)]
 use crate::request::{Async, Flavor};
-use crate::transport::{Call, Method};
+use crate::request::parts::Template;
+use crate::transport::Method;
 use crate::{enums, keys, types};
 ///Request builder for [`get_agent_definition`](crate::CamundaClient::get_agent_definition) (operation `getAgentDefinition`): set what you need, then `.send()`.
 #[must_use = "a request does nothing until it is sent: call `.send()`"]
@@ -37,45 +38,35 @@ impl<'a, F: Flavor<'a>> GetAgentDefinition<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let agent_definition_key = self
             .agent_definition_key
             .ok_or_else(|| crate::request::missing("agentDefinitionKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let agent_definition_key = agent_definition_key.clone();
-            let agent_definition_key = crate::transport::encode_path(
-                &agent_definition_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_AGENT_DEFINITION,
-                    Method::GET,
-                    format!("/v2/agent-definitions/{agent_definition_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let agent_definition_key = crate::transport::encode_path(
+            &agent_definition_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_AGENT_DEFINITION,
+            Method::GET,
+            format!("/v2/agent-definitions/{agent_definition_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AgentDefinitionResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::AgentDefinitionResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -106,10 +97,10 @@ impl<'a, F: Flavor<'a>> GetAgentDefinition<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AgentDefinitionResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -194,18 +185,11 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::AgentDefinitionSearchQuery,
-            impl Fn(
-                &types::AgentDefinitionSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::AgentDefinitionSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -217,40 +201,30 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::AgentDefinitionSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_AGENT_DEFINITIONS,
-                        Method::POST,
-                        "/v2/agent-definitions/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_AGENT_DEFINITIONS,
+            Method::POST,
+            "/v2/agent-definitions/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AgentDefinitionSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::AgentDefinitionSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::AgentDefinitionSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<types::AgentDefinitionSearchQueryResult>,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -293,10 +267,10 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AgentDefinitionSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -312,10 +286,9 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::AgentDefinitionSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -327,10 +300,9 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::AgentDefinitionSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -423,17 +395,12 @@ impl<'a, F: Flavor<'a>> CreateAgentInstance<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::AgentInstanceCreationRequest,
-            impl Fn(
-                &types::AgentInstanceCreationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::AgentInstanceCreationRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -455,34 +422,31 @@ impl<'a, F: Flavor<'a>> CreateAgentInstance<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::AgentInstanceCreationRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::CREATE_AGENT_INSTANCE,
-                        Method::POST,
-                        "/v2/agent-instances".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CREATE_AGENT_INSTANCE,
+            Method::POST,
+            "/v2/agent-instances".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::AgentInstanceCreationResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::AgentInstanceCreationResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AgentInstanceCreationResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -528,45 +492,35 @@ impl<'a, F: Flavor<'a>> GetAgentInstance<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let agent_instance_key = self
             .agent_instance_key
             .ok_or_else(|| crate::request::missing("agentInstanceKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let agent_instance_key = agent_instance_key.clone();
-            let agent_instance_key = crate::transport::encode_path(
-                &agent_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_AGENT_INSTANCE,
-                    Method::GET,
-                    format!("/v2/agent-instances/{agent_instance_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let agent_instance_key = crate::transport::encode_path(
+            &agent_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_AGENT_INSTANCE,
+            Method::GET,
+            format!("/v2/agent-instances/{agent_instance_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AgentInstanceResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::AgentInstanceResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -597,10 +551,10 @@ impl<'a, F: Flavor<'a>> GetAgentInstance<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AgentInstanceResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -717,18 +671,11 @@ impl<'a, F: Flavor<'a>> UpdateAgentInstance<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::AgentInstanceUpdateRequest,
-            impl Fn(
-                &types::AgentInstanceUpdateRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::AgentInstanceUpdateRequest>> {
         crate::request::check(self.invalid.take())?;
         let agent_instance_key = self
             .agent_instance_key
@@ -751,38 +698,34 @@ impl<'a, F: Flavor<'a>> UpdateAgentInstance<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::AgentInstanceUpdateRequest,
-        | -> crate::Result<Call> {
-            let agent_instance_key = agent_instance_key.clone();
-            let agent_instance_key = crate::transport::encode_path(
-                &agent_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::UPDATE_AGENT_INSTANCE,
-                        Method::PATCH,
-                        format!("/v2/agent-instances/{agent_instance_key}"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let agent_instance_key = crate::transport::encode_path(
+            &agent_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::UPDATE_AGENT_INSTANCE,
+            Method::PATCH,
+            format!("/v2/agent-instances/{agent_instance_key}"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::AgentInstanceUpdateResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::AgentInstanceUpdateResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AgentInstanceUpdateResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -867,18 +810,11 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::AgentInstanceSearchQuery,
-            impl Fn(
-                &types::AgentInstanceSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::AgentInstanceSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -890,40 +826,28 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::AgentInstanceSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_AGENT_INSTANCES,
-                        Method::POST,
-                        "/v2/agent-instances/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_AGENT_INSTANCES,
+            Method::POST,
+            "/v2/agent-instances/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AgentInstanceSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::AgentInstanceSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::AgentInstanceSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::AgentInstanceSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -966,10 +890,10 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AgentInstanceSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -985,10 +909,9 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::AgentInstanceSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -1000,10 +923,9 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::AgentInstanceSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -1104,17 +1026,12 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::AgentInstanceHistorySearchQuery,
-            impl Fn(
-                &types::AgentInstanceHistorySearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::AgentInstanceHistorySearchQuery>,
     > {
         crate::request::check(self.invalid.take())?;
         let agent_instance_key = self
@@ -1130,46 +1047,35 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::AgentInstanceHistorySearchQuery,
-        | -> crate::Result<Call> {
-            let agent_instance_key = agent_instance_key.clone();
-            let agent_instance_key = crate::transport::encode_path(
-                &agent_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_AGENT_INSTANCE_HISTORY,
-                        Method::POST,
-                        format!(
-                            "/v2/agent-instances/{agent_instance_key}/history/search"
-                        ),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let agent_instance_key = crate::transport::encode_path(
+            &agent_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::SEARCH_AGENT_INSTANCE_HISTORY,
+            Method::POST,
+            format!("/v2/agent-instances/{agent_instance_key}/history/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AgentInstanceHistorySearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::AgentInstanceHistorySearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::AgentInstanceHistorySearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::AgentInstanceHistorySearchQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -1214,10 +1120,10 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::AgentInstanceHistorySearchQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -1235,10 +1141,9 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::AgentInstanceHistorySearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -1250,10 +1155,9 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::AgentInstanceHistorySearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -1339,18 +1243,11 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::AuditLogSearchQueryRequest,
-            impl Fn(
-                &types::AuditLogSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::AuditLogSearchQueryRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -1362,36 +1259,28 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::AuditLogSearchQueryRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_AUDIT_LOGS,
-                        Method::POST,
-                        "/v2/audit-logs/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_AUDIT_LOGS,
+            Method::POST,
+            "/v2/audit-logs/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AuditLogSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::AuditLogSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::AuditLogSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::AuditLogSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -1434,10 +1323,10 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AuditLogSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -1453,10 +1342,9 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::AuditLogSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -1468,10 +1356,9 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::AuditLogSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -1515,45 +1402,33 @@ impl<'a, F: Flavor<'a>> GetAuditLog<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let audit_log_key = self
             .audit_log_key
             .ok_or_else(|| crate::request::missing("auditLogKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let audit_log_key = audit_log_key.clone();
-            let audit_log_key = crate::transport::encode_path(
-                &audit_log_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_AUDIT_LOG,
-                    Method::GET,
-                    format!("/v2/audit-logs/{audit_log_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let audit_log_key = crate::transport::encode_path(&audit_log_key.to_string());
+        let template = Template::new(
+            &super::ops::GET_AUDIT_LOG,
+            Method::GET,
+            format!("/v2/audit-logs/{audit_log_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AuditLogResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::AuditLogResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -1584,10 +1459,10 @@ impl<'a, F: Flavor<'a>> GetAuditLog<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AuditLogResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -1619,40 +1494,36 @@ impl<'a, F: Flavor<'a>> GetAuthentication<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::GET_AUTHENTICATION,
-                    Method::GET,
-                    "/v2/authentication/me".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_AUTHENTICATION,
+            Method::GET,
+            "/v2/authentication/me".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::CamundaUserResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::CamundaUserResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::CamundaUserResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -1737,18 +1608,11 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::AuthorizationSearchQuery,
-            impl Fn(
-                &types::AuthorizationSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::AuthorizationSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -1760,38 +1624,28 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::AuthorizationSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_OWN_AUTHORIZATIONS,
-                        Method::POST,
-                        "/v2/authentication/me/authorizations/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_OWN_AUTHORIZATIONS,
+            Method::POST,
+            "/v2/authentication/me/authorizations/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::OwnAuthorizationSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<types::OwnAuthorizationSearchResult>,
-                ),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::OwnAuthorizationSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::OwnAuthorizationSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -1834,10 +1688,10 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::OwnAuthorizationSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -1853,10 +1707,9 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::OwnAuthorizationSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -1868,10 +1721,9 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::OwnAuthorizationSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -1975,18 +1827,11 @@ impl<'a, F: Flavor<'a>> CreateAuthorization<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::AuthorizationRequest,
-            impl Fn(
-                &types::AuthorizationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::AuthorizationRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -2026,32 +1871,31 @@ impl<'a, F: Flavor<'a>> CreateAuthorization<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::AuthorizationRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::CREATE_AUTHORIZATION,
-                        Method::POST,
-                        "/v2/authorizations".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CREATE_AUTHORIZATION,
+            Method::POST,
+            "/v2/authorizations".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::AuthorizationCreateResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::AuthorizationCreateResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AuthorizationCreateResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -2136,18 +1980,11 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::AuthorizationSearchQuery,
-            impl Fn(
-                &types::AuthorizationSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::AuthorizationSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -2159,36 +1996,28 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::AuthorizationSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_AUTHORIZATIONS,
-                        Method::POST,
-                        "/v2/authorizations/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_AUTHORIZATIONS,
+            Method::POST,
+            "/v2/authorizations/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AuthorizationSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::AuthorizationSearchResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::AuthorizationSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::AuthorizationSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -2231,10 +2060,10 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AuthorizationSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -2250,10 +2079,9 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::AuthorizationSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -2265,10 +2093,9 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::AuthorizationSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -2381,18 +2208,11 @@ impl<'a, F: Flavor<'a>> UpdateAuthorization<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::AuthorizationRequest,
-            impl Fn(
-                &types::AuthorizationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::AuthorizationRequest>> {
         crate::request::check(self.invalid.take())?;
         let authorization_key = self
             .authorization_key
@@ -2435,34 +2255,32 @@ impl<'a, F: Flavor<'a>> UpdateAuthorization<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::AuthorizationRequest| -> crate::Result<Call> {
-            let authorization_key = authorization_key.clone();
-            let authorization_key = crate::transport::encode_path(
-                &authorization_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::UPDATE_AUTHORIZATION,
-                        Method::PUT,
-                        format!("/v2/authorizations/{authorization_key}"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let authorization_key = crate::transport::encode_path(
+            &authorization_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::UPDATE_AUTHORIZATION,
+            Method::PUT,
+            format!("/v2/authorizations/{authorization_key}"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -2502,45 +2320,35 @@ impl<'a, F: Flavor<'a>> GetAuthorization<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let authorization_key = self
             .authorization_key
             .ok_or_else(|| crate::request::missing("authorizationKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let authorization_key = authorization_key.clone();
-            let authorization_key = crate::transport::encode_path(
-                &authorization_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_AUTHORIZATION,
-                    Method::GET,
-                    format!("/v2/authorizations/{authorization_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let authorization_key = crate::transport::encode_path(
+            &authorization_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_AUTHORIZATION,
+            Method::GET,
+            format!("/v2/authorizations/{authorization_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AuthorizationResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::AuthorizationResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -2571,10 +2379,10 @@ impl<'a, F: Flavor<'a>> GetAuthorization<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AuthorizationResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -2615,45 +2423,40 @@ impl<'a, F: Flavor<'a>> DeleteAuthorization<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let authorization_key = self
             .authorization_key
             .ok_or_else(|| crate::request::missing("authorizationKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let authorization_key = authorization_key.clone();
-            let authorization_key = crate::transport::encode_path(
-                &authorization_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::DELETE_AUTHORIZATION,
-                    Method::DELETE,
-                    format!("/v2/authorizations/{authorization_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let authorization_key = crate::transport::encode_path(
+            &authorization_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::DELETE_AUTHORIZATION,
+            Method::DELETE,
+            format!("/v2/authorizations/{authorization_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -2700,18 +2503,11 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackup<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::TakeRuntimeBackupRequest,
-            impl Fn(
-                &types::TakeRuntimeBackupRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::TakeRuntimeBackupRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -2721,34 +2517,31 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackup<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::TakeRuntimeBackupRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::TAKE_RUNTIME_BACKUP,
-                        Method::POST,
-                        "/v2/backups/runtime".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::TAKE_RUNTIME_BACKUP,
+            Method::POST,
+            "/v2/backups/runtime".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::TakeRuntimeBackupResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::TakeRuntimeBackupResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TakeRuntimeBackupResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -2790,43 +2583,38 @@ impl<'a, F: Flavor<'a>> ListRuntimeBackups<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let prefix = self.prefix;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let prefix = &prefix;
-            Ok(
-                Call::new(
-                        &super::ops::LIST_RUNTIME_BACKUPS,
-                        Method::GET,
-                        "/v2/backups/runtime".into(),
-                    )
-                    .query("prefix", prefix.as_ref().map(ToString::to_string)),
+        let template = Template::new(
+                &super::ops::LIST_RUNTIME_BACKUPS,
+                Method::GET,
+                "/v2/backups/runtime".into(),
+                false,
             )
-        };
-        Ok((body, request))
+            .query("prefix", prefix.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<Vec<types::BackupInfo>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            Vec<types::BackupInfo>,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<Vec<types::BackupInfo>>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -2858,40 +2646,36 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupState<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::GET_RUNTIME_BACKUP_STATE,
-                    Method::GET,
-                    "/v2/backups/runtime/state".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_RUNTIME_BACKUP_STATE,
+            Method::GET,
+            "/v2/backups/runtime/state".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::RuntimeBackupState> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::RuntimeBackupState,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RuntimeBackupState>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -2923,38 +2707,34 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackupState<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::DELETE_RUNTIME_BACKUP_STATE,
-                    Method::DELETE,
-                    "/v2/backups/runtime/state".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::DELETE_RUNTIME_BACKUP_STATE,
+            Method::DELETE,
+            "/v2/backups/runtime/state".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -2983,40 +2763,36 @@ impl<'a, F: Flavor<'a>> SyncRuntimeBackupState<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::SYNC_RUNTIME_BACKUP_STATE,
-                    Method::POST,
-                    "/v2/backups/runtime/state/sync".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SYNC_RUNTIME_BACKUP_STATE,
+            Method::POST,
+            "/v2/backups/runtime/state/sync".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::RuntimeBackupState> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::RuntimeBackupState,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RuntimeBackupState>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -3057,45 +2833,40 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let backup_id = self
             .backup_id
             .ok_or_else(|| crate::request::missing("backupId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let backup_id = backup_id.clone();
-            let backup_id = crate::transport::encode_path(&backup_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_RUNTIME_BACKUP,
-                    Method::GET,
-                    format!("/v2/backups/runtime/{backup_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let backup_id = crate::transport::encode_path(&backup_id.to_string());
+        let template = Template::new(
+            &super::ops::GET_RUNTIME_BACKUP,
+            Method::GET,
+            format!("/v2/backups/runtime/{backup_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BackupInfo> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::BackupInfo,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BackupInfo>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -3133,43 +2904,38 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let backup_id = self
             .backup_id
             .ok_or_else(|| crate::request::missing("backupId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let backup_id = backup_id.clone();
-            let backup_id = crate::transport::encode_path(&backup_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::DELETE_RUNTIME_BACKUP,
-                    Method::DELETE,
-                    format!("/v2/backups/runtime/{backup_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let backup_id = crate::transport::encode_path(&backup_id.to_string());
+        let template = Template::new(
+            &super::ops::DELETE_RUNTIME_BACKUP,
+            Method::DELETE,
+            format!("/v2/backups/runtime/{backup_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -3216,18 +2982,11 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackup<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::TakeHistoryBackupRequest,
-            impl Fn(
-                &types::TakeHistoryBackupRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::TakeHistoryBackupRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -3239,34 +2998,31 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackup<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::TakeHistoryBackupRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::TAKE_HISTORY_BACKUP,
-                        Method::POST,
-                        "/v2/backups/history".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::TAKE_HISTORY_BACKUP,
+            Method::POST,
+            "/v2/backups/history".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::TakeHistoryBackupResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::TakeHistoryBackupResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TakeHistoryBackupResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -3318,46 +3074,40 @@ impl<'a, F: Flavor<'a>> ListHistoryBackups<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let prefix = self.prefix;
         let verbose = self.verbose;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let prefix = &prefix;
-            let verbose = &verbose;
-            Ok(
-                Call::new(
-                        &super::ops::LIST_HISTORY_BACKUPS,
-                        Method::GET,
-                        "/v2/backups/history".into(),
-                    )
-                    .query("prefix", prefix.as_ref().map(ToString::to_string))
-                    .query("verbose", verbose.as_ref().map(ToString::to_string)),
+        let template = Template::new(
+                &super::ops::LIST_HISTORY_BACKUPS,
+                Method::GET,
+                "/v2/backups/history".into(),
+                false,
             )
-        };
-        Ok((body, request))
+            .query("prefix", prefix.as_ref().map(ToString::to_string))
+            .query("verbose", verbose.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<Vec<types::HistoryBackupInfo>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            Vec<types::HistoryBackupInfo>,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<Vec<types::HistoryBackupInfo>>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -3398,45 +3148,40 @@ impl<'a, F: Flavor<'a>> GetHistoryBackup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let backup_id = self
             .backup_id
             .ok_or_else(|| crate::request::missing("backupId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let backup_id = backup_id.clone();
-            let backup_id = crate::transport::encode_path(&backup_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_HISTORY_BACKUP,
-                    Method::GET,
-                    format!("/v2/backups/history/{backup_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let backup_id = crate::transport::encode_path(&backup_id.to_string());
+        let template = Template::new(
+            &super::ops::GET_HISTORY_BACKUP,
+            Method::GET,
+            format!("/v2/backups/history/{backup_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::HistoryBackupInfo> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::HistoryBackupInfo,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::HistoryBackupInfo>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -3477,43 +3222,38 @@ impl<'a, F: Flavor<'a>> DeleteHistoryBackup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let backup_id = self
             .backup_id
             .ok_or_else(|| crate::request::missing("backupId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let backup_id = backup_id.clone();
-            let backup_id = crate::transport::encode_path(&backup_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::DELETE_HISTORY_BACKUP,
-                    Method::DELETE,
-                    format!("/v2/backups/history/{backup_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let backup_id = crate::transport::encode_path(&backup_id.to_string());
+        let template = Template::new(
+            &super::ops::DELETE_HISTORY_BACKUP,
+            Method::DELETE,
+            format!("/v2/backups/history/{backup_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -3598,17 +3338,12 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::BatchOperationItemSearchQuery,
-            impl Fn(
-                &types::BatchOperationItemSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::BatchOperationItemSearchQuery>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -3621,40 +3356,32 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::BatchOperationItemSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_BATCH_OPERATION_ITEMS,
-                        Method::POST,
-                        "/v2/batch-operation-items/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_BATCH_OPERATION_ITEMS,
+            Method::POST,
+            "/v2/batch-operation-items/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::BatchOperationItemSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::BatchOperationItemSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::BatchOperationItemSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::BatchOperationItemSearchQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -3699,10 +3426,10 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::BatchOperationItemSearchQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -3718,10 +3445,9 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::BatchOperationItemSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -3733,10 +3459,9 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::BatchOperationItemSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -3822,18 +3547,11 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::BatchOperationSearchQuery,
-            impl Fn(
-                &types::BatchOperationSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::BatchOperationSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -3845,40 +3563,30 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::BatchOperationSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_BATCH_OPERATIONS,
-                        Method::POST,
-                        "/v2/batch-operations/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_BATCH_OPERATIONS,
+            Method::POST,
+            "/v2/batch-operations/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::BatchOperationSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::BatchOperationSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::BatchOperationSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<types::BatchOperationSearchQueryResult>,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -3921,10 +3629,10 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -3940,10 +3648,9 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::BatchOperationSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -3955,10 +3662,9 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::BatchOperationSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -4005,45 +3711,35 @@ impl<'a, F: Flavor<'a>> GetBatchOperation<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let batch_operation_key = self
             .batch_operation_key
             .ok_or_else(|| crate::request::missing("batchOperationKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let batch_operation_key = batch_operation_key.clone();
-            let batch_operation_key = crate::transport::encode_path(
-                &batch_operation_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_BATCH_OPERATION,
-                    Method::GET,
-                    format!("/v2/batch-operations/{batch_operation_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let batch_operation_key = crate::transport::encode_path(
+            &batch_operation_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_BATCH_OPERATION,
+            Method::GET,
+            format!("/v2/batch-operations/{batch_operation_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::BatchOperationResponse> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::BatchOperationResponse,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -4074,10 +3770,10 @@ impl<'a, F: Flavor<'a>> GetBatchOperation<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -4129,51 +3825,42 @@ impl<'a, F: Flavor<'a>> CancelBatchOperation<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            ::serde_json::Value,
-            impl Fn(&::serde_json::Value) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<::serde_json::Value>> {
         crate::request::check(self.invalid.take())?;
         let batch_operation_key = self
             .batch_operation_key
             .ok_or_else(|| crate::request::missing("batchOperationKey"))?;
         let body = self.whole.unwrap_or_else(crate::request::empty_body);
-        let request = move |body: &::serde_json::Value| -> crate::Result<Call> {
-            let batch_operation_key = batch_operation_key.clone();
-            let batch_operation_key = crate::transport::encode_path(
-                &batch_operation_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::CANCEL_BATCH_OPERATION,
-                        Method::POST,
-                        format!(
-                            "/v2/batch-operations/{batch_operation_key}/cancellation"
-                        ),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let batch_operation_key = crate::transport::encode_path(
+            &batch_operation_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::CANCEL_BATCH_OPERATION,
+            Method::POST,
+            format!("/v2/batch-operations/{batch_operation_key}/cancellation"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -4222,49 +3909,42 @@ impl<'a, F: Flavor<'a>> ResumeBatchOperation<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            ::serde_json::Value,
-            impl Fn(&::serde_json::Value) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<::serde_json::Value>> {
         crate::request::check(self.invalid.take())?;
         let batch_operation_key = self
             .batch_operation_key
             .ok_or_else(|| crate::request::missing("batchOperationKey"))?;
         let body = self.whole.unwrap_or_else(crate::request::empty_body);
-        let request = move |body: &::serde_json::Value| -> crate::Result<Call> {
-            let batch_operation_key = batch_operation_key.clone();
-            let batch_operation_key = crate::transport::encode_path(
-                &batch_operation_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::RESUME_BATCH_OPERATION,
-                        Method::POST,
-                        format!("/v2/batch-operations/{batch_operation_key}/resumption"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let batch_operation_key = crate::transport::encode_path(
+            &batch_operation_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::RESUME_BATCH_OPERATION,
+            Method::POST,
+            format!("/v2/batch-operations/{batch_operation_key}/resumption"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -4313,49 +3993,42 @@ impl<'a, F: Flavor<'a>> SuspendBatchOperation<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            ::serde_json::Value,
-            impl Fn(&::serde_json::Value) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<::serde_json::Value>> {
         crate::request::check(self.invalid.take())?;
         let batch_operation_key = self
             .batch_operation_key
             .ok_or_else(|| crate::request::missing("batchOperationKey"))?;
         let body = self.whole.unwrap_or_else(crate::request::empty_body);
-        let request = move |body: &::serde_json::Value| -> crate::Result<Call> {
-            let batch_operation_key = batch_operation_key.clone();
-            let batch_operation_key = crate::transport::encode_path(
-                &batch_operation_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::SUSPEND_BATCH_OPERATION,
-                        Method::POST,
-                        format!("/v2/batch-operations/{batch_operation_key}/suspension"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let batch_operation_key = crate::transport::encode_path(
+            &batch_operation_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::SUSPEND_BATCH_OPERATION,
+            Method::POST,
+            format!("/v2/batch-operations/{batch_operation_key}/suspension"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -4398,18 +4071,11 @@ impl<'a, F: Flavor<'a>> PinClock<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::ClockPinRequest,
-            impl Fn(
-                &types::ClockPinRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::ClockPinRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -4421,26 +4087,29 @@ impl<'a, F: Flavor<'a>> PinClock<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::ClockPinRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(&super::ops::PIN_CLOCK, Method::PUT, "/v2/clock".into())
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::PIN_CLOCK,
+            Method::PUT,
+            "/v2/clock".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -4469,38 +4138,34 @@ impl<'a, F: Flavor<'a>> ResetClock<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::RESET_CLOCK,
-                    Method::POST,
-                    "/v2/clock/reset".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::RESET_CLOCK,
+            Method::POST,
+            "/v2/clock/reset".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -4583,17 +4248,12 @@ impl<'a, F: Flavor<'a>> CreateGlobalClusterVariable<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::CreateClusterVariableRequest,
-            impl Fn(
-                &types::CreateClusterVariableRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::CreateClusterVariableRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -4607,34 +4267,31 @@ impl<'a, F: Flavor<'a>> CreateGlobalClusterVariable<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::CreateClusterVariableRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::CREATE_GLOBAL_CLUSTER_VARIABLE,
-                        Method::POST,
-                        "/v2/cluster-variables/global".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CREATE_GLOBAL_CLUSTER_VARIABLE,
+            Method::POST,
+            "/v2/cluster-variables/global".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterVariableResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterVariableResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -4677,41 +4334,31 @@ impl<'a, F: Flavor<'a>> GetGlobalClusterVariable<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let name = self.name.ok_or_else(|| crate::request::missing("name"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let name = name.clone();
-            let name = crate::transport::encode_path(&name.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_GLOBAL_CLUSTER_VARIABLE,
-                    Method::GET,
-                    format!("/v2/cluster-variables/global/{name}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let name = crate::transport::encode_path(&name.to_string());
+        let template = Template::new(
+            &super::ops::GET_GLOBAL_CLUSTER_VARIABLE,
+            Method::GET,
+            format!("/v2/cluster-variables/global/{name}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ClusterVariableResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -4742,10 +4389,10 @@ impl<'a, F: Flavor<'a>> GetGlobalClusterVariable<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -4817,17 +4464,12 @@ impl<'a, F: Flavor<'a>> UpdateGlobalClusterVariable<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::UpdateClusterVariableRequest,
-            impl Fn(
-                &types::UpdateClusterVariableRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::UpdateClusterVariableRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let name = self.name.ok_or_else(|| crate::request::missing("name"))?;
@@ -4840,36 +4482,32 @@ impl<'a, F: Flavor<'a>> UpdateGlobalClusterVariable<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::UpdateClusterVariableRequest,
-        | -> crate::Result<Call> {
-            let name = name.clone();
-            let name = crate::transport::encode_path(&name.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::UPDATE_GLOBAL_CLUSTER_VARIABLE,
-                        Method::PUT,
-                        format!("/v2/cluster-variables/global/{name}"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let name = crate::transport::encode_path(&name.to_string());
+        let template = Template::new(
+            &super::ops::UPDATE_GLOBAL_CLUSTER_VARIABLE,
+            Method::PUT,
+            format!("/v2/cluster-variables/global/{name}"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterVariableResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterVariableResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -4910,41 +4548,36 @@ impl<'a, F: Flavor<'a>> DeleteGlobalClusterVariable<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let name = self.name.ok_or_else(|| crate::request::missing("name"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let name = name.clone();
-            let name = crate::transport::encode_path(&name.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::DELETE_GLOBAL_CLUSTER_VARIABLE,
-                    Method::DELETE,
-                    format!("/v2/cluster-variables/global/{name}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let name = crate::transport::encode_path(&name.to_string());
+        let template = Template::new(
+            &super::ops::DELETE_GLOBAL_CLUSTER_VARIABLE,
+            Method::DELETE,
+            format!("/v2/cluster-variables/global/{name}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -5039,17 +4672,12 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::ClusterVariableSearchQueryRequest,
-            impl Fn(
-                &types::ClusterVariableSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::ClusterVariableSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let truncate_values = self.truncate_values;
@@ -5063,45 +4691,31 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ClusterVariableSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let truncate_values = &truncate_values;
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_CLUSTER_VARIABLES,
-                        Method::POST,
-                        "/v2/cluster-variables/search".into(),
-                    )
-                    .query(
-                        "truncateValues",
-                        truncate_values.as_ref().map(ToString::to_string),
-                    )
-                    .json(body)?,
+        let template = Template::new(
+                &super::ops::SEARCH_CLUSTER_VARIABLES,
+                Method::POST,
+                "/v2/cluster-variables/search".into(),
+                true,
             )
-        };
-        Ok((body, request))
+            .query("truncateValues", truncate_values.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ClusterVariableSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::ClusterVariableSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ClusterVariableSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<types::ClusterVariableSearchQueryResult>,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -5144,10 +4758,10 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -5163,10 +4777,9 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::ClusterVariableSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -5178,10 +4791,9 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::ClusterVariableSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -5277,17 +4889,12 @@ impl<'a, F: Flavor<'a>> CreateTenantClusterVariable<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::CreateClusterVariableRequest,
-            impl Fn(
-                &types::CreateClusterVariableRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::CreateClusterVariableRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
@@ -5304,36 +4911,32 @@ impl<'a, F: Flavor<'a>> CreateTenantClusterVariable<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::CreateClusterVariableRequest,
-        | -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::CREATE_TENANT_CLUSTER_VARIABLE,
-                        Method::POST,
-                        format!("/v2/cluster-variables/tenants/{tenant_id}"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let template = Template::new(
+            &super::ops::CREATE_TENANT_CLUSTER_VARIABLE,
+            Method::POST,
+            format!("/v2/cluster-variables/tenants/{tenant_id}"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterVariableResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterVariableResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -5383,46 +4986,35 @@ impl<'a, F: Flavor<'a>> GetTenantClusterVariable<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
             .ok_or_else(|| crate::request::missing("tenantId"))?;
         let name = self.name.ok_or_else(|| crate::request::missing("name"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let name = name.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            let name = crate::transport::encode_path(&name.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_TENANT_CLUSTER_VARIABLE,
-                    Method::GET,
-                    format!("/v2/cluster-variables/tenants/{tenant_id}/{name}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let name = crate::transport::encode_path(&name.to_string());
+        let template = Template::new(
+            &super::ops::GET_TENANT_CLUSTER_VARIABLE,
+            Method::GET,
+            format!("/v2/cluster-variables/tenants/{tenant_id}/{name}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ClusterVariableResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ClusterVariableResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -5453,10 +5045,10 @@ impl<'a, F: Flavor<'a>> GetTenantClusterVariable<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -5535,17 +5127,12 @@ impl<'a, F: Flavor<'a>> UpdateTenantClusterVariable<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::UpdateClusterVariableRequest,
-            impl Fn(
-                &types::UpdateClusterVariableRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::UpdateClusterVariableRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
@@ -5561,38 +5148,33 @@ impl<'a, F: Flavor<'a>> UpdateTenantClusterVariable<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::UpdateClusterVariableRequest,
-        | -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let name = name.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            let name = crate::transport::encode_path(&name.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::UPDATE_TENANT_CLUSTER_VARIABLE,
-                        Method::PUT,
-                        format!("/v2/cluster-variables/tenants/{tenant_id}/{name}"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let name = crate::transport::encode_path(&name.to_string());
+        let template = Template::new(
+            &super::ops::UPDATE_TENANT_CLUSTER_VARIABLE,
+            Method::PUT,
+            format!("/v2/cluster-variables/tenants/{tenant_id}/{name}"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterVariableResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterVariableResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterVariableResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -5640,46 +5222,40 @@ impl<'a, F: Flavor<'a>> DeleteTenantClusterVariable<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
             .ok_or_else(|| crate::request::missing("tenantId"))?;
         let name = self.name.ok_or_else(|| crate::request::missing("name"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let name = name.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            let name = crate::transport::encode_path(&name.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::DELETE_TENANT_CLUSTER_VARIABLE,
-                    Method::DELETE,
-                    format!("/v2/cluster-variables/tenants/{tenant_id}/{name}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let name = crate::transport::encode_path(&name.to_string());
+        let template = Template::new(
+            &super::ops::DELETE_TENANT_CLUSTER_VARIABLE,
+            Method::DELETE,
+            format!("/v2/cluster-variables/tenants/{tenant_id}/{name}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -5755,17 +5331,12 @@ impl<'a, F: Flavor<'a>> EvaluateConditionals<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::ConditionalEvaluationInstruction,
-            impl Fn(
-                &types::ConditionalEvaluationInstruction,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::ConditionalEvaluationInstruction>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -5780,34 +5351,31 @@ impl<'a, F: Flavor<'a>> EvaluateConditionals<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ConditionalEvaluationInstruction,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::EVALUATE_CONDITIONALS,
-                        Method::POST,
-                        "/v2/conditionals/evaluation".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::EVALUATE_CONDITIONALS,
+            Method::POST,
+            "/v2/conditionals/evaluation".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::EvaluateConditionalResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::EvaluateConditionalResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::EvaluateConditionalResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -5901,17 +5469,12 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::CorrelatedMessageSubscriptionSearchQuery,
-            impl Fn(
-                &types::CorrelatedMessageSubscriptionSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::CorrelatedMessageSubscriptionSearchQuery>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -5924,19 +5487,13 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::CorrelatedMessageSubscriptionSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_CORRELATED_MESSAGE_SUBSCRIPTIONS,
-                        Method::POST,
-                        "/v2/correlated-message-subscriptions/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_CORRELATED_MESSAGE_SUBSCRIPTIONS,
+            Method::POST,
+            "/v2/correlated-message-subscriptions/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
@@ -5944,22 +5501,20 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
     ) -> F::Output<types::CorrelatedMessageSubscriptionSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::CorrelatedMessageSubscriptionSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::CorrelatedMessageSubscriptionSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::CorrelatedMessageSubscriptionSearchQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -6004,10 +5559,10 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::CorrelatedMessageSubscriptionSearchQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -6025,10 +5580,9 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::CorrelatedMessageSubscriptionSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -6042,10 +5596,9 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::CorrelatedMessageSubscriptionSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -6138,17 +5691,12 @@ impl<'a, F: Flavor<'a>> EvaluateDecision<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::DecisionEvaluationInstruction,
-            impl Fn(
-                &types::DecisionEvaluationInstruction,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::DecisionEvaluationInstruction>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -6183,34 +5731,31 @@ impl<'a, F: Flavor<'a>> EvaluateDecision<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::DecisionEvaluationInstruction,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::EVALUATE_DECISION,
-                        Method::POST,
-                        "/v2/decision-definitions/evaluation".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::EVALUATE_DECISION,
+            Method::POST,
+            "/v2/decision-definitions/evaluation".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::EvaluateDecisionResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::EvaluateDecisionResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::EvaluateDecisionResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -6298,17 +5843,12 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::DecisionDefinitionSearchQuery,
-            impl Fn(
-                &types::DecisionDefinitionSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::DecisionDefinitionSearchQuery>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -6321,40 +5861,32 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::DecisionDefinitionSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_DECISION_DEFINITIONS,
-                        Method::POST,
-                        "/v2/decision-definitions/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_DECISION_DEFINITIONS,
+            Method::POST,
+            "/v2/decision-definitions/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::DecisionDefinitionSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::DecisionDefinitionSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::DecisionDefinitionSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::DecisionDefinitionSearchQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -6399,10 +5931,10 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::DecisionDefinitionSearchQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -6418,10 +5950,9 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::DecisionDefinitionSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -6433,10 +5964,9 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::DecisionDefinitionSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -6483,45 +6013,35 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinition<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let decision_definition_key = self
             .decision_definition_key
             .ok_or_else(|| crate::request::missing("decisionDefinitionKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let decision_definition_key = decision_definition_key.clone();
-            let decision_definition_key = crate::transport::encode_path(
-                &decision_definition_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_DECISION_DEFINITION,
-                    Method::GET,
-                    format!("/v2/decision-definitions/{decision_definition_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let decision_definition_key = crate::transport::encode_path(
+            &decision_definition_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_DECISION_DEFINITION,
+            Method::GET,
+            format!("/v2/decision-definitions/{decision_definition_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::DecisionDefinitionResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::DecisionDefinitionResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -6552,10 +6072,10 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinition<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::DecisionDefinitionResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -6601,45 +6121,35 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinitionXml<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let decision_definition_key = self
             .decision_definition_key
             .ok_or_else(|| crate::request::missing("decisionDefinitionKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let decision_definition_key = decision_definition_key.clone();
-            let decision_definition_key = crate::transport::encode_path(
-                &decision_definition_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_DECISION_DEFINITION_XML,
-                    Method::GET,
-                    format!("/v2/decision-definitions/{decision_definition_key}/xml"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let decision_definition_key = crate::transport::encode_path(
+            &decision_definition_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_DECISION_DEFINITION_XML,
+            Method::GET,
+            format!("/v2/decision-definitions/{decision_definition_key}/xml"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<String> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Text,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Text,
+            String,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -6668,10 +6178,10 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinitionXml<'a, F> {
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<String>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::text),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::text,
         )
     }
 }
@@ -6753,17 +6263,12 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::DecisionInstanceSearchQuery,
-            impl Fn(
-                &types::DecisionInstanceSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::DecisionInstanceSearchQuery>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -6776,40 +6281,30 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::DecisionInstanceSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_DECISION_INSTANCES,
-                        Method::POST,
-                        "/v2/decision-instances/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_DECISION_INSTANCES,
+            Method::POST,
+            "/v2/decision-instances/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::DecisionInstanceSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::DecisionInstanceSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::DecisionInstanceSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<types::DecisionInstanceSearchQueryResult>,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -6852,10 +6347,10 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::DecisionInstanceSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -6871,10 +6366,9 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::DecisionInstanceSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -6886,10 +6380,9 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::DecisionInstanceSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -6936,46 +6429,35 @@ impl<'a, F: Flavor<'a>> GetDecisionInstance<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let decision_evaluation_instance_key = self
             .decision_evaluation_instance_key
             .ok_or_else(|| crate::request::missing("decisionEvaluationInstanceKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let decision_evaluation_instance_key = decision_evaluation_instance_key
-                .clone();
-            let decision_evaluation_instance_key = crate::transport::encode_path(
-                &decision_evaluation_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_DECISION_INSTANCE,
-                    Method::GET,
-                    format!("/v2/decision-instances/{decision_evaluation_instance_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let decision_evaluation_instance_key = crate::transport::encode_path(
+            &decision_evaluation_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_DECISION_INSTANCE,
+            Method::GET,
+            format!("/v2/decision-instances/{decision_evaluation_instance_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::DecisionInstanceGetQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::DecisionInstanceGetQueryResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -7008,10 +6490,10 @@ impl<'a, F: Flavor<'a>> GetDecisionInstance<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::DecisionInstanceGetQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -7079,17 +6561,12 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstance<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::DeleteDecisionInstanceRequest,
-            impl Fn(
-                &types::DeleteDecisionInstanceRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::DeleteDecisionInstanceRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let decision_evaluation_key = self
@@ -7103,38 +6580,32 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstance<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::DeleteDecisionInstanceRequest,
-        | -> crate::Result<Call> {
-            let decision_evaluation_key = decision_evaluation_key.clone();
-            let decision_evaluation_key = crate::transport::encode_path(
-                &decision_evaluation_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::DELETE_DECISION_INSTANCE,
-                        Method::POST,
-                        format!(
-                            "/v2/decision-instances/{decision_evaluation_key}/deletion"
-                        ),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let decision_evaluation_key = crate::transport::encode_path(
+            &decision_evaluation_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::DELETE_DECISION_INSTANCE,
+            Method::POST,
+            format!("/v2/decision-instances/{decision_evaluation_key}/deletion"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -7200,17 +6671,14 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstancesBatchOperation<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
+        crate::request::parts::Parts<
             types::DecisionInstanceDeletionBatchOperationRequest,
-            impl Fn(
-                &types::DecisionInstanceDeletionBatchOperationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -7224,34 +6692,31 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstancesBatchOperation<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::DecisionInstanceDeletionBatchOperationRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::DELETE_DECISION_INSTANCES_BATCH_OPERATION,
-                        Method::POST,
-                        "/v2/decision-instances/deletion".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::DELETE_DECISION_INSTANCES_BATCH_OPERATION,
+            Method::POST,
+            "/v2/decision-instances/deletion".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::BatchOperationCreatedResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -7339,17 +6804,12 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::DecisionRequirementsSearchQuery,
-            impl Fn(
-                &types::DecisionRequirementsSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::DecisionRequirementsSearchQuery>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -7362,40 +6822,32 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::DecisionRequirementsSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_DECISION_REQUIREMENTS,
-                        Method::POST,
-                        "/v2/decision-requirements/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_DECISION_REQUIREMENTS,
+            Method::POST,
+            "/v2/decision-requirements/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::DecisionRequirementsSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::DecisionRequirementsSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::DecisionRequirementsSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::DecisionRequirementsSearchQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -7440,10 +6892,10 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::DecisionRequirementsSearchQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -7459,10 +6911,9 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::DecisionRequirementsSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -7474,10 +6925,9 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::DecisionRequirementsSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -7524,45 +6974,35 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirements<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let decision_requirements_key = self
             .decision_requirements_key
             .ok_or_else(|| crate::request::missing("decisionRequirementsKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let decision_requirements_key = decision_requirements_key.clone();
-            let decision_requirements_key = crate::transport::encode_path(
-                &decision_requirements_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_DECISION_REQUIREMENTS,
-                    Method::GET,
-                    format!("/v2/decision-requirements/{decision_requirements_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let decision_requirements_key = crate::transport::encode_path(
+            &decision_requirements_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_DECISION_REQUIREMENTS,
+            Method::GET,
+            format!("/v2/decision-requirements/{decision_requirements_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::DecisionRequirementsResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::DecisionRequirementsResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -7595,10 +7035,10 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirements<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::DecisionRequirementsResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -7644,45 +7084,35 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirementsXml<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let decision_requirements_key = self
             .decision_requirements_key
             .ok_or_else(|| crate::request::missing("decisionRequirementsKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let decision_requirements_key = decision_requirements_key.clone();
-            let decision_requirements_key = crate::transport::encode_path(
-                &decision_requirements_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_DECISION_REQUIREMENTS_XML,
-                    Method::GET,
-                    format!("/v2/decision-requirements/{decision_requirements_key}/xml"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let decision_requirements_key = crate::transport::encode_path(
+            &decision_requirements_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_DECISION_REQUIREMENTS_XML,
+            Method::GET,
+            format!("/v2/decision-requirements/{decision_requirements_key}/xml"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<String> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Text,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Text,
+            String,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -7711,10 +7141,10 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirementsXml<'a, F> {
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<String>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::text),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::text,
         )
     }
 }
@@ -7772,13 +7202,9 @@ impl<'a, F: Flavor<'a>> GetDocument<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let document_id = self
             .document_id
@@ -7786,35 +7212,32 @@ impl<'a, F: Flavor<'a>> GetDocument<'a, F> {
         let store_id = self.store_id;
         let content_hash = self.content_hash;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let document_id = document_id.clone();
-            let store_id = &store_id;
-            let content_hash = &content_hash;
-            let document_id = crate::transport::encode_path(&document_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::GET_DOCUMENT,
-                        Method::GET,
-                        format!("/v2/documents/{document_id}"),
-                    )
-                    .query("storeId", store_id.as_ref().map(ToString::to_string))
-                    .query("contentHash", content_hash.as_ref().map(ToString::to_string)),
+        let document_id = crate::transport::encode_path(&document_id.to_string());
+        let template = Template::new(
+                &super::ops::GET_DOCUMENT,
+                Method::GET,
+                format!("/v2/documents/{document_id}"),
+                false,
             )
-        };
-        Ok((body, request))
+            .query("storeId", store_id.as_ref().map(ToString::to_string))
+            .query("contentHash", content_hash.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<Vec<u8>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Bytes, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Bytes,
+            Vec<u8>,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<Vec<u8>>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::bytes),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::bytes,
         )
     }
 }
@@ -7862,46 +7285,40 @@ impl<'a, F: Flavor<'a>> DeleteDocument<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let document_id = self
             .document_id
             .ok_or_else(|| crate::request::missing("documentId"))?;
         let store_id = self.store_id;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let document_id = document_id.clone();
-            let store_id = &store_id;
-            let document_id = crate::transport::encode_path(&document_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::DELETE_DOCUMENT,
-                        Method::DELETE,
-                        format!("/v2/documents/{document_id}"),
-                    )
-                    .query("storeId", store_id.as_ref().map(ToString::to_string)),
+        let document_id = crate::transport::encode_path(&document_id.to_string());
+        let template = Template::new(
+                &super::ops::DELETE_DOCUMENT,
+                Method::DELETE,
+                format!("/v2/documents/{document_id}"),
+                false,
             )
-        };
-        Ok((body, request))
+            .query("storeId", store_id.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -7977,18 +7394,11 @@ impl<'a, F: Flavor<'a>> CreateDocumentLink<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::DocumentLinkRequest,
-            impl Fn(
-                &types::DocumentLinkRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::DocumentLinkRequest>> {
         crate::request::check(self.invalid.take())?;
         let document_id = self
             .document_id
@@ -8003,38 +7413,34 @@ impl<'a, F: Flavor<'a>> CreateDocumentLink<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::DocumentLinkRequest| -> crate::Result<Call> {
-            let document_id = document_id.clone();
-            let store_id = &store_id;
-            let content_hash = &content_hash;
-            let document_id = crate::transport::encode_path(&document_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::CREATE_DOCUMENT_LINK,
-                        Method::POST,
-                        format!("/v2/documents/{document_id}/links"),
-                    )
-                    .query("storeId", store_id.as_ref().map(ToString::to_string))
-                    .query("contentHash", content_hash.as_ref().map(ToString::to_string))
-                    .json(body)?,
+        let document_id = crate::transport::encode_path(&document_id.to_string());
+        let template = Template::new(
+                &super::ops::CREATE_DOCUMENT_LINK,
+                Method::POST,
+                format!("/v2/documents/{document_id}/links"),
+                true,
             )
-        };
-        Ok((body, request))
+            .query("storeId", store_id.as_ref().map(ToString::to_string))
+            .query("contentHash", content_hash.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::DocumentLink> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::DocumentLink,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::DocumentLink>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -8111,17 +7517,12 @@ impl<'a, F: Flavor<'a>> ActivateAdHocSubProcessActivities<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::AdHocSubProcessActivateActivitiesInstruction,
-            impl Fn(
-                &types::AdHocSubProcessActivateActivitiesInstruction,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::AdHocSubProcessActivateActivitiesInstruction>,
     > {
         crate::request::check(self.invalid.take())?;
         let ad_hoc_sub_process_instance_key = self
@@ -8138,39 +7539,34 @@ impl<'a, F: Flavor<'a>> ActivateAdHocSubProcessActivities<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::AdHocSubProcessActivateActivitiesInstruction,
-        | -> crate::Result<Call> {
-            let ad_hoc_sub_process_instance_key = ad_hoc_sub_process_instance_key
-                .clone();
-            let ad_hoc_sub_process_instance_key = crate::transport::encode_path(
-                &ad_hoc_sub_process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::ACTIVATE_AD_HOC_SUB_PROCESS_ACTIVITIES,
-                        Method::POST,
-                        format!(
-                            "/v2/element-instances/ad-hoc-activities/{ad_hoc_sub_process_instance_key}/activation"
-                        ),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let ad_hoc_sub_process_instance_key = crate::transport::encode_path(
+            &ad_hoc_sub_process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::ACTIVATE_AD_HOC_SUB_PROCESS_ACTIVITIES,
+            Method::POST,
+            format!(
+                "/v2/element-instances/ad-hoc-activities/{ad_hoc_sub_process_instance_key}/activation"
+            ),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -8255,17 +7651,12 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::ElementInstanceWaitStateQuery,
-            impl Fn(
-                &types::ElementInstanceWaitStateQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::ElementInstanceWaitStateQuery>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -8278,40 +7669,32 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ElementInstanceWaitStateQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_ELEMENT_INSTANCE_WAIT_STATES,
-                        Method::POST,
-                        "/v2/element-instances/wait-states/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_ELEMENT_INSTANCE_WAIT_STATES,
+            Method::POST,
+            "/v2/element-instances/wait-states/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ElementInstanceWaitStateQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::ElementInstanceWaitStateQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ElementInstanceWaitStateQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::ElementInstanceWaitStateQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -8356,10 +7739,10 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::ElementInstanceWaitStateQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -8377,10 +7760,9 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::ElementInstanceWaitStateQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -8392,10 +7774,9 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::ElementInstanceWaitStateQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -8481,18 +7862,11 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::ElementInstanceSearchQuery,
-            impl Fn(
-                &types::ElementInstanceSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::ElementInstanceSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -8504,40 +7878,30 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ElementInstanceSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_ELEMENT_INSTANCES,
-                        Method::POST,
-                        "/v2/element-instances/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_ELEMENT_INSTANCES,
+            Method::POST,
+            "/v2/element-instances/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ElementInstanceSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::ElementInstanceSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ElementInstanceSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<types::ElementInstanceSearchQueryResult>,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -8580,10 +7944,10 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ElementInstanceSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -8599,10 +7963,9 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::ElementInstanceSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -8614,10 +7977,9 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::ElementInstanceSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -8664,45 +8026,35 @@ impl<'a, F: Flavor<'a>> GetElementInstance<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let element_instance_key = self
             .element_instance_key
             .ok_or_else(|| crate::request::missing("elementInstanceKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let element_instance_key = element_instance_key.clone();
-            let element_instance_key = crate::transport::encode_path(
-                &element_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_ELEMENT_INSTANCE,
-                    Method::GET,
-                    format!("/v2/element-instances/{element_instance_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let element_instance_key = crate::transport::encode_path(
+            &element_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_ELEMENT_INSTANCE,
+            Method::GET,
+            format!("/v2/element-instances/{element_instance_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ElementInstanceResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ElementInstanceResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -8733,10 +8085,10 @@ impl<'a, F: Flavor<'a>> GetElementInstance<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ElementInstanceResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -8833,18 +8185,11 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::IncidentSearchQuery,
-            impl Fn(
-                &types::IncidentSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::IncidentSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let element_instance_key = self
             .element_instance_key
@@ -8859,40 +8204,31 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::IncidentSearchQuery| -> crate::Result<Call> {
-            let element_instance_key = element_instance_key.clone();
-            let element_instance_key = crate::transport::encode_path(
-                &element_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_ELEMENT_INSTANCE_INCIDENTS,
-                        Method::POST,
-                        format!(
-                            "/v2/element-instances/{element_instance_key}/incidents/search"
-                        ),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let element_instance_key = crate::transport::encode_path(
+            &element_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::SEARCH_ELEMENT_INSTANCE_INCIDENTS,
+            Method::POST,
+            format!("/v2/element-instances/{element_instance_key}/incidents/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::IncidentSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::IncidentSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::IncidentSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::IncidentSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -8935,10 +8271,10 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::IncidentSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -8954,10 +8290,9 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::IncidentSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -8969,10 +8304,9 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::IncidentSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -9058,18 +8392,11 @@ impl<'a, F: Flavor<'a>> CreateElementInstanceVariables<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::SetVariableRequest,
-            impl Fn(
-                &types::SetVariableRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::SetVariableRequest>> {
         crate::request::check(self.invalid.take())?;
         let element_instance_key = self
             .element_instance_key
@@ -9086,34 +8413,32 @@ impl<'a, F: Flavor<'a>> CreateElementInstanceVariables<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::SetVariableRequest| -> crate::Result<Call> {
-            let element_instance_key = element_instance_key.clone();
-            let element_instance_key = crate::transport::encode_path(
-                &element_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::CREATE_ELEMENT_INSTANCE_VARIABLES,
-                        Method::PUT,
-                        format!("/v2/element-instances/{element_instance_key}/variables"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let element_instance_key = crate::transport::encode_path(
+            &element_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::CREATE_ELEMENT_INSTANCE_VARIABLES,
+            Method::PUT,
+            format!("/v2/element-instances/{element_instance_key}/variables"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -9142,40 +8467,36 @@ impl<'a, F: Flavor<'a>> GetExportingStatus<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::GET_EXPORTING_STATUS,
-                    Method::GET,
-                    "/v2/exporting".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_EXPORTING_STATUS,
+            Method::GET,
+            "/v2/exporting".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ExportingStatusResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ExportingStatusResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ExportingStatusResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -9217,41 +8538,36 @@ impl<'a, F: Flavor<'a>> PauseExporting<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let soft = self.soft;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let soft = &soft;
-            Ok(
-                Call::new(
-                        &super::ops::PAUSE_EXPORTING,
-                        Method::POST,
-                        "/v2/exporting/pause".into(),
-                    )
-                    .query("soft", soft.as_ref().map(ToString::to_string)),
+        let template = Template::new(
+                &super::ops::PAUSE_EXPORTING,
+                Method::POST,
+                "/v2/exporting/pause".into(),
+                false,
             )
-        };
-        Ok((body, request))
+            .query("soft", soft.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -9280,38 +8596,34 @@ impl<'a, F: Flavor<'a>> ResumeExporting<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::RESUME_EXPORTING,
-                    Method::POST,
-                    "/v2/exporting/resume".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::RESUME_EXPORTING,
+            Method::POST,
+            "/v2/exporting/resume".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -9387,17 +8699,12 @@ impl<'a, F: Flavor<'a>> EvaluateExpression<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::ExpressionEvaluationRequest,
-            impl Fn(
-                &types::ExpressionEvaluationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::ExpressionEvaluationRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -9413,34 +8720,31 @@ impl<'a, F: Flavor<'a>> EvaluateExpression<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ExpressionEvaluationRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::EVALUATE_EXPRESSION,
-                        Method::POST,
-                        "/v2/expression/evaluation".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::EVALUATE_EXPRESSION,
+            Method::POST,
+            "/v2/expression/evaluation".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ExpressionEvaluationResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ExpressionEvaluationResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ExpressionEvaluationResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -9483,41 +8787,31 @@ impl<'a, F: Flavor<'a>> GetFormByKey<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let form_key = self.form_key.ok_or_else(|| crate::request::missing("formKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let form_key = form_key.clone();
-            let form_key = crate::transport::encode_path(&form_key.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_FORM_BY_KEY,
-                    Method::GET,
-                    format!("/v2/forms/{form_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let form_key = crate::transport::encode_path(&form_key.to_string());
+        let template = Template::new(
+            &super::ops::GET_FORM_BY_KEY,
+            Method::GET,
+            format!("/v2/forms/{form_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::FormResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::FormResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -9548,10 +8842,10 @@ impl<'a, F: Flavor<'a>> GetFormByKey<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::FormResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -9657,17 +8951,12 @@ impl<'a, F: Flavor<'a>> CreateGlobalTaskListener<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::CreateGlobalTaskListenerRequest,
-            impl Fn(
-                &types::CreateGlobalTaskListenerRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::CreateGlobalTaskListenerRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -9685,34 +8974,31 @@ impl<'a, F: Flavor<'a>> CreateGlobalTaskListener<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::CreateGlobalTaskListenerRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::CREATE_GLOBAL_TASK_LISTENER,
-                        Method::POST,
-                        "/v2/global-task-listeners".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CREATE_GLOBAL_TASK_LISTENER,
+            Method::POST,
+            "/v2/global-task-listeners".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::GlobalTaskListenerResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::GlobalTaskListenerResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GlobalTaskListenerResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -9755,41 +9041,31 @@ impl<'a, F: Flavor<'a>> GetGlobalTaskListener<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let id = self.id.ok_or_else(|| crate::request::missing("id"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let id = id.clone();
-            let id = crate::transport::encode_path(&id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_GLOBAL_TASK_LISTENER,
-                    Method::GET,
-                    format!("/v2/global-task-listeners/{id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let id = crate::transport::encode_path(&id.to_string());
+        let template = Template::new(
+            &super::ops::GET_GLOBAL_TASK_LISTENER,
+            Method::GET,
+            format!("/v2/global-task-listeners/{id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GlobalTaskListenerResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::GlobalTaskListenerResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -9820,10 +9096,10 @@ impl<'a, F: Flavor<'a>> GetGlobalTaskListener<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GlobalTaskListenerResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -9928,17 +9204,12 @@ impl<'a, F: Flavor<'a>> UpdateGlobalTaskListener<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::UpdateGlobalTaskListenerRequest,
-            impl Fn(
-                &types::UpdateGlobalTaskListenerRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::UpdateGlobalTaskListenerRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let id = self.id.ok_or_else(|| crate::request::missing("id"))?;
@@ -9956,36 +9227,32 @@ impl<'a, F: Flavor<'a>> UpdateGlobalTaskListener<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::UpdateGlobalTaskListenerRequest,
-        | -> crate::Result<Call> {
-            let id = id.clone();
-            let id = crate::transport::encode_path(&id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::UPDATE_GLOBAL_TASK_LISTENER,
-                        Method::PUT,
-                        format!("/v2/global-task-listeners/{id}"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let id = crate::transport::encode_path(&id.to_string());
+        let template = Template::new(
+            &super::ops::UPDATE_GLOBAL_TASK_LISTENER,
+            Method::PUT,
+            format!("/v2/global-task-listeners/{id}"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::GlobalTaskListenerResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::GlobalTaskListenerResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GlobalTaskListenerResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -10026,41 +9293,36 @@ impl<'a, F: Flavor<'a>> DeleteGlobalTaskListener<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let id = self.id.ok_or_else(|| crate::request::missing("id"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let id = id.clone();
-            let id = crate::transport::encode_path(&id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::DELETE_GLOBAL_TASK_LISTENER,
-                    Method::DELETE,
-                    format!("/v2/global-task-listeners/{id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let id = crate::transport::encode_path(&id.to_string());
+        let template = Template::new(
+            &super::ops::DELETE_GLOBAL_TASK_LISTENER,
+            Method::DELETE,
+            format!("/v2/global-task-listeners/{id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -10145,17 +9407,12 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::GlobalTaskListenerSearchQueryRequest,
-            impl Fn(
-                &types::GlobalTaskListenerSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::GlobalTaskListenerSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -10168,40 +9425,32 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::GlobalTaskListenerSearchQueryRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_GLOBAL_TASK_LISTENERS,
-                        Method::POST,
-                        "/v2/global-task-listeners/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_GLOBAL_TASK_LISTENERS,
+            Method::POST,
+            "/v2/global-task-listeners/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GlobalTaskListenerSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::GlobalTaskListenerSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::GlobalTaskListenerSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::GlobalTaskListenerSearchQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -10246,10 +9495,10 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::GlobalTaskListenerSearchQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -10265,10 +9514,9 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::GlobalTaskListenerSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -10280,10 +9528,9 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::GlobalTaskListenerSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -10357,18 +9604,11 @@ impl<'a, F: Flavor<'a>> CreateGroup<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::GroupCreateRequest,
-            impl Fn(
-                &types::GroupCreateRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::GroupCreateRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -10382,28 +9622,31 @@ impl<'a, F: Flavor<'a>> CreateGroup<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::GroupCreateRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(&super::ops::CREATE_GROUP, Method::POST, "/v2/groups".into())
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CREATE_GROUP,
+            Method::POST,
+            "/v2/groups".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::GroupCreateResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::GroupCreateResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GroupCreateResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -10488,18 +9731,11 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::GroupSearchQueryRequest,
-            impl Fn(
-                &types::GroupSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::GroupSearchQueryRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -10511,36 +9747,28 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::GroupSearchQueryRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_GROUPS,
-                        Method::POST,
-                        "/v2/groups/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_GROUPS,
+            Method::POST,
+            "/v2/groups/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GroupSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::GroupSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::GroupSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::GroupSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -10581,10 +9809,10 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GroupSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -10600,10 +9828,9 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::GroupSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -10615,10 +9842,9 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::GroupSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -10662,41 +9888,31 @@ impl<'a, F: Flavor<'a>> GetGroup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let group_id = group_id.clone();
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_GROUP,
-                    Method::GET,
-                    format!("/v2/groups/{group_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let template = Template::new(
+            &super::ops::GET_GROUP,
+            Method::GET,
+            format!("/v2/groups/{group_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GroupResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::GroupResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -10727,10 +9943,10 @@ impl<'a, F: Flavor<'a>> GetGroup<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GroupResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -10796,18 +10012,11 @@ impl<'a, F: Flavor<'a>> UpdateGroup<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::GroupUpdateRequest,
-            impl Fn(
-                &types::GroupUpdateRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::GroupUpdateRequest>> {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let body = match self.whole {
@@ -10819,34 +10028,32 @@ impl<'a, F: Flavor<'a>> UpdateGroup<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::GroupUpdateRequest| -> crate::Result<Call> {
-            let group_id = group_id.clone();
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::UPDATE_GROUP,
-                        Method::PUT,
-                        format!("/v2/groups/{group_id}"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let template = Template::new(
+            &super::ops::UPDATE_GROUP,
+            Method::PUT,
+            format!("/v2/groups/{group_id}"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::GroupUpdateResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::GroupUpdateResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GroupUpdateResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -10887,41 +10094,36 @@ impl<'a, F: Flavor<'a>> DeleteGroup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let group_id = group_id.clone();
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::DELETE_GROUP,
-                    Method::DELETE,
-                    format!("/v2/groups/{group_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let template = Template::new(
+            &super::ops::DELETE_GROUP,
+            Method::DELETE,
+            format!("/v2/groups/{group_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -10997,17 +10199,12 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::GroupClientSearchQueryRequest,
-            impl Fn(
-                &types::GroupClientSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::GroupClientSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
@@ -11020,38 +10217,29 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::GroupClientSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let group_id = group_id.clone();
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_CLIENTS_FOR_GROUP,
-                        Method::POST,
-                        format!("/v2/groups/{group_id}/clients/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_CLIENTS_FOR_GROUP,
+            Method::POST,
+            format!("/v2/groups/{group_id}/clients/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GroupClientSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::GroupClientSearchResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::GroupClientSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::GroupClientSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -11092,10 +10280,10 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GroupClientSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -11111,10 +10299,9 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::GroupClientSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -11126,10 +10313,9 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::GroupClientSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -11178,46 +10364,40 @@ impl<'a, F: Flavor<'a>> AssignClientToGroup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let client_id = self
             .client_id
             .ok_or_else(|| crate::request::missing("clientId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let group_id = group_id.clone();
-            let client_id = client_id.clone();
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            let client_id = crate::transport::encode_path(&client_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::ASSIGN_CLIENT_TO_GROUP,
-                    Method::PUT,
-                    format!("/v2/groups/{group_id}/clients/{client_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let client_id = crate::transport::encode_path(&client_id.to_string());
+        let template = Template::new(
+            &super::ops::ASSIGN_CLIENT_TO_GROUP,
+            Method::PUT,
+            format!("/v2/groups/{group_id}/clients/{client_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -11262,46 +10442,40 @@ impl<'a, F: Flavor<'a>> UnassignClientFromGroup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let client_id = self
             .client_id
             .ok_or_else(|| crate::request::missing("clientId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let group_id = group_id.clone();
-            let client_id = client_id.clone();
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            let client_id = crate::transport::encode_path(&client_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::UNASSIGN_CLIENT_FROM_GROUP,
-                    Method::DELETE,
-                    format!("/v2/groups/{group_id}/clients/{client_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let client_id = crate::transport::encode_path(&client_id.to_string());
+        let template = Template::new(
+            &super::ops::UNASSIGN_CLIENT_FROM_GROUP,
+            Method::DELETE,
+            format!("/v2/groups/{group_id}/clients/{client_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -11395,17 +10569,12 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::MappingRuleSearchQueryRequest,
-            impl Fn(
-                &types::MappingRuleSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::MappingRuleSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
@@ -11419,40 +10588,29 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::MappingRuleSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let group_id = group_id.clone();
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_MAPPING_RULES_FOR_GROUP,
-                        Method::POST,
-                        format!("/v2/groups/{group_id}/mapping-rules/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_MAPPING_RULES_FOR_GROUP,
+            Method::POST,
+            format!("/v2/groups/{group_id}/mapping-rules/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GroupMappingRuleSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<types::GroupMappingRuleSearchResult>,
-                ),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::GroupMappingRuleSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::GroupMappingRuleSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -11495,10 +10653,10 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GroupMappingRuleSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -11514,10 +10672,9 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::GroupMappingRuleSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -11529,10 +10686,9 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::GroupMappingRuleSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -11581,48 +10737,42 @@ impl<'a, F: Flavor<'a>> AssignMappingRuleToGroup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let mapping_rule_id = self
             .mapping_rule_id
             .ok_or_else(|| crate::request::missing("mappingRuleId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let group_id = group_id.clone();
-            let mapping_rule_id = mapping_rule_id.clone();
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            let mapping_rule_id = crate::transport::encode_path(
-                &mapping_rule_id.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::ASSIGN_MAPPING_RULE_TO_GROUP,
-                    Method::PUT,
-                    format!("/v2/groups/{group_id}/mapping-rules/{mapping_rule_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let mapping_rule_id = crate::transport::encode_path(
+            &mapping_rule_id.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::ASSIGN_MAPPING_RULE_TO_GROUP,
+            Method::PUT,
+            format!("/v2/groups/{group_id}/mapping-rules/{mapping_rule_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -11667,48 +10817,42 @@ impl<'a, F: Flavor<'a>> UnassignMappingRuleFromGroup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let mapping_rule_id = self
             .mapping_rule_id
             .ok_or_else(|| crate::request::missing("mappingRuleId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let group_id = group_id.clone();
-            let mapping_rule_id = mapping_rule_id.clone();
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            let mapping_rule_id = crate::transport::encode_path(
-                &mapping_rule_id.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::UNASSIGN_MAPPING_RULE_FROM_GROUP,
-                    Method::DELETE,
-                    format!("/v2/groups/{group_id}/mapping-rules/{mapping_rule_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let mapping_rule_id = crate::transport::encode_path(
+            &mapping_rule_id.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::UNASSIGN_MAPPING_RULE_FROM_GROUP,
+            Method::DELETE,
+            format!("/v2/groups/{group_id}/mapping-rules/{mapping_rule_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -11799,18 +10943,11 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::RoleSearchQueryRequest,
-            impl Fn(
-                &types::RoleSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::RoleSearchQueryRequest>> {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let body = match self.whole {
@@ -11823,36 +10960,29 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::RoleSearchQueryRequest| -> crate::Result<Call> {
-            let group_id = group_id.clone();
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_ROLES_FOR_GROUP,
-                        Method::POST,
-                        format!("/v2/groups/{group_id}/roles/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_ROLES_FOR_GROUP,
+            Method::POST,
+            format!("/v2/groups/{group_id}/roles/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GroupRoleSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::GroupRoleSearchResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::GroupRoleSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::GroupRoleSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -11893,10 +11023,10 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GroupRoleSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -11912,10 +11042,9 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::GroupRoleSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -11927,10 +11056,9 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::GroupRoleSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -12007,17 +11135,12 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::GroupUserSearchQueryRequest,
-            impl Fn(
-                &types::GroupUserSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::GroupUserSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
@@ -12030,38 +11153,29 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::GroupUserSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let group_id = group_id.clone();
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_USERS_FOR_GROUP,
-                        Method::POST,
-                        format!("/v2/groups/{group_id}/users/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_USERS_FOR_GROUP,
+            Method::POST,
+            format!("/v2/groups/{group_id}/users/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GroupUserSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::GroupUserSearchResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::GroupUserSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::GroupUserSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -12102,10 +11216,10 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GroupUserSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -12121,10 +11235,9 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::GroupUserSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -12136,10 +11249,9 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::GroupUserSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -12188,44 +11300,38 @@ impl<'a, F: Flavor<'a>> AssignUserToGroup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let username = self.username.ok_or_else(|| crate::request::missing("username"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let group_id = group_id.clone();
-            let username = username.clone();
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            let username = crate::transport::encode_path(&username.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::ASSIGN_USER_TO_GROUP,
-                    Method::PUT,
-                    format!("/v2/groups/{group_id}/users/{username}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let username = crate::transport::encode_path(&username.to_string());
+        let template = Template::new(
+            &super::ops::ASSIGN_USER_TO_GROUP,
+            Method::PUT,
+            format!("/v2/groups/{group_id}/users/{username}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -12270,44 +11376,38 @@ impl<'a, F: Flavor<'a>> UnassignUserFromGroup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let username = self.username.ok_or_else(|| crate::request::missing("username"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let group_id = group_id.clone();
-            let username = username.clone();
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            let username = crate::transport::encode_path(&username.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::UNASSIGN_USER_FROM_GROUP,
-                    Method::DELETE,
-                    format!("/v2/groups/{group_id}/users/{username}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let username = crate::transport::encode_path(&username.to_string());
+        let template = Template::new(
+            &super::ops::UNASSIGN_USER_FROM_GROUP,
+            Method::DELETE,
+            format!("/v2/groups/{group_id}/users/{username}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -12389,18 +11489,11 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::IncidentSearchQuery,
-            impl Fn(
-                &types::IncidentSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::IncidentSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -12412,34 +11505,28 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::IncidentSearchQuery| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_INCIDENTS,
-                        Method::POST,
-                        "/v2/incidents/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_INCIDENTS,
+            Method::POST,
+            "/v2/incidents/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::IncidentSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::IncidentSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::IncidentSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::IncidentSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -12482,10 +11569,10 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::IncidentSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -12501,10 +11588,9 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::IncidentSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -12516,10 +11602,9 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::IncidentSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -12563,43 +11648,33 @@ impl<'a, F: Flavor<'a>> GetIncident<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let incident_key = self
             .incident_key
             .ok_or_else(|| crate::request::missing("incidentKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let incident_key = incident_key.clone();
-            let incident_key = crate::transport::encode_path(&incident_key.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_INCIDENT,
-                    Method::GET,
-                    format!("/v2/incidents/{incident_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let incident_key = crate::transport::encode_path(&incident_key.to_string());
+        let template = Template::new(
+            &super::ops::GET_INCIDENT,
+            Method::GET,
+            format!("/v2/incidents/{incident_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::IncidentResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::IncidentResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -12630,10 +11705,10 @@ impl<'a, F: Flavor<'a>> GetIncident<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::IncidentResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -12695,18 +11770,11 @@ impl<'a, F: Flavor<'a>> ResolveIncident<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::IncidentResolutionRequest,
-            impl Fn(
-                &types::IncidentResolutionRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::IncidentResolutionRequest>> {
         crate::request::check(self.invalid.take())?;
         let incident_key = self
             .incident_key
@@ -12719,34 +11787,30 @@ impl<'a, F: Flavor<'a>> ResolveIncident<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::IncidentResolutionRequest,
-        | -> crate::Result<Call> {
-            let incident_key = incident_key.clone();
-            let incident_key = crate::transport::encode_path(&incident_key.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::RESOLVE_INCIDENT,
-                        Method::POST,
-                        format!("/v2/incidents/{incident_key}/resolution"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let incident_key = crate::transport::encode_path(&incident_key.to_string());
+        let template = Template::new(
+            &super::ops::RESOLVE_INCIDENT,
+            Method::POST,
+            format!("/v2/incidents/{incident_key}/resolution"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -12833,17 +11897,14 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
+        crate::request::parts::Parts<
             types::IncidentProcessInstanceStatisticsByDefinitionQuery,
-            impl Fn(
-                &types::IncidentProcessInstanceStatisticsByDefinitionQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -12858,19 +11919,13 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::IncidentProcessInstanceStatisticsByDefinitionQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::GET_PROCESS_INSTANCE_STATISTICS_BY_DEFINITION,
-                        Method::POST,
-                        "/v2/incidents/statistics/process-instances-by-definition".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_PROCESS_INSTANCE_STATISTICS_BY_DEFINITION,
+            Method::POST,
+            "/v2/incidents/statistics/process-instances-by-definition".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
@@ -12878,22 +11933,20 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
     ) -> F::Output<types::IncidentProcessInstanceStatisticsByDefinitionQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -12940,10 +11993,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
             types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
         >,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -12963,10 +12016,9 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -12982,10 +12034,9 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -13065,17 +12116,14 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
+        crate::request::parts::Parts<
             types::IncidentProcessInstanceStatisticsByErrorQuery,
-            impl Fn(
-                &types::IncidentProcessInstanceStatisticsByErrorQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -13087,19 +12135,13 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::IncidentProcessInstanceStatisticsByErrorQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::GET_PROCESS_INSTANCE_STATISTICS_BY_ERROR,
-                        Method::POST,
-                        "/v2/incidents/statistics/process-instances-by-error".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_PROCESS_INSTANCE_STATISTICS_BY_ERROR,
+            Method::POST,
+            "/v2/incidents/statistics/process-instances-by-error".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
@@ -13107,22 +12149,20 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
     ) -> F::Output<types::IncidentProcessInstanceStatisticsByErrorQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::IncidentProcessInstanceStatisticsByErrorQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::IncidentProcessInstanceStatisticsByErrorQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::IncidentProcessInstanceStatisticsByErrorQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -13169,10 +12209,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
             types::IncidentProcessInstanceStatisticsByErrorQueryResult,
         >,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -13190,10 +12230,9 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::IncidentProcessInstanceStatisticsByErrorQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -13207,10 +12246,9 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::IncidentProcessInstanceStatisticsByErrorQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -13342,18 +12380,11 @@ impl<'a, F: Flavor<'a>> ActivateJobs<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::JobActivationRequest,
-            impl Fn(
-                &types::JobActivationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::JobActivationRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -13375,32 +12406,31 @@ impl<'a, F: Flavor<'a>> ActivateJobs<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::JobActivationRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::ACTIVATE_JOBS,
-                        Method::POST,
-                        "/v2/jobs/activation".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::ACTIVATE_JOBS,
+            Method::POST,
+            "/v2/jobs/activation".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::JobActivationResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::JobActivationResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::JobActivationResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -13485,18 +12515,11 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::JobSearchQuery,
-            impl Fn(
-                &types::JobSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::JobSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -13508,34 +12531,28 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::JobSearchQuery| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_JOBS,
-                        Method::POST,
-                        "/v2/jobs/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_JOBS,
+            Method::POST,
+            "/v2/jobs/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::JobSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::JobSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::JobSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::JobSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -13576,10 +12593,10 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::JobSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -13595,7 +12612,10 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<_, types::JobSearchQueryResult, _>(client, self.parts())
+        crate::request::parts::stream::<
+            _,
+            types::JobSearchQueryResult,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::JobSearchResult>
@@ -13606,10 +12626,9 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::JobSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -13711,18 +12730,11 @@ impl<'a, F: Flavor<'a>> UpdateJob<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::JobUpdateRequest,
-            impl Fn(
-                &types::JobUpdateRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::JobUpdateRequest>> {
         crate::request::check(self.invalid.take())?;
         let job_key = self.job_key.ok_or_else(|| crate::request::missing("jobKey"))?;
         let body = match self.whole {
@@ -13735,32 +12747,30 @@ impl<'a, F: Flavor<'a>> UpdateJob<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::JobUpdateRequest| -> crate::Result<Call> {
-            let job_key = job_key.clone();
-            let job_key = crate::transport::encode_path(&job_key.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::UPDATE_JOB,
-                        Method::PATCH,
-                        format!("/v2/jobs/{job_key}"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let job_key = crate::transport::encode_path(&job_key.to_string());
+        let template = Template::new(
+            &super::ops::UPDATE_JOB,
+            Method::PATCH,
+            format!("/v2/jobs/{job_key}"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -13852,18 +12862,11 @@ impl<'a, F: Flavor<'a>> CompleteJob<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::JobCompletionRequest,
-            impl Fn(
-                &types::JobCompletionRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::JobCompletionRequest>> {
         crate::request::check(self.invalid.take())?;
         let job_key = self.job_key.ok_or_else(|| crate::request::missing("jobKey"))?;
         let body = match self.whole {
@@ -13877,32 +12880,30 @@ impl<'a, F: Flavor<'a>> CompleteJob<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::JobCompletionRequest| -> crate::Result<Call> {
-            let job_key = job_key.clone();
-            let job_key = crate::transport::encode_path(&job_key.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::COMPLETE_JOB,
-                        Method::POST,
-                        format!("/v2/jobs/{job_key}/completion"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let job_key = crate::transport::encode_path(&job_key.to_string());
+        let template = Template::new(
+            &super::ops::COMPLETE_JOB,
+            Method::POST,
+            format!("/v2/jobs/{job_key}/completion"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -13991,18 +12992,11 @@ impl<'a, F: Flavor<'a>> ThrowJobError<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::JobErrorRequest,
-            impl Fn(
-                &types::JobErrorRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::JobErrorRequest>> {
         crate::request::check(self.invalid.take())?;
         let job_key = self.job_key.ok_or_else(|| crate::request::missing("jobKey"))?;
         let body = match self.whole {
@@ -14018,32 +13012,30 @@ impl<'a, F: Flavor<'a>> ThrowJobError<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::JobErrorRequest| -> crate::Result<Call> {
-            let job_key = job_key.clone();
-            let job_key = crate::transport::encode_path(&job_key.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::THROW_JOB_ERROR,
-                        Method::POST,
-                        format!("/v2/jobs/{job_key}/error"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let job_key = crate::transport::encode_path(&job_key.to_string());
+        let template = Template::new(
+            &super::ops::THROW_JOB_ERROR,
+            Method::POST,
+            format!("/v2/jobs/{job_key}/error"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -14142,18 +13134,11 @@ impl<'a, F: Flavor<'a>> FailJob<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::JobFailRequest,
-            impl Fn(
-                &types::JobFailRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::JobFailRequest>> {
         crate::request::check(self.invalid.take())?;
         let job_key = self.job_key.ok_or_else(|| crate::request::missing("jobKey"))?;
         let body = match self.whole {
@@ -14168,32 +13153,30 @@ impl<'a, F: Flavor<'a>> FailJob<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::JobFailRequest| -> crate::Result<Call> {
-            let job_key = job_key.clone();
-            let job_key = crate::transport::encode_path(&job_key.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::FAIL_JOB,
-                        Method::POST,
-                        format!("/v2/jobs/{job_key}/failure"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let job_key = crate::transport::encode_path(&job_key.to_string());
+        let template = Template::new(
+            &super::ops::FAIL_JOB,
+            Method::POST,
+            format!("/v2/jobs/{job_key}/failure"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -14281,18 +13264,11 @@ impl<'a, F: Flavor<'a>> UpdateJobsBatchOperation<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::JobBatchUpdateRequest,
-            impl Fn(
-                &types::JobBatchUpdateRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::JobBatchUpdateRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -14306,32 +13282,31 @@ impl<'a, F: Flavor<'a>> UpdateJobsBatchOperation<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::JobBatchUpdateRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::UPDATE_JOBS_BATCH_OPERATION,
-                        Method::POST,
-                        "/v2/jobs/batch-update".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::UPDATE_JOBS_BATCH_OPERATION,
+            Method::POST,
+            "/v2/jobs/batch-update".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::BatchOperationCreatedResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -14401,47 +13376,35 @@ impl<'a, F: Flavor<'a>> GetGlobalJobStatistics<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let from = Some(self.from.ok_or_else(|| crate::request::missing("from"))?);
         let to = Some(self.to.ok_or_else(|| crate::request::missing("to"))?);
         let job_type = self.job_type;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let from = &from;
-            let to = &to;
-            let job_type = &job_type;
-            Ok(
-                Call::new(
-                        &super::ops::GET_GLOBAL_JOB_STATISTICS,
-                        Method::GET,
-                        "/v2/jobs/statistics/global".into(),
-                    )
-                    .query("from", from.as_ref().map(crate::transport::rfc3339))
-                    .query("to", to.as_ref().map(crate::transport::rfc3339))
-                    .query("jobType", job_type.as_ref().map(ToString::to_string)),
+        let template = Template::new(
+                &super::ops::GET_GLOBAL_JOB_STATISTICS,
+                Method::GET,
+                "/v2/jobs/statistics/global".into(),
+                false,
             )
-        };
-        Ok((body, request))
+            .query("from", from.as_ref().map(crate::transport::rfc3339))
+            .query("to", to.as_ref().map(crate::transport::rfc3339))
+            .query("jobType", job_type.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::GlobalJobStatisticsQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::GlobalJobStatisticsQueryResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -14474,10 +13437,10 @@ impl<'a, F: Flavor<'a>> GetGlobalJobStatistics<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::GlobalJobStatisticsQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -14539,18 +13502,11 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::JobTypeStatisticsQuery,
-            impl Fn(
-                &types::JobTypeStatisticsQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::JobTypeStatisticsQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -14561,36 +13517,28 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::JobTypeStatisticsQuery| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::GET_JOB_TYPE_STATISTICS,
-                        Method::POST,
-                        "/v2/jobs/statistics/by-types".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_JOB_TYPE_STATISTICS,
+            Method::POST,
+            "/v2/jobs/statistics/by-types".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::JobTypeStatisticsQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<types::JobTypeStatisticsQueryResult>,
-                ),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::JobTypeStatisticsQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::JobTypeStatisticsQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -14633,10 +13581,10 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::JobTypeStatisticsQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -14652,10 +13600,9 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::JobTypeStatisticsQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -14667,10 +13614,9 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::JobTypeStatisticsQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -14733,18 +13679,11 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::JobWorkerStatisticsQuery,
-            impl Fn(
-                &types::JobWorkerStatisticsQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::JobWorkerStatisticsQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -14757,40 +13696,28 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::JobWorkerStatisticsQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::GET_JOB_WORKER_STATISTICS,
-                        Method::POST,
-                        "/v2/jobs/statistics/by-workers".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_JOB_WORKER_STATISTICS,
+            Method::POST,
+            "/v2/jobs/statistics/by-workers".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::JobWorkerStatisticsQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::JobWorkerStatisticsQueryResult,
-                    >,
-                ),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::JobWorkerStatisticsQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::JobWorkerStatisticsQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -14833,10 +13760,10 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::JobWorkerStatisticsQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -14852,10 +13779,9 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::JobWorkerStatisticsQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -14867,10 +13793,9 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::JobWorkerStatisticsQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -14936,17 +13861,12 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::JobTimeSeriesStatisticsQuery,
-            impl Fn(
-                &types::JobTimeSeriesStatisticsQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::JobTimeSeriesStatisticsQuery>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -14960,40 +13880,32 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::JobTimeSeriesStatisticsQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::GET_JOB_TIME_SERIES_STATISTICS,
-                        Method::POST,
-                        "/v2/jobs/statistics/time-series".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_JOB_TIME_SERIES_STATISTICS,
+            Method::POST,
+            "/v2/jobs/statistics/time-series".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::JobTimeSeriesStatisticsQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::JobTimeSeriesStatisticsQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::JobTimeSeriesStatisticsQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::JobTimeSeriesStatisticsQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -15036,10 +13948,10 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::JobTimeSeriesStatisticsQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -15055,10 +13967,9 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::JobTimeSeriesStatisticsQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -15070,10 +13981,9 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::JobTimeSeriesStatisticsQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -15136,18 +14046,11 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::JobErrorStatisticsQuery,
-            impl Fn(
-                &types::JobErrorStatisticsQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::JobErrorStatisticsQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -15160,38 +14063,28 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::JobErrorStatisticsQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::GET_JOB_ERROR_STATISTICS,
-                        Method::POST,
-                        "/v2/jobs/statistics/errors".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_JOB_ERROR_STATISTICS,
+            Method::POST,
+            "/v2/jobs/statistics/errors".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::JobErrorStatisticsQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<types::JobErrorStatisticsQueryResult>,
-                ),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::JobErrorStatisticsQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::JobErrorStatisticsQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -15234,10 +14127,10 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::JobErrorStatisticsQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -15253,10 +14146,9 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::JobErrorStatisticsQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -15268,10 +14160,9 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::JobErrorStatisticsQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -15304,34 +14195,36 @@ impl<'a, F: Flavor<'a>> GetLicense<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(Call::new(&super::ops::GET_LICENSE, Method::GET, "/v2/license".into()))
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_LICENSE,
+            Method::GET,
+            "/v2/license".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::LicenseResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::LicenseResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::LicenseResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -15414,18 +14307,11 @@ impl<'a, F: Flavor<'a>> CreateMappingRule<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::MappingRuleCreateRequest,
-            impl Fn(
-                &types::MappingRuleCreateRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::MappingRuleCreateRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -15444,34 +14330,31 @@ impl<'a, F: Flavor<'a>> CreateMappingRule<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::MappingRuleCreateRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::CREATE_MAPPING_RULE,
-                        Method::POST,
-                        "/v2/mapping-rules".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CREATE_MAPPING_RULE,
+            Method::POST,
+            "/v2/mapping-rules".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::MappingRuleCreateResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::MappingRuleCreateResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::MappingRuleCreateResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -15559,17 +14442,12 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::MappingRuleSearchQueryRequest,
-            impl Fn(
-                &types::MappingRuleSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::MappingRuleSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -15582,38 +14460,28 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::MappingRuleSearchQueryRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_MAPPING_RULE,
-                        Method::POST,
-                        "/v2/mapping-rules/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_MAPPING_RULE,
+            Method::POST,
+            "/v2/mapping-rules/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::MappingRuleSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<types::MappingRuleSearchQueryResult>,
-                ),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::MappingRuleSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::MappingRuleSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -15656,10 +14524,10 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::MappingRuleSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -15675,10 +14543,9 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::MappingRuleSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -15690,10 +14557,9 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::MappingRuleSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -15773,18 +14639,11 @@ impl<'a, F: Flavor<'a>> UpdateMappingRule<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::MappingRuleUpdateRequest,
-            impl Fn(
-                &types::MappingRuleUpdateRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::MappingRuleUpdateRequest>> {
         crate::request::check(self.invalid.take())?;
         let mapping_rule_id = self
             .mapping_rule_id
@@ -15803,38 +14662,34 @@ impl<'a, F: Flavor<'a>> UpdateMappingRule<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::MappingRuleUpdateRequest,
-        | -> crate::Result<Call> {
-            let mapping_rule_id = mapping_rule_id.clone();
-            let mapping_rule_id = crate::transport::encode_path(
-                &mapping_rule_id.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::UPDATE_MAPPING_RULE,
-                        Method::PUT,
-                        format!("/v2/mapping-rules/{mapping_rule_id}"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let mapping_rule_id = crate::transport::encode_path(
+            &mapping_rule_id.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::UPDATE_MAPPING_RULE,
+            Method::PUT,
+            format!("/v2/mapping-rules/{mapping_rule_id}"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::MappingRuleUpdateResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::MappingRuleUpdateResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::MappingRuleUpdateResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -15875,45 +14730,40 @@ impl<'a, F: Flavor<'a>> DeleteMappingRule<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let mapping_rule_id = self
             .mapping_rule_id
             .ok_or_else(|| crate::request::missing("mappingRuleId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let mapping_rule_id = mapping_rule_id.clone();
-            let mapping_rule_id = crate::transport::encode_path(
-                &mapping_rule_id.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::DELETE_MAPPING_RULE,
-                    Method::DELETE,
-                    format!("/v2/mapping-rules/{mapping_rule_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let mapping_rule_id = crate::transport::encode_path(
+            &mapping_rule_id.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::DELETE_MAPPING_RULE,
+            Method::DELETE,
+            format!("/v2/mapping-rules/{mapping_rule_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -15953,45 +14803,35 @@ impl<'a, F: Flavor<'a>> GetMappingRule<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let mapping_rule_id = self
             .mapping_rule_id
             .ok_or_else(|| crate::request::missing("mappingRuleId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let mapping_rule_id = mapping_rule_id.clone();
-            let mapping_rule_id = crate::transport::encode_path(
-                &mapping_rule_id.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_MAPPING_RULE,
-                    Method::GET,
-                    format!("/v2/mapping-rules/{mapping_rule_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let mapping_rule_id = crate::transport::encode_path(
+            &mapping_rule_id.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_MAPPING_RULE,
+            Method::GET,
+            format!("/v2/mapping-rules/{mapping_rule_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::MappingRuleResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::MappingRuleResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -16022,10 +14862,10 @@ impl<'a, F: Flavor<'a>> GetMappingRule<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::MappingRuleResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -16113,17 +14953,12 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::MessageSubscriptionSearchQuery,
-            impl Fn(
-                &types::MessageSubscriptionSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::MessageSubscriptionSearchQuery>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -16136,40 +14971,32 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::MessageSubscriptionSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_MESSAGE_SUBSCRIPTIONS,
-                        Method::POST,
-                        "/v2/message-subscriptions/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_MESSAGE_SUBSCRIPTIONS,
+            Method::POST,
+            "/v2/message-subscriptions/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::MessageSubscriptionSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::MessageSubscriptionSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::MessageSubscriptionSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::MessageSubscriptionSearchQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -16214,10 +15041,10 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::MessageSubscriptionSearchQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -16233,10 +15060,9 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::MessageSubscriptionSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -16248,10 +15074,9 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::MessageSubscriptionSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -16344,18 +15169,11 @@ impl<'a, F: Flavor<'a>> CorrelateMessage<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::MessageCorrelationRequest,
-            impl Fn(
-                &types::MessageCorrelationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::MessageCorrelationRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -16369,34 +15187,31 @@ impl<'a, F: Flavor<'a>> CorrelateMessage<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::MessageCorrelationRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::CORRELATE_MESSAGE,
-                        Method::POST,
-                        "/v2/messages/correlation".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CORRELATE_MESSAGE,
+            Method::POST,
+            "/v2/messages/correlation".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::MessageCorrelationResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::MessageCorrelationResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::MessageCorrelationResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -16508,18 +15323,11 @@ impl<'a, F: Flavor<'a>> PublishMessage<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::MessagePublicationRequest,
-            impl Fn(
-                &types::MessagePublicationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::MessagePublicationRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -16535,34 +15343,31 @@ impl<'a, F: Flavor<'a>> PublishMessage<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::MessagePublicationRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::PUBLISH_MESSAGE,
-                        Method::POST,
-                        "/v2/messages/publication".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::PUBLISH_MESSAGE,
+            Method::POST,
+            "/v2/messages/publication".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::MessagePublicationResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::MessagePublicationResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::MessagePublicationResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -16647,17 +15452,12 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::ProcessDefinitionSearchQuery,
-            impl Fn(
-                &types::ProcessDefinitionSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::ProcessDefinitionSearchQuery>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -16670,40 +15470,32 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessDefinitionSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_PROCESS_DEFINITIONS,
-                        Method::POST,
-                        "/v2/process-definitions/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_PROCESS_DEFINITIONS,
+            Method::POST,
+            "/v2/process-definitions/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ProcessDefinitionSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::ProcessDefinitionSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ProcessDefinitionSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::ProcessDefinitionSearchQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -16746,10 +15538,10 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ProcessDefinitionSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -16765,10 +15557,9 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::ProcessDefinitionSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -16780,10 +15571,9 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::ProcessDefinitionSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -16866,17 +15656,14 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
+        crate::request::parts::Parts<
             types::ProcessDefinitionMessageSubscriptionStatisticsQuery,
-            impl Fn(
-                &types::ProcessDefinitionMessageSubscriptionStatisticsQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -16888,19 +15675,13 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessDefinitionMessageSubscriptionStatisticsQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::GET_PROCESS_DEFINITION_MESSAGE_SUBSCRIPTION_STATISTICS,
-                        Method::POST,
-                        "/v2/process-definitions/statistics/message-subscriptions".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_PROCESS_DEFINITION_MESSAGE_SUBSCRIPTION_STATISTICS,
+            Method::POST,
+            "/v2/process-definitions/statistics/message-subscriptions".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
@@ -16908,22 +15689,20 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
     ) -> F::Output<types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -16970,10 +15749,10 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
             types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
         >,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -16993,10 +15772,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -17012,10 +15790,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -17095,17 +15872,12 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::ProcessDefinitionInstanceStatisticsQuery,
-            impl Fn(
-                &types::ProcessDefinitionInstanceStatisticsQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::ProcessDefinitionInstanceStatisticsQuery>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -17117,19 +15889,13 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessDefinitionInstanceStatisticsQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::GET_PROCESS_DEFINITION_INSTANCE_STATISTICS,
-                        Method::POST,
-                        "/v2/process-definitions/statistics/process-instances".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_PROCESS_DEFINITION_INSTANCE_STATISTICS,
+            Method::POST,
+            "/v2/process-definitions/statistics/process-instances".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
@@ -17137,22 +15903,20 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
     ) -> F::Output<types::ProcessDefinitionInstanceStatisticsQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::ProcessDefinitionInstanceStatisticsQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ProcessDefinitionInstanceStatisticsQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::ProcessDefinitionInstanceStatisticsQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -17197,10 +15961,10 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::ProcessDefinitionInstanceStatisticsQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -17218,10 +15982,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::ProcessDefinitionInstanceStatisticsQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -17235,10 +15998,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::ProcessDefinitionInstanceStatisticsQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -17285,45 +16047,35 @@ impl<'a, F: Flavor<'a>> GetProcessDefinition<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let process_definition_key = self
             .process_definition_key
             .ok_or_else(|| crate::request::missing("processDefinitionKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let process_definition_key = process_definition_key.clone();
-            let process_definition_key = crate::transport::encode_path(
-                &process_definition_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_PROCESS_DEFINITION,
-                    Method::GET,
-                    format!("/v2/process-definitions/{process_definition_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let process_definition_key = crate::transport::encode_path(
+            &process_definition_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_PROCESS_DEFINITION,
+            Method::GET,
+            format!("/v2/process-definitions/{process_definition_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ProcessDefinitionResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ProcessDefinitionResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -17354,10 +16106,10 @@ impl<'a, F: Flavor<'a>> GetProcessDefinition<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ProcessDefinitionResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -17403,45 +16155,35 @@ impl<'a, F: Flavor<'a>> GetStartProcessForm<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let process_definition_key = self
             .process_definition_key
             .ok_or_else(|| crate::request::missing("processDefinitionKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let process_definition_key = process_definition_key.clone();
-            let process_definition_key = crate::transport::encode_path(
-                &process_definition_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_START_PROCESS_FORM,
-                    Method::GET,
-                    format!("/v2/process-definitions/{process_definition_key}/form"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let process_definition_key = crate::transport::encode_path(
+            &process_definition_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_START_PROCESS_FORM,
+            Method::GET,
+            format!("/v2/process-definitions/{process_definition_key}/form"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<Option<types::FormResult>> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::JsonOrNone,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::JsonOrNone,
+            Option<types::FormResult>,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -17472,14 +16214,10 @@ impl<'a, F: Flavor<'a>> GetStartProcessForm<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<Option<types::FormResult>>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(
-                on.client(),
-                call,
-                crate::transport::read::json_or_none,
-            ),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json_or_none,
         )
     }
 }
@@ -17554,17 +16292,12 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::ProcessDefinitionElementStatisticsQuery,
-            impl Fn(
-                &types::ProcessDefinitionElementStatisticsQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::ProcessDefinitionElementStatisticsQuery>,
     > {
         crate::request::check(self.invalid.take())?;
         let process_definition_key = self
@@ -17578,25 +16311,18 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessDefinitionElementStatisticsQuery,
-        | -> crate::Result<Call> {
-            let process_definition_key = process_definition_key.clone();
-            let process_definition_key = crate::transport::encode_path(
-                &process_definition_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::GET_PROCESS_DEFINITION_STATISTICS,
-                        Method::POST,
-                        format!(
-                            "/v2/process-definitions/{process_definition_key}/statistics/element-instances"
-                        ),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let process_definition_key = crate::transport::encode_path(
+            &process_definition_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_PROCESS_DEFINITION_STATISTICS,
+            Method::POST,
+            format!(
+                "/v2/process-definitions/{process_definition_key}/statistics/element-instances"
+            ),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
@@ -17604,14 +16330,12 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
     ) -> F::Output<types::ProcessDefinitionElementStatisticsQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ProcessDefinitionElementStatisticsQueryResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -17646,10 +16370,10 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::ProcessDefinitionElementStatisticsQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -17738,17 +16462,12 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::ProcessDefinitionVariableNameSearchQuery,
-            impl Fn(
-                &types::ProcessDefinitionVariableNameSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::ProcessDefinitionVariableNameSearchQuery>,
     > {
         crate::request::check(self.invalid.take())?;
         let process_definition_key = self
@@ -17763,25 +16482,18 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessDefinitionVariableNameSearchQuery,
-        | -> crate::Result<Call> {
-            let process_definition_key = process_definition_key.clone();
-            let process_definition_key = crate::transport::encode_path(
-                &process_definition_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_PROCESS_DEFINITION_VARIABLE_NAMES,
-                        Method::POST,
-                        format!(
-                            "/v2/process-definitions/{process_definition_key}/variable-names/search"
-                        ),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let process_definition_key = crate::transport::encode_path(
+            &process_definition_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::SEARCH_PROCESS_DEFINITION_VARIABLE_NAMES,
+            Method::POST,
+            format!(
+                "/v2/process-definitions/{process_definition_key}/variable-names/search"
+            ),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
@@ -17789,22 +16501,20 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
     ) -> F::Output<types::ProcessDefinitionVariableNameSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::ProcessDefinitionVariableNameSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ProcessDefinitionVariableNameSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::ProcessDefinitionVariableNameSearchQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -17849,10 +16559,10 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::ProcessDefinitionVariableNameSearchQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -17870,10 +16580,9 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::ProcessDefinitionVariableNameSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -17887,10 +16596,9 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::ProcessDefinitionVariableNameSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -17937,45 +16645,35 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionXml<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let process_definition_key = self
             .process_definition_key
             .ok_or_else(|| crate::request::missing("processDefinitionKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let process_definition_key = process_definition_key.clone();
-            let process_definition_key = crate::transport::encode_path(
-                &process_definition_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_PROCESS_DEFINITION_XML,
-                    Method::GET,
-                    format!("/v2/process-definitions/{process_definition_key}/xml"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let process_definition_key = crate::transport::encode_path(
+            &process_definition_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_PROCESS_DEFINITION_XML,
+            Method::GET,
+            format!("/v2/process-definitions/{process_definition_key}/xml"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<Option<String>> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::TextOrNone,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::TextOrNone,
+            Option<String>,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -18006,14 +16704,10 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionXml<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<Option<String>>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(
-                on.client(),
-                call,
-                crate::transport::read::text_or_none,
-            ),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::text_or_none,
         )
     }
 }
@@ -18100,17 +16794,14 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
+        crate::request::parts::Parts<
             types::ProcessDefinitionInstanceVersionStatisticsQuery,
-            impl Fn(
-                &types::ProcessDefinitionInstanceVersionStatisticsQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -18125,20 +16816,13 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessDefinitionInstanceVersionStatisticsQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::GET_PROCESS_DEFINITION_INSTANCE_VERSION_STATISTICS,
-                        Method::POST,
-                        "/v2/process-definitions/statistics/process-instances-by-version"
-                            .into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_PROCESS_DEFINITION_INSTANCE_VERSION_STATISTICS,
+            Method::POST,
+            "/v2/process-definitions/statistics/process-instances-by-version".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
@@ -18146,22 +16830,20 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
     ) -> F::Output<types::ProcessDefinitionInstanceVersionStatisticsQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<
+                    types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
+                >,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -18208,10 +16890,10 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
             types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
         >,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -18231,10 +16913,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -18248,10 +16929,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -18469,17 +17149,12 @@ impl<'a, F: Flavor<'a>> CreateProcessInstance<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::ProcessInstanceCreationInstruction,
-            impl Fn(
-                &types::ProcessInstanceCreationInstruction,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::ProcessInstanceCreationInstruction>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -18557,34 +17232,31 @@ impl<'a, F: Flavor<'a>> CreateProcessInstance<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessInstanceCreationInstruction,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::CREATE_PROCESS_INSTANCE,
-                        Method::POST,
-                        "/v2/process-instances".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CREATE_PROCESS_INSTANCE,
+            Method::POST,
+            "/v2/process-instances".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::CreateProcessInstanceResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::CreateProcessInstanceResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::CreateProcessInstanceResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -18653,17 +17325,14 @@ impl<'a, F: Flavor<'a>> CancelProcessInstancesBatchOperation<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
+        crate::request::parts::Parts<
             types::ProcessInstanceCancellationBatchOperationRequest,
-            impl Fn(
-                &types::ProcessInstanceCancellationBatchOperationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -18677,34 +17346,31 @@ impl<'a, F: Flavor<'a>> CancelProcessInstancesBatchOperation<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessInstanceCancellationBatchOperationRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::CANCEL_PROCESS_INSTANCES_BATCH_OPERATION,
-                        Method::POST,
-                        "/v2/process-instances/cancellation".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CANCEL_PROCESS_INSTANCES_BATCH_OPERATION,
+            Method::POST,
+            "/v2/process-instances/cancellation".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::BatchOperationCreatedResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -18773,17 +17439,12 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstancesBatchOperation<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::ProcessInstanceDeletionBatchOperationRequest,
-            impl Fn(
-                &types::ProcessInstanceDeletionBatchOperationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::ProcessInstanceDeletionBatchOperationRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -18797,34 +17458,31 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstancesBatchOperation<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessInstanceDeletionBatchOperationRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::DELETE_PROCESS_INSTANCES_BATCH_OPERATION,
-                        Method::POST,
-                        "/v2/process-instances/deletion".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::DELETE_PROCESS_INSTANCES_BATCH_OPERATION,
+            Method::POST,
+            "/v2/process-instances/deletion".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::BatchOperationCreatedResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -18893,17 +17551,14 @@ impl<'a, F: Flavor<'a>> ResolveIncidentsBatchOperation<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
+        crate::request::parts::Parts<
             types::ProcessInstanceIncidentResolutionBatchOperationRequest,
-            impl Fn(
-                &types::ProcessInstanceIncidentResolutionBatchOperationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -18917,34 +17572,31 @@ impl<'a, F: Flavor<'a>> ResolveIncidentsBatchOperation<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessInstanceIncidentResolutionBatchOperationRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::RESOLVE_INCIDENTS_BATCH_OPERATION,
-                        Method::POST,
-                        "/v2/process-instances/incident-resolution".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::RESOLVE_INCIDENTS_BATCH_OPERATION,
+            Method::POST,
+            "/v2/process-instances/incident-resolution".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::BatchOperationCreatedResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -19030,17 +17682,14 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstancesBatchOperation<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
+        crate::request::parts::Parts<
             types::ProcessInstanceMigrationBatchOperationRequest,
-            impl Fn(
-                &types::ProcessInstanceMigrationBatchOperationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -19057,34 +17706,31 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstancesBatchOperation<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessInstanceMigrationBatchOperationRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::MIGRATE_PROCESS_INSTANCES_BATCH_OPERATION,
-                        Method::POST,
-                        "/v2/process-instances/migration".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::MIGRATE_PROCESS_INSTANCES_BATCH_OPERATION,
+            Method::POST,
+            "/v2/process-instances/migration".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::BatchOperationCreatedResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -19172,17 +17818,14 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstancesBatchOperation<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
+        crate::request::parts::Parts<
             types::ProcessInstanceModificationBatchOperationRequest,
-            impl Fn(
-                &types::ProcessInstanceModificationBatchOperationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -19199,34 +17842,31 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstancesBatchOperation<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessInstanceModificationBatchOperationRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::MODIFY_PROCESS_INSTANCES_BATCH_OPERATION,
-                        Method::POST,
-                        "/v2/process-instances/modification".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::MODIFY_PROCESS_INSTANCES_BATCH_OPERATION,
+            Method::POST,
+            "/v2/process-instances/modification".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::BatchOperationCreatedResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -19295,17 +17935,14 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstancesBatchOperation<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
+        crate::request::parts::Parts<
             types::ProcessInstanceResumptionBatchOperationRequest,
-            impl Fn(
-                &types::ProcessInstanceResumptionBatchOperationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -19319,34 +17956,31 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstancesBatchOperation<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessInstanceResumptionBatchOperationRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::RESUME_PROCESS_INSTANCES_BATCH_OPERATION,
-                        Method::POST,
-                        "/v2/process-instances/resumption".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::RESUME_PROCESS_INSTANCES_BATCH_OPERATION,
+            Method::POST,
+            "/v2/process-instances/resumption".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::BatchOperationCreatedResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -19431,18 +18065,11 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::ProcessInstanceSearchQuery,
-            impl Fn(
-                &types::ProcessInstanceSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::ProcessInstanceSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -19454,40 +18081,30 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessInstanceSearchQuery,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_PROCESS_INSTANCES,
-                        Method::POST,
-                        "/v2/process-instances/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_PROCESS_INSTANCES,
+            Method::POST,
+            "/v2/process-instances/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ProcessInstanceSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<
-                        types::ProcessInstanceSearchQueryResult,
-                    >,
-                ),
-                self.parts(),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ProcessInstanceSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(
+                crate::consistency::has_items::<types::ProcessInstanceSearchQueryResult>,
             ),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -19530,10 +18147,10 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ProcessInstanceSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -19549,10 +18166,9 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::ProcessInstanceSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -19564,10 +18180,9 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::ProcessInstanceSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -19637,17 +18252,14 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstancesBatchOperation<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
+        crate::request::parts::Parts<
             types::ProcessInstanceSuspensionBatchOperationRequest,
-            impl Fn(
-                &types::ProcessInstanceSuspensionBatchOperationRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -19661,34 +18273,31 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstancesBatchOperation<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessInstanceSuspensionBatchOperationRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SUSPEND_PROCESS_INSTANCES_BATCH_OPERATION,
-                        Method::POST,
-                        "/v2/process-instances/suspension".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SUSPEND_PROCESS_INSTANCES_BATCH_OPERATION,
+            Method::POST,
+            "/v2/process-instances/suspension".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::BatchOperationCreatedResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -19734,45 +18343,35 @@ impl<'a, F: Flavor<'a>> GetProcessInstance<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
             .process_instance_key
             .ok_or_else(|| crate::request::missing("processInstanceKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_PROCESS_INSTANCE,
-                    Method::GET,
-                    format!("/v2/process-instances/{process_instance_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_PROCESS_INSTANCE,
+            Method::GET,
+            format!("/v2/process-instances/{process_instance_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ProcessInstanceResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ProcessInstanceResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -19803,10 +18402,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstance<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ProcessInstanceResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -19874,17 +18473,14 @@ impl<'a, F: Flavor<'a>> AssignProcessInstanceBusinessId<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
+        crate::request::parts::Parts<
             types::ProcessInstanceBusinessIdAssignmentInstruction,
-            impl Fn(
-                &types::ProcessInstanceBusinessIdAssignmentInstruction,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
@@ -19900,38 +18496,34 @@ impl<'a, F: Flavor<'a>> AssignProcessInstanceBusinessId<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessInstanceBusinessIdAssignmentInstruction,
-        | -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::ASSIGN_PROCESS_INSTANCE_BUSINESS_ID,
-                        Method::POST,
-                        format!(
-                            "/v2/process-instances/{process_instance_key}/business-id-assignment"
-                        ),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::ASSIGN_PROCESS_INSTANCE_BUSINESS_ID,
+            Method::POST,
+            format!(
+                "/v2/process-instances/{process_instance_key}/business-id-assignment"
+            ),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -19974,47 +18566,35 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceCallHierarchy<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
             .process_instance_key
             .ok_or_else(|| crate::request::missing("processInstanceKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_PROCESS_INSTANCE_CALL_HIERARCHY,
-                    Method::GET,
-                    format!(
-                        "/v2/process-instances/{process_instance_key}/call-hierarchy"
-                    ),
-                ),
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_PROCESS_INSTANCE_CALL_HIERARCHY,
+            Method::GET,
+            format!("/v2/process-instances/{process_instance_key}/call-hierarchy"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<Vec<types::ProcessInstanceCallHierarchyEntry>> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            Vec<types::ProcessInstanceCallHierarchyEntry>,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -20049,10 +18629,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceCallHierarchy<'a, F> {
     ) -> F::Output<
         crate::request::Response<Vec<types::ProcessInstanceCallHierarchyEntry>>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -20117,17 +18697,12 @@ impl<'a, F: Flavor<'a>> CancelProcessInstance<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::CancelProcessInstanceRequest,
-            impl Fn(
-                &types::CancelProcessInstanceRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::CancelProcessInstanceRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
@@ -20141,38 +18716,32 @@ impl<'a, F: Flavor<'a>> CancelProcessInstance<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::CancelProcessInstanceRequest,
-        | -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::CANCEL_PROCESS_INSTANCE,
-                        Method::POST,
-                        format!(
-                            "/v2/process-instances/{process_instance_key}/cancellation"
-                        ),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::CANCEL_PROCESS_INSTANCE,
+            Method::POST,
+            format!("/v2/process-instances/{process_instance_key}/cancellation"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -20234,17 +18803,12 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstance<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::DeleteProcessInstanceRequest,
-            impl Fn(
-                &types::DeleteProcessInstanceRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::DeleteProcessInstanceRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
@@ -20258,36 +18822,32 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstance<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::DeleteProcessInstanceRequest,
-        | -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::DELETE_PROCESS_INSTANCE,
-                        Method::POST,
-                        format!("/v2/process-instances/{process_instance_key}/deletion"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::DELETE_PROCESS_INSTANCE,
+            Method::POST,
+            format!("/v2/process-instances/{process_instance_key}/deletion"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -20328,49 +18888,42 @@ impl<'a, F: Flavor<'a>> ResolveProcessInstanceIncidents<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
             .process_instance_key
             .ok_or_else(|| crate::request::missing("processInstanceKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::RESOLVE_PROCESS_INSTANCE_INCIDENTS,
-                    Method::POST,
-                    format!(
-                        "/v2/process-instances/{process_instance_key}/incident-resolution"
-                    ),
-                ),
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::RESOLVE_PROCESS_INSTANCE_INCIDENTS,
+            Method::POST,
+            format!("/v2/process-instances/{process_instance_key}/incident-resolution"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::BatchOperationCreatedResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::BatchOperationCreatedResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::BatchOperationCreatedResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -20467,18 +19020,11 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::IncidentSearchQuery,
-            impl Fn(
-                &types::IncidentSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::IncidentSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
             .process_instance_key
@@ -20493,40 +19039,31 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::IncidentSearchQuery| -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_PROCESS_INSTANCE_INCIDENTS,
-                        Method::POST,
-                        format!(
-                            "/v2/process-instances/{process_instance_key}/incidents/search"
-                        ),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::SEARCH_PROCESS_INSTANCE_INCIDENTS,
+            Method::POST,
+            format!("/v2/process-instances/{process_instance_key}/incidents/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::IncidentSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::IncidentSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::IncidentSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::IncidentSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -20569,10 +19106,10 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::IncidentSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -20588,10 +19125,9 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::IncidentSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -20603,10 +19139,9 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::IncidentSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -20707,17 +19242,12 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstance<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::ProcessInstanceMigrationInstruction,
-            impl Fn(
-                &types::ProcessInstanceMigrationInstruction,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::ProcessInstanceMigrationInstruction>,
     > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
@@ -20739,36 +19269,32 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstance<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessInstanceMigrationInstruction,
-        | -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::MIGRATE_PROCESS_INSTANCE,
-                        Method::POST,
-                        format!("/v2/process-instances/{process_instance_key}/migration"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::MIGRATE_PROCESS_INSTANCE,
+            Method::POST,
+            format!("/v2/process-instances/{process_instance_key}/migration"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -20875,17 +19401,12 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstance<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::ProcessInstanceModificationInstruction,
-            impl Fn(
-                &types::ProcessInstanceModificationInstruction,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::ProcessInstanceModificationInstruction>,
     > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
@@ -20902,38 +19423,32 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstance<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ProcessInstanceModificationInstruction,
-        | -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::MODIFY_PROCESS_INSTANCE,
-                        Method::POST,
-                        format!(
-                            "/v2/process-instances/{process_instance_key}/modification"
-                        ),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::MODIFY_PROCESS_INSTANCE,
+            Method::POST,
+            format!("/v2/process-instances/{process_instance_key}/modification"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -20995,17 +19510,12 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstance<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::ResumeProcessInstanceRequest,
-            impl Fn(
-                &types::ResumeProcessInstanceRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::ResumeProcessInstanceRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
@@ -21019,38 +19529,32 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstance<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ResumeProcessInstanceRequest,
-        | -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::RESUME_PROCESS_INSTANCE,
-                        Method::POST,
-                        format!(
-                            "/v2/process-instances/{process_instance_key}/resumption"
-                        ),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::RESUME_PROCESS_INSTANCE,
+            Method::POST,
+            format!("/v2/process-instances/{process_instance_key}/resumption"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -21093,47 +19597,35 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceSequenceFlows<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
             .process_instance_key
             .ok_or_else(|| crate::request::missing("processInstanceKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_PROCESS_INSTANCE_SEQUENCE_FLOWS,
-                    Method::GET,
-                    format!(
-                        "/v2/process-instances/{process_instance_key}/sequence-flows"
-                    ),
-                ),
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_PROCESS_INSTANCE_SEQUENCE_FLOWS,
+            Method::GET,
+            format!("/v2/process-instances/{process_instance_key}/sequence-flows"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ProcessInstanceSequenceFlowsQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ProcessInstanceSequenceFlowsQueryResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -21168,10 +19660,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceSequenceFlows<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::ProcessInstanceSequenceFlowsQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -21217,34 +19709,26 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatistics<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
             .process_instance_key
             .ok_or_else(|| crate::request::missing("processInstanceKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_PROCESS_INSTANCE_STATISTICS,
-                    Method::GET,
-                    format!(
-                        "/v2/process-instances/{process_instance_key}/statistics/element-instances"
-                    ),
-                ),
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_PROCESS_INSTANCE_STATISTICS,
+            Method::GET,
+            format!(
+                "/v2/process-instances/{process_instance_key}/statistics/element-instances"
+            ),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
@@ -21252,14 +19736,12 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatistics<'a, F> {
     ) -> F::Output<types::ProcessInstanceElementStatisticsQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ProcessInstanceElementStatisticsQueryResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -21294,10 +19776,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatistics<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::ProcessInstanceElementStatisticsQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -21343,34 +19825,26 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceWaitStateStatistics<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
             .process_instance_key
             .ok_or_else(|| crate::request::missing("processInstanceKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_PROCESS_INSTANCE_WAIT_STATE_STATISTICS,
-                    Method::GET,
-                    format!(
-                        "/v2/process-instances/{process_instance_key}/statistics/wait-states"
-                    ),
-                ),
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::GET_PROCESS_INSTANCE_WAIT_STATE_STATISTICS,
+            Method::GET,
+            format!(
+                "/v2/process-instances/{process_instance_key}/statistics/wait-states"
+            ),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(
@@ -21378,14 +19852,12 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceWaitStateStatistics<'a, F> {
     ) -> F::Output<types::ProcessInstanceWaitStateStatisticsQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ProcessInstanceWaitStateStatisticsQueryResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -21420,10 +19892,10 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceWaitStateStatistics<'a, F> {
     ) -> F::Output<
         crate::request::Response<types::ProcessInstanceWaitStateStatisticsQueryResult>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -21491,17 +19963,12 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstance<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::SuspendProcessInstanceRequest,
-            impl Fn(
-                &types::SuspendProcessInstanceRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::SuspendProcessInstanceRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
@@ -21515,38 +19982,32 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstance<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::SuspendProcessInstanceRequest,
-        | -> crate::Result<Call> {
-            let process_instance_key = process_instance_key.clone();
-            let process_instance_key = crate::transport::encode_path(
-                &process_instance_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::SUSPEND_PROCESS_INSTANCE,
-                        Method::POST,
-                        format!(
-                            "/v2/process-instances/{process_instance_key}/suspension"
-                        ),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let process_instance_key = crate::transport::encode_path(
+            &process_instance_key.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::SUSPEND_PROCESS_INSTANCE,
+            Method::POST,
+            format!("/v2/process-instances/{process_instance_key}/suspension"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -21628,18 +20089,11 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::ResourceSearchQuery,
-            impl Fn(
-                &types::ResourceSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::ResourceSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -21651,34 +20105,28 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::ResourceSearchQuery| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_RESOURCES,
-                        Method::POST,
-                        "/v2/resources/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_RESOURCES,
+            Method::POST,
+            "/v2/resources/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ResourceSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::ResourceSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ResourceSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::ResourceSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -21721,10 +20169,10 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ResourceSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -21740,10 +20188,9 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::ResourceSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -21755,10 +20202,9 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::ResourceSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -21802,43 +20248,33 @@ impl<'a, F: Flavor<'a>> GetResource<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let resource_key = self
             .resource_key
             .ok_or_else(|| crate::request::missing("resourceKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let resource_key = resource_key.clone();
-            let resource_key = crate::transport::encode_path(&resource_key.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_RESOURCE,
-                    Method::GET,
-                    format!("/v2/resources/{resource_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let resource_key = crate::transport::encode_path(&resource_key.to_string());
+        let template = Template::new(
+            &super::ops::GET_RESOURCE,
+            Method::GET,
+            format!("/v2/resources/{resource_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::ResourceResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::ResourceResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -21869,10 +20305,10 @@ impl<'a, F: Flavor<'a>> GetResource<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ResourceResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -21915,43 +20351,33 @@ impl<'a, F: Flavor<'a>> GetResourceContent<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let resource_key = self
             .resource_key
             .ok_or_else(|| crate::request::missing("resourceKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let resource_key = resource_key.clone();
-            let resource_key = crate::transport::encode_path(&resource_key.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_RESOURCE_CONTENT,
-                    Method::GET,
-                    format!("/v2/resources/{resource_key}/content"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let resource_key = crate::transport::encode_path(&resource_key.to_string());
+        let template = Template::new(
+            &super::ops::GET_RESOURCE_CONTENT,
+            Method::GET,
+            format!("/v2/resources/{resource_key}/content"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<::serde_json::Map<String, ::serde_json::Value>> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            ::serde_json::Map<String, ::serde_json::Value>,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -21986,10 +20412,10 @@ impl<'a, F: Flavor<'a>> GetResourceContent<'a, F> {
     ) -> F::Output<
         crate::request::Response<::serde_json::Map<String, ::serde_json::Value>>,
     > {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -22032,43 +20458,33 @@ impl<'a, F: Flavor<'a>> GetResourceContentBinary<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let resource_key = self
             .resource_key
             .ok_or_else(|| crate::request::missing("resourceKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let resource_key = resource_key.clone();
-            let resource_key = crate::transport::encode_path(&resource_key.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_RESOURCE_CONTENT_BINARY,
-                    Method::GET,
-                    format!("/v2/resources/{resource_key}/content/binary"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let resource_key = crate::transport::encode_path(&resource_key.to_string());
+        let template = Template::new(
+            &super::ops::GET_RESOURCE_CONTENT_BINARY,
+            Method::GET,
+            format!("/v2/resources/{resource_key}/content/binary"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<Vec<u8>> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Bytes,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Bytes,
+            Vec<u8>,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -22097,10 +20513,10 @@ impl<'a, F: Flavor<'a>> GetResourceContentBinary<'a, F> {
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<Vec<u8>>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::bytes),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::bytes,
         )
     }
 }
@@ -22169,18 +20585,11 @@ impl<'a, F: Flavor<'a>> DeleteResource<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::DeleteResourceRequest,
-            impl Fn(
-                &types::DeleteResourceRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::DeleteResourceRequest>> {
         crate::request::check(self.invalid.take())?;
         let resource_key = self
             .resource_key
@@ -22194,34 +20603,32 @@ impl<'a, F: Flavor<'a>> DeleteResource<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::DeleteResourceRequest| -> crate::Result<Call> {
-            let resource_key = resource_key.clone();
-            let resource_key = crate::transport::encode_path(&resource_key.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::DELETE_RESOURCE,
-                        Method::POST,
-                        format!("/v2/resources/{resource_key}/deletion"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let resource_key = crate::transport::encode_path(&resource_key.to_string());
+        let template = Template::new(
+            &super::ops::DELETE_RESOURCE,
+            Method::POST,
+            format!("/v2/resources/{resource_key}/deletion"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::DeleteResourceResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::DeleteResourceResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::DeleteResourceResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -22294,18 +20701,11 @@ impl<'a, F: Flavor<'a>> CreateRole<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::RoleCreateRequest,
-            impl Fn(
-                &types::RoleCreateRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::RoleCreateRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -22319,28 +20719,31 @@ impl<'a, F: Flavor<'a>> CreateRole<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::RoleCreateRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(&super::ops::CREATE_ROLE, Method::POST, "/v2/roles".into())
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CREATE_ROLE,
+            Method::POST,
+            "/v2/roles".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::RoleCreateResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::RoleCreateResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RoleCreateResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -22425,18 +20828,11 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::RoleSearchQueryRequest,
-            impl Fn(
-                &types::RoleSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::RoleSearchQueryRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -22448,34 +20844,28 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::RoleSearchQueryRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_ROLES,
-                        Method::POST,
-                        "/v2/roles/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_ROLES,
+            Method::POST,
+            "/v2/roles/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::RoleSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::RoleSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::RoleSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::RoleSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -22516,10 +20906,10 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RoleSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -22535,10 +20925,9 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::RoleSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -22550,10 +20939,9 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::RoleSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -22597,41 +20985,31 @@ impl<'a, F: Flavor<'a>> GetRole<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_ROLE,
-                    Method::GET,
-                    format!("/v2/roles/{role_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let template = Template::new(
+            &super::ops::GET_ROLE,
+            Method::GET,
+            format!("/v2/roles/{role_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::RoleResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::RoleResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -22662,10 +21040,10 @@ impl<'a, F: Flavor<'a>> GetRole<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RoleResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -22730,18 +21108,11 @@ impl<'a, F: Flavor<'a>> UpdateRole<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::RoleUpdateRequest,
-            impl Fn(
-                &types::RoleUpdateRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::RoleUpdateRequest>> {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let body = match self.whole {
@@ -22753,34 +21124,32 @@ impl<'a, F: Flavor<'a>> UpdateRole<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::RoleUpdateRequest| -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::UPDATE_ROLE,
-                        Method::PUT,
-                        format!("/v2/roles/{role_id}"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let template = Template::new(
+            &super::ops::UPDATE_ROLE,
+            Method::PUT,
+            format!("/v2/roles/{role_id}"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::RoleUpdateResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::RoleUpdateResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RoleUpdateResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -22821,41 +21190,36 @@ impl<'a, F: Flavor<'a>> DeleteRole<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::DELETE_ROLE,
-                    Method::DELETE,
-                    format!("/v2/roles/{role_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let template = Template::new(
+            &super::ops::DELETE_ROLE,
+            Method::DELETE,
+            format!("/v2/roles/{role_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -22928,17 +21292,12 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::RoleClientSearchQueryRequest,
-            impl Fn(
-                &types::RoleClientSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::RoleClientSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
@@ -22951,38 +21310,29 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::RoleClientSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_CLIENTS_FOR_ROLE,
-                        Method::POST,
-                        format!("/v2/roles/{role_id}/clients/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_CLIENTS_FOR_ROLE,
+            Method::POST,
+            format!("/v2/roles/{role_id}/clients/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::RoleClientSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::RoleClientSearchResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::RoleClientSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::RoleClientSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -23023,10 +21373,10 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RoleClientSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -23042,10 +21392,9 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::RoleClientSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -23057,10 +21406,9 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::RoleClientSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -23109,46 +21457,40 @@ impl<'a, F: Flavor<'a>> AssignRoleToClient<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let client_id = self
             .client_id
             .ok_or_else(|| crate::request::missing("clientId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let client_id = client_id.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            let client_id = crate::transport::encode_path(&client_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::ASSIGN_ROLE_TO_CLIENT,
-                    Method::PUT,
-                    format!("/v2/roles/{role_id}/clients/{client_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let client_id = crate::transport::encode_path(&client_id.to_string());
+        let template = Template::new(
+            &super::ops::ASSIGN_ROLE_TO_CLIENT,
+            Method::PUT,
+            format!("/v2/roles/{role_id}/clients/{client_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -23193,46 +21535,40 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromClient<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let client_id = self
             .client_id
             .ok_or_else(|| crate::request::missing("clientId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let client_id = client_id.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            let client_id = crate::transport::encode_path(&client_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::UNASSIGN_ROLE_FROM_CLIENT,
-                    Method::DELETE,
-                    format!("/v2/roles/{role_id}/clients/{client_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let client_id = crate::transport::encode_path(&client_id.to_string());
+        let template = Template::new(
+            &super::ops::UNASSIGN_ROLE_FROM_CLIENT,
+            Method::DELETE,
+            format!("/v2/roles/{role_id}/clients/{client_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -23305,17 +21641,12 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::RoleGroupSearchQueryRequest,
-            impl Fn(
-                &types::RoleGroupSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::RoleGroupSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
@@ -23328,38 +21659,29 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::RoleGroupSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_GROUPS_FOR_ROLE,
-                        Method::POST,
-                        format!("/v2/roles/{role_id}/groups/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_GROUPS_FOR_ROLE,
+            Method::POST,
+            format!("/v2/roles/{role_id}/groups/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::RoleGroupSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::RoleGroupSearchResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::RoleGroupSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::RoleGroupSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -23400,10 +21722,10 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RoleGroupSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -23419,10 +21741,9 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::RoleGroupSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -23434,10 +21755,9 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::RoleGroupSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -23486,44 +21806,38 @@ impl<'a, F: Flavor<'a>> AssignRoleToGroup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let group_id = group_id.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::ASSIGN_ROLE_TO_GROUP,
-                    Method::PUT,
-                    format!("/v2/roles/{role_id}/groups/{group_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let template = Template::new(
+            &super::ops::ASSIGN_ROLE_TO_GROUP,
+            Method::PUT,
+            format!("/v2/roles/{role_id}/groups/{group_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -23568,44 +21882,38 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromGroup<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let group_id = group_id.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::UNASSIGN_ROLE_FROM_GROUP,
-                    Method::DELETE,
-                    format!("/v2/roles/{role_id}/groups/{group_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let template = Template::new(
+            &super::ops::UNASSIGN_ROLE_FROM_GROUP,
+            Method::DELETE,
+            format!("/v2/roles/{role_id}/groups/{group_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -23699,17 +22007,12 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::MappingRuleSearchQueryRequest,
-            impl Fn(
-                &types::MappingRuleSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::MappingRuleSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
@@ -23723,40 +22026,29 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::MappingRuleSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_MAPPING_RULES_FOR_ROLE,
-                        Method::POST,
-                        format!("/v2/roles/{role_id}/mapping-rules/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_MAPPING_RULES_FOR_ROLE,
+            Method::POST,
+            format!("/v2/roles/{role_id}/mapping-rules/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::RoleMappingRuleSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<types::RoleMappingRuleSearchResult>,
-                ),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::RoleMappingRuleSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::RoleMappingRuleSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -23799,10 +22091,10 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RoleMappingRuleSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -23818,10 +22110,9 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::RoleMappingRuleSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -23833,10 +22124,9 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::RoleMappingRuleSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -23885,48 +22175,42 @@ impl<'a, F: Flavor<'a>> AssignRoleToMappingRule<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let mapping_rule_id = self
             .mapping_rule_id
             .ok_or_else(|| crate::request::missing("mappingRuleId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let mapping_rule_id = mapping_rule_id.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            let mapping_rule_id = crate::transport::encode_path(
-                &mapping_rule_id.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::ASSIGN_ROLE_TO_MAPPING_RULE,
-                    Method::PUT,
-                    format!("/v2/roles/{role_id}/mapping-rules/{mapping_rule_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let mapping_rule_id = crate::transport::encode_path(
+            &mapping_rule_id.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::ASSIGN_ROLE_TO_MAPPING_RULE,
+            Method::PUT,
+            format!("/v2/roles/{role_id}/mapping-rules/{mapping_rule_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -23971,48 +22255,42 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromMappingRule<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let mapping_rule_id = self
             .mapping_rule_id
             .ok_or_else(|| crate::request::missing("mappingRuleId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let mapping_rule_id = mapping_rule_id.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            let mapping_rule_id = crate::transport::encode_path(
-                &mapping_rule_id.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::UNASSIGN_ROLE_FROM_MAPPING_RULE,
-                    Method::DELETE,
-                    format!("/v2/roles/{role_id}/mapping-rules/{mapping_rule_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let mapping_rule_id = crate::transport::encode_path(
+            &mapping_rule_id.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::UNASSIGN_ROLE_FROM_MAPPING_RULE,
+            Method::DELETE,
+            format!("/v2/roles/{role_id}/mapping-rules/{mapping_rule_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -24085,18 +22363,11 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::RoleUserSearchQueryRequest,
-            impl Fn(
-                &types::RoleUserSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::RoleUserSearchQueryRequest>> {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let body = match self.whole {
@@ -24108,38 +22379,29 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::RoleUserSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_USERS_FOR_ROLE,
-                        Method::POST,
-                        format!("/v2/roles/{role_id}/users/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_USERS_FOR_ROLE,
+            Method::POST,
+            format!("/v2/roles/{role_id}/users/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::RoleUserSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::RoleUserSearchResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::RoleUserSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::RoleUserSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -24180,10 +22442,10 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RoleUserSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -24199,7 +22461,10 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<_, types::RoleUserSearchResult, _>(client, self.parts())
+        crate::request::parts::stream::<
+            _,
+            types::RoleUserSearchResult,
+        >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::RoleUserResult>
@@ -24210,10 +22475,9 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::RoleUserSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -24262,44 +22526,38 @@ impl<'a, F: Flavor<'a>> AssignRoleToUser<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let username = self.username.ok_or_else(|| crate::request::missing("username"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let username = username.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            let username = crate::transport::encode_path(&username.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::ASSIGN_ROLE_TO_USER,
-                    Method::PUT,
-                    format!("/v2/roles/{role_id}/users/{username}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let username = crate::transport::encode_path(&username.to_string());
+        let template = Template::new(
+            &super::ops::ASSIGN_ROLE_TO_USER,
+            Method::PUT,
+            format!("/v2/roles/{role_id}/users/{username}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -24344,44 +22602,38 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromUser<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let username = self.username.ok_or_else(|| crate::request::missing("username"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let role_id = role_id.clone();
-            let username = username.clone();
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            let username = crate::transport::encode_path(&username.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::UNASSIGN_ROLE_FROM_USER,
-                    Method::DELETE,
-                    format!("/v2/roles/{role_id}/users/{username}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let username = crate::transport::encode_path(&username.to_string());
+        let template = Template::new(
+            &super::ops::UNASSIGN_ROLE_FROM_USER,
+            Method::DELETE,
+            format!("/v2/roles/{role_id}/users/{username}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -24433,18 +22685,11 @@ impl<'a, F: Flavor<'a>> ResolveSecrets<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::SecretResolveRequest,
-            impl Fn(
-                &types::SecretResolveRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::SecretResolveRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -24456,32 +22701,31 @@ impl<'a, F: Flavor<'a>> ResolveSecrets<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::SecretResolveRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::RESOLVE_SECRETS,
-                        Method::POST,
-                        "/v2/secrets/resolve".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::RESOLVE_SECRETS,
+            Method::POST,
+            "/v2/secrets/resolve".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::SecretResolveResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::SecretResolveResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::SecretResolveResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -24521,46 +22765,38 @@ impl<'a, F: Flavor<'a>> ListSecrets<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::SecretListRequest,
-            impl Fn(
-                &types::SecretListRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::SecretListRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = self.whole.unwrap_or_else(crate::request::empty_body);
-        let request = move |body: &types::SecretListRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::LIST_SECRETS,
-                        Method::POST,
-                        "/v2/secrets/list".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::LIST_SECRETS,
+            Method::POST,
+            "/v2/secrets/list".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::SecretListResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::SecretListResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::SecretListResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -24643,16 +22879,11 @@ impl<'a, F: Flavor<'a>> CreateAdminUser<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::UserRequest,
-            impl Fn(&types::UserRequest) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::UserRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -24669,32 +22900,31 @@ impl<'a, F: Flavor<'a>> CreateAdminUser<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::UserRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::CREATE_ADMIN_USER,
-                        Method::POST,
-                        "/v2/setup/user".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CREATE_ADMIN_USER,
+            Method::POST,
+            "/v2/setup/user".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::UserCreateResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::UserCreateResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::UserCreateResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -24763,18 +22993,11 @@ impl<'a, F: Flavor<'a>> BroadcastSignal<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::SignalBroadcastRequest,
-            impl Fn(
-                &types::SignalBroadcastRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::SignalBroadcastRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -24788,32 +23011,31 @@ impl<'a, F: Flavor<'a>> BroadcastSignal<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::SignalBroadcastRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::BROADCAST_SIGNAL,
-                        Method::POST,
-                        "/v2/signals/broadcast".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::BROADCAST_SIGNAL,
+            Method::POST,
+            "/v2/signals/broadcast".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::SignalBroadcastResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::SignalBroadcastResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::SignalBroadcastResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -24845,32 +23067,34 @@ impl<'a, F: Flavor<'a>> GetStatus<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(Call::new(&super::ops::GET_STATUS, Method::GET, "/v2/status".into()))
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_STATUS,
+            Method::GET,
+            "/v2/status".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -24950,13 +23174,9 @@ impl<'a, F: Flavor<'a>> GetUsageMetrics<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let start_time = Some(
             self.start_time.ok_or_else(|| crate::request::missing("startTime"))?,
@@ -24967,40 +23187,28 @@ impl<'a, F: Flavor<'a>> GetUsageMetrics<'a, F> {
         let tenant_id = self.tenant_id;
         let with_tenants = self.with_tenants;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let start_time = &start_time;
-            let end_time = &end_time;
-            let tenant_id = &tenant_id;
-            let with_tenants = &with_tenants;
-            Ok(
-                Call::new(
-                        &super::ops::GET_USAGE_METRICS,
-                        Method::GET,
-                        "/v2/system/usage-metrics".into(),
-                    )
-                    .query(
-                        "startTime",
-                        start_time.as_ref().map(crate::transport::rfc3339),
-                    )
-                    .query("endTime", end_time.as_ref().map(crate::transport::rfc3339))
-                    .query("tenantId", tenant_id.as_ref().map(ToString::to_string))
-                    .query("withTenants", with_tenants.as_ref().map(ToString::to_string)),
+        let template = Template::new(
+                &super::ops::GET_USAGE_METRICS,
+                Method::GET,
+                "/v2/system/usage-metrics".into(),
+                false,
             )
-        };
-        Ok((body, request))
+            .query("startTime", start_time.as_ref().map(crate::transport::rfc3339))
+            .query("endTime", end_time.as_ref().map(crate::transport::rfc3339))
+            .query("tenantId", tenant_id.as_ref().map(ToString::to_string))
+            .query("withTenants", with_tenants.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::UsageMetricsResponse> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::UsageMetricsResponse,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -25031,10 +23239,10 @@ impl<'a, F: Flavor<'a>> GetUsageMetrics<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::UsageMetricsResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -25066,40 +23274,36 @@ impl<'a, F: Flavor<'a>> GetSystemConfiguration<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::GET_SYSTEM_CONFIGURATION,
-                    Method::GET,
-                    "/v2/system/configuration".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_SYSTEM_CONFIGURATION,
+            Method::GET,
+            "/v2/system/configuration".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::SystemConfigurationResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::SystemConfigurationResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::SystemConfigurationResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -25172,18 +23376,11 @@ impl<'a, F: Flavor<'a>> CreateTenant<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::TenantCreateRequest,
-            impl Fn(
-                &types::TenantCreateRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::TenantCreateRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -25197,28 +23394,31 @@ impl<'a, F: Flavor<'a>> CreateTenant<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::TenantCreateRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(&super::ops::CREATE_TENANT, Method::POST, "/v2/tenants".into())
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CREATE_TENANT,
+            Method::POST,
+            "/v2/tenants".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::TenantCreateResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::TenantCreateResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TenantCreateResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -25303,18 +23503,11 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::TenantSearchQueryRequest,
-            impl Fn(
-                &types::TenantSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::TenantSearchQueryRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -25326,36 +23519,28 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::TenantSearchQueryRequest,
-        | -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_TENANTS,
-                        Method::POST,
-                        "/v2/tenants/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_TENANTS,
+            Method::POST,
+            "/v2/tenants/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::TenantSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::TenantSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::TenantSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -25396,10 +23581,10 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TenantSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -25415,10 +23600,9 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::TenantSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -25430,10 +23614,9 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::TenantSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -25477,43 +23660,33 @@ impl<'a, F: Flavor<'a>> GetTenant<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
             .ok_or_else(|| crate::request::missing("tenantId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_TENANT,
-                    Method::GET,
-                    format!("/v2/tenants/{tenant_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let template = Template::new(
+            &super::ops::GET_TENANT,
+            Method::GET,
+            format!("/v2/tenants/{tenant_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::TenantResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -25544,10 +23717,10 @@ impl<'a, F: Flavor<'a>> GetTenant<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TenantResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -25613,18 +23786,11 @@ impl<'a, F: Flavor<'a>> UpdateTenant<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::TenantUpdateRequest,
-            impl Fn(
-                &types::TenantUpdateRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::TenantUpdateRequest>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
@@ -25638,34 +23804,32 @@ impl<'a, F: Flavor<'a>> UpdateTenant<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::TenantUpdateRequest| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::UPDATE_TENANT,
-                        Method::PUT,
-                        format!("/v2/tenants/{tenant_id}"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let template = Template::new(
+            &super::ops::UPDATE_TENANT,
+            Method::PUT,
+            format!("/v2/tenants/{tenant_id}"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::TenantUpdateResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::TenantUpdateResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TenantUpdateResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -25706,43 +23870,38 @@ impl<'a, F: Flavor<'a>> DeleteTenant<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
             .ok_or_else(|| crate::request::missing("tenantId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::DELETE_TENANT,
-                    Method::DELETE,
-                    format!("/v2/tenants/{tenant_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let template = Template::new(
+            &super::ops::DELETE_TENANT,
+            Method::DELETE,
+            format!("/v2/tenants/{tenant_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -25818,17 +23977,12 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::TenantClientSearchQueryRequest,
-            impl Fn(
-                &types::TenantClientSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::TenantClientSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
@@ -25843,38 +23997,29 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::TenantClientSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_CLIENTS_FOR_TENANT,
-                        Method::POST,
-                        format!("/v2/tenants/{tenant_id}/clients/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_CLIENTS_FOR_TENANT,
+            Method::POST,
+            format!("/v2/tenants/{tenant_id}/clients/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantClientSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::TenantClientSearchResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::TenantClientSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::TenantClientSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -25915,10 +24060,10 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TenantClientSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -25934,10 +24079,9 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::TenantClientSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -25949,10 +24093,9 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::TenantClientSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -26001,13 +24144,9 @@ impl<'a, F: Flavor<'a>> AssignClientToTenant<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
@@ -26016,33 +24155,31 @@ impl<'a, F: Flavor<'a>> AssignClientToTenant<'a, F> {
             .client_id
             .ok_or_else(|| crate::request::missing("clientId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let client_id = client_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            let client_id = crate::transport::encode_path(&client_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::ASSIGN_CLIENT_TO_TENANT,
-                    Method::PUT,
-                    format!("/v2/tenants/{tenant_id}/clients/{client_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let client_id = crate::transport::encode_path(&client_id.to_string());
+        let template = Template::new(
+            &super::ops::ASSIGN_CLIENT_TO_TENANT,
+            Method::PUT,
+            format!("/v2/tenants/{tenant_id}/clients/{client_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -26087,13 +24224,9 @@ impl<'a, F: Flavor<'a>> UnassignClientFromTenant<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
@@ -26102,33 +24235,31 @@ impl<'a, F: Flavor<'a>> UnassignClientFromTenant<'a, F> {
             .client_id
             .ok_or_else(|| crate::request::missing("clientId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let client_id = client_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            let client_id = crate::transport::encode_path(&client_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::UNASSIGN_CLIENT_FROM_TENANT,
-                    Method::DELETE,
-                    format!("/v2/tenants/{tenant_id}/clients/{client_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let client_id = crate::transport::encode_path(&client_id.to_string());
+        let template = Template::new(
+            &super::ops::UNASSIGN_CLIENT_FROM_TENANT,
+            Method::DELETE,
+            format!("/v2/tenants/{tenant_id}/clients/{client_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -26204,17 +24335,12 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::TenantGroupSearchQueryRequest,
-            impl Fn(
-                &types::TenantGroupSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::TenantGroupSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
@@ -26229,38 +24355,29 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::TenantGroupSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_GROUP_IDS_FOR_TENANT,
-                        Method::POST,
-                        format!("/v2/tenants/{tenant_id}/groups/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_GROUP_IDS_FOR_TENANT,
+            Method::POST,
+            format!("/v2/tenants/{tenant_id}/groups/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantGroupSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::TenantGroupSearchResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::TenantGroupSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::TenantGroupSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -26301,10 +24418,10 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TenantGroupSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -26320,10 +24437,9 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::TenantGroupSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -26335,10 +24451,9 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::TenantGroupSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -26387,46 +24502,40 @@ impl<'a, F: Flavor<'a>> AssignGroupToTenant<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
             .ok_or_else(|| crate::request::missing("tenantId"))?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let group_id = group_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::ASSIGN_GROUP_TO_TENANT,
-                    Method::PUT,
-                    format!("/v2/tenants/{tenant_id}/groups/{group_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let template = Template::new(
+            &super::ops::ASSIGN_GROUP_TO_TENANT,
+            Method::PUT,
+            format!("/v2/tenants/{tenant_id}/groups/{group_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -26471,46 +24580,40 @@ impl<'a, F: Flavor<'a>> UnassignGroupFromTenant<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
             .ok_or_else(|| crate::request::missing("tenantId"))?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let group_id = group_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            let group_id = crate::transport::encode_path(&group_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::UNASSIGN_GROUP_FROM_TENANT,
-                    Method::DELETE,
-                    format!("/v2/tenants/{tenant_id}/groups/{group_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let group_id = crate::transport::encode_path(&group_id.to_string());
+        let template = Template::new(
+            &super::ops::UNASSIGN_GROUP_FROM_TENANT,
+            Method::DELETE,
+            format!("/v2/tenants/{tenant_id}/groups/{group_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -26604,17 +24707,12 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::MappingRuleSearchQueryRequest,
-            impl Fn(
-                &types::MappingRuleSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::MappingRuleSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
@@ -26630,40 +24728,29 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::MappingRuleSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_MAPPING_RULES_FOR_TENANT,
-                        Method::POST,
-                        format!("/v2/tenants/{tenant_id}/mapping-rules/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_MAPPING_RULES_FOR_TENANT,
+            Method::POST,
+            format!("/v2/tenants/{tenant_id}/mapping-rules/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantMappingRuleSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(
-                    crate::consistency::has_items::<types::TenantMappingRuleSearchResult>,
-                ),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::TenantMappingRuleSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::TenantMappingRuleSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -26706,10 +24793,10 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TenantMappingRuleSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -26725,10 +24812,9 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::TenantMappingRuleSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -26740,10 +24826,9 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::TenantMappingRuleSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -26792,13 +24877,9 @@ impl<'a, F: Flavor<'a>> AssignMappingRuleToTenant<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
@@ -26807,35 +24888,33 @@ impl<'a, F: Flavor<'a>> AssignMappingRuleToTenant<'a, F> {
             .mapping_rule_id
             .ok_or_else(|| crate::request::missing("mappingRuleId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let mapping_rule_id = mapping_rule_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            let mapping_rule_id = crate::transport::encode_path(
-                &mapping_rule_id.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::ASSIGN_MAPPING_RULE_TO_TENANT,
-                    Method::PUT,
-                    format!("/v2/tenants/{tenant_id}/mapping-rules/{mapping_rule_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let mapping_rule_id = crate::transport::encode_path(
+            &mapping_rule_id.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::ASSIGN_MAPPING_RULE_TO_TENANT,
+            Method::PUT,
+            format!("/v2/tenants/{tenant_id}/mapping-rules/{mapping_rule_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -26880,13 +24959,9 @@ impl<'a, F: Flavor<'a>> UnassignMappingRuleFromTenant<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
@@ -26895,35 +24970,33 @@ impl<'a, F: Flavor<'a>> UnassignMappingRuleFromTenant<'a, F> {
             .mapping_rule_id
             .ok_or_else(|| crate::request::missing("mappingRuleId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let mapping_rule_id = mapping_rule_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            let mapping_rule_id = crate::transport::encode_path(
-                &mapping_rule_id.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::UNASSIGN_MAPPING_RULE_FROM_TENANT,
-                    Method::DELETE,
-                    format!("/v2/tenants/{tenant_id}/mapping-rules/{mapping_rule_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let mapping_rule_id = crate::transport::encode_path(
+            &mapping_rule_id.to_string(),
+        );
+        let template = Template::new(
+            &super::ops::UNASSIGN_MAPPING_RULE_FROM_TENANT,
+            Method::DELETE,
+            format!("/v2/tenants/{tenant_id}/mapping-rules/{mapping_rule_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -27014,18 +25087,11 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::RoleSearchQueryRequest,
-            impl Fn(
-                &types::RoleSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::RoleSearchQueryRequest>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
@@ -27040,36 +25106,29 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::RoleSearchQueryRequest| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_ROLES_FOR_TENANT,
-                        Method::POST,
-                        format!("/v2/tenants/{tenant_id}/roles/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_ROLES_FOR_TENANT,
+            Method::POST,
+            format!("/v2/tenants/{tenant_id}/roles/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantRoleSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::TenantRoleSearchResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::TenantRoleSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::TenantRoleSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -27110,10 +25169,10 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TenantRoleSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -27129,10 +25188,9 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::TenantRoleSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -27144,10 +25202,9 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::TenantRoleSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -27196,46 +25253,40 @@ impl<'a, F: Flavor<'a>> AssignRoleToTenant<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
             .ok_or_else(|| crate::request::missing("tenantId"))?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let role_id = role_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::ASSIGN_ROLE_TO_TENANT,
-                    Method::PUT,
-                    format!("/v2/tenants/{tenant_id}/roles/{role_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let template = Template::new(
+            &super::ops::ASSIGN_ROLE_TO_TENANT,
+            Method::PUT,
+            format!("/v2/tenants/{tenant_id}/roles/{role_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -27280,46 +25331,40 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromTenant<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
             .ok_or_else(|| crate::request::missing("tenantId"))?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let role_id = role_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            let role_id = crate::transport::encode_path(&role_id.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::UNASSIGN_ROLE_FROM_TENANT,
-                    Method::DELETE,
-                    format!("/v2/tenants/{tenant_id}/roles/{role_id}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let role_id = crate::transport::encode_path(&role_id.to_string());
+        let template = Template::new(
+            &super::ops::UNASSIGN_ROLE_FROM_TENANT,
+            Method::DELETE,
+            format!("/v2/tenants/{tenant_id}/roles/{role_id}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -27392,17 +25437,12 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::TenantUserSearchQueryRequest,
-            impl Fn(
-                &types::TenantUserSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::TenantUserSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
@@ -27417,38 +25457,29 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::TenantUserSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_USERS_FOR_TENANT,
-                        Method::POST,
-                        format!("/v2/tenants/{tenant_id}/users/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_USERS_FOR_TENANT,
+            Method::POST,
+            format!("/v2/tenants/{tenant_id}/users/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::TenantUserSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::TenantUserSearchResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::TenantUserSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::TenantUserSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -27489,10 +25520,10 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TenantUserSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -27508,10 +25539,9 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::TenantUserSearchResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -27523,10 +25553,9 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::TenantUserSearchResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -27575,46 +25604,40 @@ impl<'a, F: Flavor<'a>> AssignUserToTenant<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
             .ok_or_else(|| crate::request::missing("tenantId"))?;
         let username = self.username.ok_or_else(|| crate::request::missing("username"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let username = username.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            let username = crate::transport::encode_path(&username.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::ASSIGN_USER_TO_TENANT,
-                    Method::PUT,
-                    format!("/v2/tenants/{tenant_id}/users/{username}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let username = crate::transport::encode_path(&username.to_string());
+        let template = Template::new(
+            &super::ops::ASSIGN_USER_TO_TENANT,
+            Method::PUT,
+            format!("/v2/tenants/{tenant_id}/users/{username}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -27659,46 +25682,40 @@ impl<'a, F: Flavor<'a>> UnassignUserFromTenant<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
             .ok_or_else(|| crate::request::missing("tenantId"))?;
         let username = self.username.ok_or_else(|| crate::request::missing("username"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let tenant_id = tenant_id.clone();
-            let username = username.clone();
-            let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
-            let username = crate::transport::encode_path(&username.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::UNASSIGN_USER_FROM_TENANT,
-                    Method::DELETE,
-                    format!("/v2/tenants/{tenant_id}/users/{username}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
+        let username = crate::transport::encode_path(&username.to_string());
+        let template = Template::new(
+            &super::ops::UNASSIGN_USER_FROM_TENANT,
+            Method::DELETE,
+            format!("/v2/tenants/{tenant_id}/users/{username}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -27727,34 +25744,36 @@ impl<'a, F: Flavor<'a>> GetTopology<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(Call::new(&super::ops::GET_TOPOLOGY, Method::GET, "/v2/topology".into()))
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_TOPOLOGY,
+            Method::GET,
+            "/v2/topology".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::TopologyResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::TopologyResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::TopologyResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -27806,46 +25825,40 @@ impl<'a, F: Flavor<'a>> ChangeClusterMode<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let mode = Some(self.mode.ok_or_else(|| crate::request::missing("mode"))?);
         let dry_run = self.dry_run;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let mode = &mode;
-            let dry_run = &dry_run;
-            Ok(
-                Call::new(
-                        &super::ops::CHANGE_CLUSTER_MODE,
-                        Method::PATCH,
-                        "/v2/mode".into(),
-                    )
-                    .query("mode", mode.as_ref().map(ToString::to_string))
-                    .query("dryRun", dry_run.as_ref().map(ToString::to_string)),
+        let template = Template::new(
+                &super::ops::CHANGE_CLUSTER_MODE,
+                Method::PATCH,
+                "/v2/mode".into(),
+                false,
             )
-        };
-        Ok((body, request))
+            .query("mode", mode.as_ref().map(ToString::to_string))
+            .query("dryRun", dry_run.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterModeChangeResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterModeChangeResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterModeChangeResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -27934,18 +25947,11 @@ impl<'a, F: Flavor<'a>> Restore<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::RestoreRequest,
-            impl Fn(
-                &types::RestoreRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::RestoreRequest>> {
         crate::request::check(self.invalid.take())?;
         let dry_run = self.dry_run;
         let body = match self.whole {
@@ -27958,30 +25964,32 @@ impl<'a, F: Flavor<'a>> Restore<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::RestoreRequest| -> crate::Result<Call> {
-            let dry_run = &dry_run;
-            Ok(
-                Call::new(&super::ops::RESTORE, Method::POST, "/v2/restore".into())
-                    .query("dryRun", dry_run.as_ref().map(ToString::to_string))
-                    .json(body)?,
+        let template = Template::new(
+                &super::ops::RESTORE,
+                Method::POST,
+                "/v2/restore".into(),
+                true,
             )
-        };
-        Ok((body, request))
+            .query("dryRun", dry_run.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterRestoreResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterRestoreResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterRestoreResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -28012,40 +26020,36 @@ impl<'a, F: Flavor<'a>> GetRestoreStatus<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::GET_RESTORE_STATUS,
-                    Method::GET,
-                    "/v2/restore".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_RESTORE_STATUS,
+            Method::GET,
+            "/v2/restore".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::RestoreStatusResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::RestoreStatusResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RestoreStatusResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -28077,40 +26081,36 @@ impl<'a, F: Flavor<'a>> GetClusterExportingStatus<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::GET_CLUSTER_EXPORTING_STATUS,
-                    Method::GET,
-                    "/cluster/v2/exporting".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_CLUSTER_EXPORTING_STATUS,
+            Method::GET,
+            "/cluster/v2/exporting".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ExportingStatusResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ExportingStatusResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ExportingStatusResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -28152,41 +26152,36 @@ impl<'a, F: Flavor<'a>> PauseClusterExporting<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let soft = self.soft;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let soft = &soft;
-            Ok(
-                Call::new(
-                        &super::ops::PAUSE_CLUSTER_EXPORTING,
-                        Method::POST,
-                        "/cluster/v2/exporting/pause".into(),
-                    )
-                    .query("soft", soft.as_ref().map(ToString::to_string)),
+        let template = Template::new(
+                &super::ops::PAUSE_CLUSTER_EXPORTING,
+                Method::POST,
+                "/cluster/v2/exporting/pause".into(),
+                false,
             )
-        };
-        Ok((body, request))
+            .query("soft", soft.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -28215,38 +26210,34 @@ impl<'a, F: Flavor<'a>> ResumeClusterExporting<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::RESUME_CLUSTER_EXPORTING,
-                    Method::POST,
-                    "/cluster/v2/exporting/resume".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::RESUME_CLUSTER_EXPORTING,
+            Method::POST,
+            "/cluster/v2/exporting/resume".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -28303,18 +26294,11 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackupAsClusterAdmin<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::TakeRuntimeBackupRequest,
-            impl Fn(
-                &types::TakeRuntimeBackupRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::TakeRuntimeBackupRequest>> {
         crate::request::check(self.invalid.take())?;
         let physical_tenant_id = self.physical_tenant_id;
         let body = match self.whole {
@@ -28325,39 +26309,35 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackupAsClusterAdmin<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::TakeRuntimeBackupRequest,
-        | -> crate::Result<Call> {
-            let physical_tenant_id = &physical_tenant_id;
-            Ok(
-                Call::new(
-                        &super::ops::TAKE_RUNTIME_BACKUP_AS_CLUSTER_ADMIN,
-                        Method::POST,
-                        "/cluster/v2/backups/runtime".into(),
-                    )
-                    .query(
-                        "physicalTenantId",
-                        physical_tenant_id.as_ref().map(ToString::to_string),
-                    )
-                    .json(body)?,
+        let template = Template::new(
+                &super::ops::TAKE_RUNTIME_BACKUP_AS_CLUSTER_ADMIN,
+                Method::POST,
+                "/cluster/v2/backups/runtime".into(),
+                true,
             )
-        };
-        Ok((body, request))
+            .query(
+                "physicalTenantId",
+                physical_tenant_id.as_ref().map(ToString::to_string),
+            );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterTakeRuntimeBackupResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterTakeRuntimeBackupResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterTakeRuntimeBackupResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -28409,49 +26389,43 @@ impl<'a, F: Flavor<'a>> ListRuntimeBackupsAsClusterAdmin<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let physical_tenant_id = self.physical_tenant_id;
         let prefix = self.prefix;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let physical_tenant_id = &physical_tenant_id;
-            let prefix = &prefix;
-            Ok(
-                Call::new(
-                        &super::ops::LIST_RUNTIME_BACKUPS_AS_CLUSTER_ADMIN,
-                        Method::GET,
-                        "/cluster/v2/backups/runtime".into(),
-                    )
-                    .query(
-                        "physicalTenantId",
-                        physical_tenant_id.as_ref().map(ToString::to_string),
-                    )
-                    .query("prefix", prefix.as_ref().map(ToString::to_string)),
+        let template = Template::new(
+                &super::ops::LIST_RUNTIME_BACKUPS_AS_CLUSTER_ADMIN,
+                Method::GET,
+                "/cluster/v2/backups/runtime".into(),
+                false,
             )
-        };
-        Ok((body, request))
+            .query(
+                "physicalTenantId",
+                physical_tenant_id.as_ref().map(ToString::to_string),
+            )
+            .query("prefix", prefix.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<Vec<types::ClusterRuntimeBackupInfo>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            Vec<types::ClusterRuntimeBackupInfo>,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<Vec<types::ClusterRuntimeBackupInfo>>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -28493,46 +26467,41 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupStateAsClusterAdmin<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let physical_tenant_id = self.physical_tenant_id;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let physical_tenant_id = &physical_tenant_id;
-            Ok(
-                Call::new(
-                        &super::ops::GET_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN,
-                        Method::GET,
-                        "/cluster/v2/backups/runtime/state".into(),
-                    )
-                    .query(
-                        "physicalTenantId",
-                        physical_tenant_id.as_ref().map(ToString::to_string),
-                    ),
+        let template = Template::new(
+                &super::ops::GET_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN,
+                Method::GET,
+                "/cluster/v2/backups/runtime/state".into(),
+                false,
             )
-        };
-        Ok((body, request))
+            .query(
+                "physicalTenantId",
+                physical_tenant_id.as_ref().map(ToString::to_string),
+            );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterRuntimeBackupState> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterRuntimeBackupState,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterRuntimeBackupState>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -28574,44 +26543,39 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackupStateAsClusterAdmin<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let physical_tenant_id = self.physical_tenant_id;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let physical_tenant_id = &physical_tenant_id;
-            Ok(
-                Call::new(
-                        &super::ops::DELETE_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN,
-                        Method::DELETE,
-                        "/cluster/v2/backups/runtime/state".into(),
-                    )
-                    .query(
-                        "physicalTenantId",
-                        physical_tenant_id.as_ref().map(ToString::to_string),
-                    ),
+        let template = Template::new(
+                &super::ops::DELETE_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN,
+                Method::DELETE,
+                "/cluster/v2/backups/runtime/state".into(),
+                false,
             )
-        };
-        Ok((body, request))
+            .query(
+                "physicalTenantId",
+                physical_tenant_id.as_ref().map(ToString::to_string),
+            );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -28650,46 +26614,41 @@ impl<'a, F: Flavor<'a>> SyncRuntimeBackupStateAsClusterAdmin<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let physical_tenant_id = self.physical_tenant_id;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let physical_tenant_id = &physical_tenant_id;
-            Ok(
-                Call::new(
-                        &super::ops::SYNC_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN,
-                        Method::POST,
-                        "/cluster/v2/backups/runtime/state/sync".into(),
-                    )
-                    .query(
-                        "physicalTenantId",
-                        physical_tenant_id.as_ref().map(ToString::to_string),
-                    ),
+        let template = Template::new(
+                &super::ops::SYNC_RUNTIME_BACKUP_STATE_AS_CLUSTER_ADMIN,
+                Method::POST,
+                "/cluster/v2/backups/runtime/state/sync".into(),
+                false,
             )
-        };
-        Ok((body, request))
+            .query(
+                "physicalTenantId",
+                physical_tenant_id.as_ref().map(ToString::to_string),
+            );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterRuntimeBackupState> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterRuntimeBackupState,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterRuntimeBackupState>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -28740,51 +26699,45 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupAsClusterAdmin<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let backup_id = self
             .backup_id
             .ok_or_else(|| crate::request::missing("backupId"))?;
         let physical_tenant_id = self.physical_tenant_id;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let backup_id = backup_id.clone();
-            let physical_tenant_id = &physical_tenant_id;
-            let backup_id = crate::transport::encode_path(&backup_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::GET_RUNTIME_BACKUP_AS_CLUSTER_ADMIN,
-                        Method::GET,
-                        format!("/cluster/v2/backups/runtime/{backup_id}"),
-                    )
-                    .query(
-                        "physicalTenantId",
-                        physical_tenant_id.as_ref().map(ToString::to_string),
-                    ),
+        let backup_id = crate::transport::encode_path(&backup_id.to_string());
+        let template = Template::new(
+                &super::ops::GET_RUNTIME_BACKUP_AS_CLUSTER_ADMIN,
+                Method::GET,
+                format!("/cluster/v2/backups/runtime/{backup_id}"),
+                false,
             )
-        };
-        Ok((body, request))
+            .query(
+                "physicalTenantId",
+                physical_tenant_id.as_ref().map(ToString::to_string),
+            );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterRuntimeBackupInfo> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterRuntimeBackupInfo,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterRuntimeBackupInfo>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -28835,49 +26788,43 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackupAsClusterAdmin<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let backup_id = self
             .backup_id
             .ok_or_else(|| crate::request::missing("backupId"))?;
         let physical_tenant_id = self.physical_tenant_id;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let backup_id = backup_id.clone();
-            let physical_tenant_id = &physical_tenant_id;
-            let backup_id = crate::transport::encode_path(&backup_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::DELETE_RUNTIME_BACKUP_AS_CLUSTER_ADMIN,
-                        Method::DELETE,
-                        format!("/cluster/v2/backups/runtime/{backup_id}"),
-                    )
-                    .query(
-                        "physicalTenantId",
-                        physical_tenant_id.as_ref().map(ToString::to_string),
-                    ),
+        let backup_id = crate::transport::encode_path(&backup_id.to_string());
+        let template = Template::new(
+                &super::ops::DELETE_RUNTIME_BACKUP_AS_CLUSTER_ADMIN,
+                Method::DELETE,
+                format!("/cluster/v2/backups/runtime/{backup_id}"),
+                false,
             )
-        };
-        Ok((body, request))
+            .query(
+                "physicalTenantId",
+                physical_tenant_id.as_ref().map(ToString::to_string),
+            );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -28934,18 +26881,11 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackupAsClusterAdmin<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::TakeHistoryBackupRequest,
-            impl Fn(
-                &types::TakeHistoryBackupRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::TakeHistoryBackupRequest>> {
         crate::request::check(self.invalid.take())?;
         let physical_tenant_id = self.physical_tenant_id;
         let body = match self.whole {
@@ -28958,39 +26898,35 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackupAsClusterAdmin<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::TakeHistoryBackupRequest,
-        | -> crate::Result<Call> {
-            let physical_tenant_id = &physical_tenant_id;
-            Ok(
-                Call::new(
-                        &super::ops::TAKE_HISTORY_BACKUP_AS_CLUSTER_ADMIN,
-                        Method::POST,
-                        "/cluster/v2/backups/history".into(),
-                    )
-                    .query(
-                        "physicalTenantId",
-                        physical_tenant_id.as_ref().map(ToString::to_string),
-                    )
-                    .json(body)?,
+        let template = Template::new(
+                &super::ops::TAKE_HISTORY_BACKUP_AS_CLUSTER_ADMIN,
+                Method::POST,
+                "/cluster/v2/backups/history".into(),
+                true,
             )
-        };
-        Ok((body, request))
+            .query(
+                "physicalTenantId",
+                physical_tenant_id.as_ref().map(ToString::to_string),
+            );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterTakeHistoryBackupResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterTakeHistoryBackupResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterTakeHistoryBackupResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -29052,52 +26988,45 @@ impl<'a, F: Flavor<'a>> ListHistoryBackupsAsClusterAdmin<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let physical_tenant_id = self.physical_tenant_id;
         let prefix = self.prefix;
         let verbose = self.verbose;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let physical_tenant_id = &physical_tenant_id;
-            let prefix = &prefix;
-            let verbose = &verbose;
-            Ok(
-                Call::new(
-                        &super::ops::LIST_HISTORY_BACKUPS_AS_CLUSTER_ADMIN,
-                        Method::GET,
-                        "/cluster/v2/backups/history".into(),
-                    )
-                    .query(
-                        "physicalTenantId",
-                        physical_tenant_id.as_ref().map(ToString::to_string),
-                    )
-                    .query("prefix", prefix.as_ref().map(ToString::to_string))
-                    .query("verbose", verbose.as_ref().map(ToString::to_string)),
+        let template = Template::new(
+                &super::ops::LIST_HISTORY_BACKUPS_AS_CLUSTER_ADMIN,
+                Method::GET,
+                "/cluster/v2/backups/history".into(),
+                false,
             )
-        };
-        Ok((body, request))
+            .query(
+                "physicalTenantId",
+                physical_tenant_id.as_ref().map(ToString::to_string),
+            )
+            .query("prefix", prefix.as_ref().map(ToString::to_string))
+            .query("verbose", verbose.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<Vec<types::ClusterHistoryBackupInfo>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            Vec<types::ClusterHistoryBackupInfo>,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<Vec<types::ClusterHistoryBackupInfo>>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -29148,51 +27077,45 @@ impl<'a, F: Flavor<'a>> GetHistoryBackupAsClusterAdmin<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let backup_id = self
             .backup_id
             .ok_or_else(|| crate::request::missing("backupId"))?;
         let physical_tenant_id = self.physical_tenant_id;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let backup_id = backup_id.clone();
-            let physical_tenant_id = &physical_tenant_id;
-            let backup_id = crate::transport::encode_path(&backup_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::GET_HISTORY_BACKUP_AS_CLUSTER_ADMIN,
-                        Method::GET,
-                        format!("/cluster/v2/backups/history/{backup_id}"),
-                    )
-                    .query(
-                        "physicalTenantId",
-                        physical_tenant_id.as_ref().map(ToString::to_string),
-                    ),
+        let backup_id = crate::transport::encode_path(&backup_id.to_string());
+        let template = Template::new(
+                &super::ops::GET_HISTORY_BACKUP_AS_CLUSTER_ADMIN,
+                Method::GET,
+                format!("/cluster/v2/backups/history/{backup_id}"),
+                false,
             )
-        };
-        Ok((body, request))
+            .query(
+                "physicalTenantId",
+                physical_tenant_id.as_ref().map(ToString::to_string),
+            );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterHistoryBackupInfo> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterHistoryBackupInfo,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterHistoryBackupInfo>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -29243,49 +27166,43 @@ impl<'a, F: Flavor<'a>> DeleteHistoryBackupAsClusterAdmin<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let backup_id = self
             .backup_id
             .ok_or_else(|| crate::request::missing("backupId"))?;
         let physical_tenant_id = self.physical_tenant_id;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let backup_id = backup_id.clone();
-            let physical_tenant_id = &physical_tenant_id;
-            let backup_id = crate::transport::encode_path(&backup_id.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::DELETE_HISTORY_BACKUP_AS_CLUSTER_ADMIN,
-                        Method::DELETE,
-                        format!("/cluster/v2/backups/history/{backup_id}"),
-                    )
-                    .query(
-                        "physicalTenantId",
-                        physical_tenant_id.as_ref().map(ToString::to_string),
-                    ),
+        let backup_id = crate::transport::encode_path(&backup_id.to_string());
+        let template = Template::new(
+                &super::ops::DELETE_HISTORY_BACKUP_AS_CLUSTER_ADMIN,
+                Method::DELETE,
+                format!("/cluster/v2/backups/history/{backup_id}"),
+                false,
             )
-        };
-        Ok((body, request))
+            .query(
+                "physicalTenantId",
+                physical_tenant_id.as_ref().map(ToString::to_string),
+            );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -29344,52 +27261,45 @@ impl<'a, F: Flavor<'a>> ChangeClusterModeAsClusterAdmin<'a, F> {
         }
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let mode = Some(self.mode.ok_or_else(|| crate::request::missing("mode"))?);
         let physical_tenant_id = self.physical_tenant_id;
         let dry_run = self.dry_run;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let mode = &mode;
-            let physical_tenant_id = &physical_tenant_id;
-            let dry_run = &dry_run;
-            Ok(
-                Call::new(
-                        &super::ops::CHANGE_CLUSTER_MODE_AS_CLUSTER_ADMIN,
-                        Method::PATCH,
-                        "/cluster/v2/mode".into(),
-                    )
-                    .query("mode", mode.as_ref().map(ToString::to_string))
-                    .query(
-                        "physicalTenantId",
-                        physical_tenant_id.as_ref().map(ToString::to_string),
-                    )
-                    .query("dryRun", dry_run.as_ref().map(ToString::to_string)),
+        let template = Template::new(
+                &super::ops::CHANGE_CLUSTER_MODE_AS_CLUSTER_ADMIN,
+                Method::PATCH,
+                "/cluster/v2/mode".into(),
+                false,
             )
-        };
-        Ok((body, request))
+            .query("mode", mode.as_ref().map(ToString::to_string))
+            .query(
+                "physicalTenantId",
+                physical_tenant_id.as_ref().map(ToString::to_string),
+            )
+            .query("dryRun", dry_run.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterModeChangeResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterModeChangeResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterModeChangeResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -29482,18 +27392,11 @@ impl<'a, F: Flavor<'a>> TriggerClusterRebalance<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::ClusterRebalanceRequest,
-            impl Fn(
-                &types::ClusterRebalanceRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::ClusterRebalanceRequest>> {
         crate::request::check(self.invalid.take())?;
         let dry_run = self.dry_run;
         let body = match self.whole {
@@ -29507,36 +27410,32 @@ impl<'a, F: Flavor<'a>> TriggerClusterRebalance<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::ClusterRebalanceRequest,
-        | -> crate::Result<Call> {
-            let dry_run = &dry_run;
-            Ok(
-                Call::new(
-                        &super::ops::TRIGGER_CLUSTER_REBALANCE,
-                        Method::POST,
-                        "/cluster/v2/rebalance".into(),
-                    )
-                    .query("dryRun", dry_run.as_ref().map(ToString::to_string))
-                    .json(body)?,
+        let template = Template::new(
+                &super::ops::TRIGGER_CLUSTER_REBALANCE,
+                Method::POST,
+                "/cluster/v2/rebalance".into(),
+                true,
             )
-        };
-        Ok((body, request))
+            .query("dryRun", dry_run.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterBalanceResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterBalanceResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterBalanceResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -29568,40 +27467,36 @@ impl<'a, F: Flavor<'a>> GetClusterRebalance<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::GET_CLUSTER_REBALANCE,
-                    Method::GET,
-                    "/cluster/v2/rebalance".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_CLUSTER_REBALANCE,
+            Method::GET,
+            "/cluster/v2/rebalance".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterBalanceResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterBalanceResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterBalanceResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -29633,40 +27528,36 @@ impl<'a, F: Flavor<'a>> CancelClusterRebalance<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::CANCEL_CLUSTER_REBALANCE,
-                    Method::DELETE,
-                    "/cluster/v2/rebalance".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CANCEL_CLUSTER_REBALANCE,
+            Method::DELETE,
+            "/cluster/v2/rebalance".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::RebalanceCancellationResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::RebalanceCancellationResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::RebalanceCancellationResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -29778,18 +27669,11 @@ impl<'a, F: Flavor<'a>> RestoreAsClusterAdmin<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::ClusterRestoreRequest,
-            impl Fn(
-                &types::ClusterRestoreRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::ClusterRestoreRequest>> {
         crate::request::check(self.invalid.take())?;
         let physical_tenant_id = self.physical_tenant_id;
         let dry_run = self.dry_run;
@@ -29804,39 +27688,36 @@ impl<'a, F: Flavor<'a>> RestoreAsClusterAdmin<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::ClusterRestoreRequest| -> crate::Result<Call> {
-            let physical_tenant_id = &physical_tenant_id;
-            let dry_run = &dry_run;
-            Ok(
-                Call::new(
-                        &super::ops::RESTORE_AS_CLUSTER_ADMIN,
-                        Method::POST,
-                        "/cluster/v2/restore".into(),
-                    )
-                    .query(
-                        "physicalTenantId",
-                        physical_tenant_id.as_ref().map(ToString::to_string),
-                    )
-                    .query("dryRun", dry_run.as_ref().map(ToString::to_string))
-                    .json(body)?,
+        let template = Template::new(
+                &super::ops::RESTORE_AS_CLUSTER_ADMIN,
+                Method::POST,
+                "/cluster/v2/restore".into(),
+                true,
             )
-        };
-        Ok((body, request))
+            .query(
+                "physicalTenantId",
+                physical_tenant_id.as_ref().map(ToString::to_string),
+            )
+            .query("dryRun", dry_run.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterRestoreResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterRestoreResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterRestoreResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -29868,40 +27749,36 @@ impl<'a, F: Flavor<'a>> GetClusterStatus<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::GET_CLUSTER_STATUS,
-                    Method::GET,
-                    "/cluster/v2/status".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_CLUSTER_STATUS,
+            Method::GET,
+            "/cluster/v2/status".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterStatusResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterStatusResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterStatusResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -29933,40 +27810,36 @@ impl<'a, F: Flavor<'a>> GetClusterUpgradeStatus<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::GET_CLUSTER_UPGRADE_STATUS,
-                    Method::GET,
-                    "/cluster/v2/status/upgrade".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_CLUSTER_UPGRADE_STATUS,
+            Method::GET,
+            "/cluster/v2/status/upgrade".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterUpgradeStatusResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterUpgradeStatusResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterUpgradeStatusResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -29998,40 +27871,36 @@ impl<'a, F: Flavor<'a>> GetClusterTopology<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                    &super::ops::GET_CLUSTER_TOPOLOGY,
-                    Method::GET,
-                    "/cluster/v2/topology".into(),
-                ),
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::GET_CLUSTER_TOPOLOGY,
+            Method::GET,
+            "/cluster/v2/topology".into(),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::ClusterTopologyResponse> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::ClusterTopologyResponse,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::ClusterTopologyResponse>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -30114,16 +27983,11 @@ impl<'a, F: Flavor<'a>> CreateUser<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::UserRequest,
-            impl Fn(&types::UserRequest) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::UserRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -30140,28 +28004,31 @@ impl<'a, F: Flavor<'a>> CreateUser<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::UserRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(&super::ops::CREATE_USER, Method::POST, "/v2/users".into())
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::CREATE_USER,
+            Method::POST,
+            "/v2/users".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::UserCreateResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::UserCreateResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::UserCreateResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -30246,18 +28113,11 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::UserSearchQueryRequest,
-            impl Fn(
-                &types::UserSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::UserSearchQueryRequest>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -30269,34 +28129,28 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::UserSearchQueryRequest| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_USERS,
-                        Method::POST,
-                        "/v2/users/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_USERS,
+            Method::POST,
+            "/v2/users/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::UserSearchResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::UserSearchResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::UserSearchResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::UserSearchResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -30337,10 +28191,10 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::UserSearchResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -30356,7 +28210,7 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<_, types::UserSearchResult, _>(client, self.parts())
+        crate::request::parts::stream::<_, types::UserSearchResult>(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
     pub fn iter(self) -> crate::paging::ItemIter<types::UserResult>
@@ -30367,7 +28221,10 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<_, types::UserSearchResult, _>(client, self.parts()),
+            crate::request::parts::stream::<
+                _,
+                types::UserSearchResult,
+            >(client, self.parts()),
         )
     }
 }
@@ -30410,41 +28267,31 @@ impl<'a, F: Flavor<'a>> GetUser<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let username = self.username.ok_or_else(|| crate::request::missing("username"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let username = username.clone();
-            let username = crate::transport::encode_path(&username.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_USER,
-                    Method::GET,
-                    format!("/v2/users/{username}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let username = crate::transport::encode_path(&username.to_string());
+        let template = Template::new(
+            &super::ops::GET_USER,
+            Method::GET,
+            format!("/v2/users/{username}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::UserResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::UserResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -30475,10 +28322,10 @@ impl<'a, F: Flavor<'a>> GetUser<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::UserResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -30553,18 +28400,11 @@ impl<'a, F: Flavor<'a>> UpdateUser<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::UserUpdateRequest,
-            impl Fn(
-                &types::UserUpdateRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::UserUpdateRequest>> {
         crate::request::check(self.invalid.take())?;
         let username = self.username.ok_or_else(|| crate::request::missing("username"))?;
         let body = match self.whole {
@@ -30577,34 +28417,32 @@ impl<'a, F: Flavor<'a>> UpdateUser<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::UserUpdateRequest| -> crate::Result<Call> {
-            let username = username.clone();
-            let username = crate::transport::encode_path(&username.to_string());
-            Ok(
-                Call::new(
-                        &super::ops::UPDATE_USER,
-                        Method::PUT,
-                        format!("/v2/users/{username}"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let username = crate::transport::encode_path(&username.to_string());
+        let template = Template::new(
+            &super::ops::UPDATE_USER,
+            Method::PUT,
+            format!("/v2/users/{username}"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<types::UserUpdateResult> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Json, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Json,
+            types::UserUpdateResult,
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::UserUpdateResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -30645,41 +28483,36 @@ impl<'a, F: Flavor<'a>> DeleteUser<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let username = self.username.ok_or_else(|| crate::request::missing("username"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let username = username.clone();
-            let username = crate::transport::encode_path(&username.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::DELETE_USER,
-                    Method::DELETE,
-                    format!("/v2/users/{username}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let username = crate::transport::encode_path(&username.to_string());
+        let template = Template::new(
+            &super::ops::DELETE_USER,
+            Method::DELETE,
+            format!("/v2/users/{username}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -30761,18 +28594,11 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::UserTaskSearchQuery,
-            impl Fn(
-                &types::UserTaskSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::UserTaskSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -30784,34 +28610,28 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::UserTaskSearchQuery| -> crate::Result<Call> {
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_USER_TASKS,
-                        Method::POST,
-                        "/v2/user-tasks/search".into(),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let template = Template::new(
+            &super::ops::SEARCH_USER_TASKS,
+            Method::POST,
+            "/v2/user-tasks/search".into(),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::UserTaskSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::UserTaskSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::UserTaskSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::UserTaskSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -30854,10 +28674,10 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::UserTaskSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -30873,10 +28693,9 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::UserTaskSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -30888,10 +28707,9 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::UserTaskSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -30935,45 +28753,33 @@ impl<'a, F: Flavor<'a>> GetUserTask<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
             .user_task_key
             .ok_or_else(|| crate::request::missing("userTaskKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let user_task_key = user_task_key.clone();
-            let user_task_key = crate::transport::encode_path(
-                &user_task_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_USER_TASK,
-                    Method::GET,
-                    format!("/v2/user-tasks/{user_task_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
+        let template = Template::new(
+            &super::ops::GET_USER_TASK,
+            Method::GET,
+            format!("/v2/user-tasks/{user_task_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::UserTaskResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::UserTaskResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -31004,10 +28810,10 @@ impl<'a, F: Flavor<'a>> GetUserTask<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::UserTaskResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
@@ -31142,18 +28948,11 @@ impl<'a, F: Flavor<'a>> UpdateUserTask<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::UserTaskUpdateRequest,
-            impl Fn(
-                &types::UserTaskUpdateRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::UserTaskUpdateRequest>> {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
             .user_task_key
@@ -31167,34 +28966,30 @@ impl<'a, F: Flavor<'a>> UpdateUserTask<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::UserTaskUpdateRequest| -> crate::Result<Call> {
-            let user_task_key = user_task_key.clone();
-            let user_task_key = crate::transport::encode_path(
-                &user_task_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::UPDATE_USER_TASK,
-                        Method::PATCH,
-                        format!("/v2/user-tasks/{user_task_key}"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
+        let template = Template::new(
+            &super::ops::UPDATE_USER_TASK,
+            Method::PATCH,
+            format!("/v2/user-tasks/{user_task_key}"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -31232,45 +29027,38 @@ impl<'a, F: Flavor<'a>> UnassignUserTask<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
             .user_task_key
             .ok_or_else(|| crate::request::missing("userTaskKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let user_task_key = user_task_key.clone();
-            let user_task_key = crate::transport::encode_path(
-                &user_task_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::UNASSIGN_USER_TASK,
-                    Method::DELETE,
-                    format!("/v2/user-tasks/{user_task_key}/assignee"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
+        let template = Template::new(
+            &super::ops::UNASSIGN_USER_TASK,
+            Method::DELETE,
+            format!("/v2/user-tasks/{user_task_key}/assignee"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -31346,18 +29134,11 @@ impl<'a, F: Flavor<'a>> AssignUserTask<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::UserTaskAssignmentRequest,
-            impl Fn(
-                &types::UserTaskAssignmentRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::UserTaskAssignmentRequest>> {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
             .user_task_key
@@ -31372,36 +29153,30 @@ impl<'a, F: Flavor<'a>> AssignUserTask<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::UserTaskAssignmentRequest,
-        | -> crate::Result<Call> {
-            let user_task_key = user_task_key.clone();
-            let user_task_key = crate::transport::encode_path(
-                &user_task_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::ASSIGN_USER_TASK,
-                        Method::POST,
-                        format!("/v2/user-tasks/{user_task_key}/assignment"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
+        let template = Template::new(
+            &super::ops::ASSIGN_USER_TASK,
+            Method::POST,
+            format!("/v2/user-tasks/{user_task_key}/assignment"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -31495,17 +29270,12 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::UserTaskAuditLogSearchQueryRequest,
-            impl Fn(
-                &types::UserTaskAuditLogSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::UserTaskAuditLogSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
@@ -31521,40 +29291,29 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::UserTaskAuditLogSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let user_task_key = user_task_key.clone();
-            let user_task_key = crate::transport::encode_path(
-                &user_task_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_USER_TASK_AUDIT_LOGS,
-                        Method::POST,
-                        format!("/v2/user-tasks/{user_task_key}/audit-logs/search"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
+        let template = Template::new(
+            &super::ops::SEARCH_USER_TASK_AUDIT_LOGS,
+            Method::POST,
+            format!("/v2/user-tasks/{user_task_key}/audit-logs/search"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::AuditLogSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::AuditLogSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::AuditLogSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::AuditLogSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -31597,10 +29356,10 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::AuditLogSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -31616,10 +29375,9 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::AuditLogSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -31631,10 +29389,9 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::AuditLogSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -31704,18 +29461,11 @@ impl<'a, F: Flavor<'a>> CompleteUserTask<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::UserTaskCompletionRequest,
-            impl Fn(
-                &types::UserTaskCompletionRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::UserTaskCompletionRequest>> {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
             .user_task_key
@@ -31729,36 +29479,30 @@ impl<'a, F: Flavor<'a>> CompleteUserTask<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::UserTaskCompletionRequest,
-        | -> crate::Result<Call> {
-            let user_task_key = user_task_key.clone();
-            let user_task_key = crate::transport::encode_path(
-                &user_task_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::COMPLETE_USER_TASK,
-                        Method::POST,
-                        format!("/v2/user-tasks/{user_task_key}/completion"),
-                    )
-                    .json(body)?,
-            )
-        };
-        Ok((body, request))
+        let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
+        let template = Template::new(
+            &super::ops::COMPLETE_USER_TASK,
+            Method::POST,
+            format!("/v2/user-tasks/{user_task_key}/completion"),
+            true,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(self) -> F::Output<()> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(crate::request::send::<crate::request::Unit, _>(on.client(), call))
+        crate::request::parts::send::<
+            crate::request::Unit,
+            (),
+            _,
+            _,
+        >(self.on, self.parts())
     }
     /// Like [`send`](Self::send), with the answer's status and headers.
     pub fn send_with_response(self) -> F::Output<crate::request::Response<()>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::unit),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::unit,
         )
     }
 }
@@ -31865,17 +29609,12 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::UserTaskEffectiveVariableSearchQueryRequest,
-            impl Fn(
-                &types::UserTaskEffectiveVariableSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::UserTaskEffectiveVariableSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
@@ -31892,47 +29631,30 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::UserTaskEffectiveVariableSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let user_task_key = user_task_key.clone();
-            let truncate_values = &truncate_values;
-            let user_task_key = crate::transport::encode_path(
-                &user_task_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_USER_TASK_EFFECTIVE_VARIABLES,
-                        Method::POST,
-                        format!(
-                            "/v2/user-tasks/{user_task_key}/effective-variables/search"
-                        ),
-                    )
-                    .query(
-                        "truncateValues",
-                        truncate_values.as_ref().map(ToString::to_string),
-                    )
-                    .json(body)?,
+        let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
+        let template = Template::new(
+                &super::ops::SEARCH_USER_TASK_EFFECTIVE_VARIABLES,
+                Method::POST,
+                format!("/v2/user-tasks/{user_task_key}/effective-variables/search"),
+                true,
             )
-        };
-        Ok((body, request))
+            .query("truncateValues", truncate_values.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::VariableSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::VariableSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::VariableSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::VariableSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -31975,10 +29697,10 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::VariableSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -31994,10 +29716,9 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::VariableSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -32009,10 +29730,9 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::VariableSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -32056,45 +29776,33 @@ impl<'a, F: Flavor<'a>> GetUserTaskForm<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
             .user_task_key
             .ok_or_else(|| crate::request::missing("userTaskKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let user_task_key = user_task_key.clone();
-            let user_task_key = crate::transport::encode_path(
-                &user_task_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                    &super::ops::GET_USER_TASK_FORM,
-                    Method::GET,
-                    format!("/v2/user-tasks/{user_task_key}/form"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
+        let template = Template::new(
+            &super::ops::GET_USER_TASK_FORM,
+            Method::GET,
+            format!("/v2/user-tasks/{user_task_key}/form"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<Option<types::FormResult>> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::JsonOrNone,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::JsonOrNone,
+            Option<types::FormResult>,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -32125,14 +29833,10 @@ impl<'a, F: Flavor<'a>> GetUserTaskForm<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<Option<types::FormResult>>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(
-                on.client(),
-                call,
-                crate::transport::read::json_or_none,
-            ),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json_or_none,
         )
     }
 }
@@ -32239,17 +29943,12 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
     ) -> crate::Result<
-        (
-            types::UserTaskVariableSearchQueryRequest,
-            impl Fn(
-                &types::UserTaskVariableSearchQueryRequest,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
+        crate::request::parts::Parts<types::UserTaskVariableSearchQueryRequest>,
     > {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
@@ -32266,45 +29965,30 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
                 }
             }
         };
-        let request = move |
-            body: &types::UserTaskVariableSearchQueryRequest,
-        | -> crate::Result<Call> {
-            let user_task_key = user_task_key.clone();
-            let truncate_values = &truncate_values;
-            let user_task_key = crate::transport::encode_path(
-                &user_task_key.to_string(),
-            );
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_USER_TASK_VARIABLES,
-                        Method::POST,
-                        format!("/v2/user-tasks/{user_task_key}/variables/search"),
-                    )
-                    .query(
-                        "truncateValues",
-                        truncate_values.as_ref().map(ToString::to_string),
-                    )
-                    .json(body)?,
+        let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
+        let template = Template::new(
+                &super::ops::SEARCH_USER_TASK_VARIABLES,
+                Method::POST,
+                format!("/v2/user-tasks/{user_task_key}/variables/search"),
+                true,
             )
-        };
-        Ok((body, request))
+            .query("truncateValues", truncate_values.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::VariableSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::VariableSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::VariableSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::VariableSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -32347,10 +30031,10 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::VariableSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -32366,10 +30050,9 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::VariableSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -32381,10 +30064,9 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::VariableSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -32480,18 +30162,11 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
         self.whole = Some(body.into());
         self
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<
-        (
-            types::VariableSearchQuery,
-            impl Fn(
-                &types::VariableSearchQuery,
-            ) -> crate::Result<Call> + Send + Sync + 'static,
-        ),
-    > {
+    ) -> crate::Result<crate::request::parts::Parts<types::VariableSearchQuery>> {
         crate::request::check(self.invalid.take())?;
         let truncate_values = self.truncate_values;
         let body = match self.whole {
@@ -32504,39 +30179,29 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
                 }
             }
         };
-        let request = move |body: &types::VariableSearchQuery| -> crate::Result<Call> {
-            let truncate_values = &truncate_values;
-            Ok(
-                Call::new(
-                        &super::ops::SEARCH_VARIABLES,
-                        Method::POST,
-                        "/v2/variables/search".into(),
-                    )
-                    .query(
-                        "truncateValues",
-                        truncate_values.as_ref().map(ToString::to_string),
-                    )
-                    .json(body)?,
+        let template = Template::new(
+                &super::ops::SEARCH_VARIABLES,
+                Method::POST,
+                "/v2/variables/search".into(),
+                true,
             )
-        };
-        Ok((body, request))
+            .query("truncateValues", truncate_values.as_ref().map(ToString::to_string));
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::VariableSearchQueryResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(
-                on.client(),
-                wait,
-                Some(crate::consistency::has_items::<types::VariableSearchQueryResult>),
-                self.parts(),
-            ),
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::VariableSearchQueryResult,
+            _,
+            _,
+        >(
+            on,
+            wait,
+            Some(crate::consistency::has_items::<types::VariableSearchQueryResult>),
+            self.parts(),
         )
     }
     /// This read is eventually consistent (data written just before may not be visible
@@ -32579,10 +30244,10 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::VariableSearchQueryResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
     /// Asks for pages of `limit` items (the first page for `send`, every page for
@@ -32598,10 +30263,9 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
         F: crate::request::AsyncFlavor<'a>,
     {
         let client = self.on.client().clone();
-        crate::request::stream::<
+        crate::request::parts::stream::<
             _,
             types::VariableSearchQueryResult,
-            _,
         >(client, self.parts())
     }
     /// Every matching item, page by page as the iterator is read (see [`crate::paging`]).
@@ -32613,10 +30277,9 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
         let client = self.on.client().clone();
         crate::paging::ItemIter::new(
             blocking,
-            crate::request::stream::<
+            crate::request::parts::stream::<
                 _,
                 types::VariableSearchQueryResult,
-                _,
             >(client, self.parts()),
         )
     }
@@ -32660,43 +30323,33 @@ impl<'a, F: Flavor<'a>> GetVariable<'a, F> {
             _client: std::marker::PhantomData,
         }
     }
-    /// The body and a maker of the request for it, or the first invalid argument.
-    #[allow(unused_mut, unused_variables, clippy::needless_update)]
-    fn parts(
-        mut self,
-    ) -> crate::Result<
-        ((), impl Fn(&()) -> crate::Result<Call> + Send + Sync + 'static),
-    > {
+    /// The body and the request it goes in, or the first invalid argument.
+    #[allow(unused_mut, clippy::needless_update)]
+    fn parts(mut self) -> crate::Result<crate::request::parts::Parts<()>> {
         crate::request::check(self.invalid.take())?;
         let variable_key = self
             .variable_key
             .ok_or_else(|| crate::request::missing("variableKey"))?;
         let body = ();
-        let request = move |_body: &()| -> crate::Result<Call> {
-            let variable_key = variable_key.clone();
-            let variable_key = crate::transport::encode_path(&variable_key.to_string());
-            Ok(
-                Call::new(
-                    &super::ops::GET_VARIABLE,
-                    Method::GET,
-                    format!("/v2/variables/{variable_key}"),
-                ),
-            )
-        };
-        Ok((body, request))
+        let variable_key = crate::transport::encode_path(&variable_key.to_string());
+        let template = Template::new(
+            &super::ops::GET_VARIABLE,
+            Method::GET,
+            format!("/v2/variables/{variable_key}"),
+            false,
+        );
+        Ok(crate::request::parts::Parts::new(body, template))
     }
     /// Sends the request: a future on the async client, the answer on the blocking one.
     pub fn send(mut self) -> F::Output<types::VariableResult> {
         let on = self.on;
         let wait = std::mem::take(&mut self.wait);
-        on.run(
-            crate::request::send_waiting::<
-                crate::request::Json,
-                _,
-                _,
-                _,
-            >(on.client(), wait, None, self.parts()),
-        )
+        crate::request::parts::send_waiting::<
+            crate::request::Json,
+            types::VariableResult,
+            _,
+            _,
+        >(on, wait, None, self.parts())
     }
     /// This read is eventually consistent (data written just before may not be visible
     /// yet): waits up to `timeout`, reading again with backoff while the server answers
@@ -32727,10 +30380,10 @@ impl<'a, F: Flavor<'a>> GetVariable<'a, F> {
     pub fn send_with_response(
         self,
     ) -> F::Output<crate::request::Response<types::VariableResult>> {
-        let on = self.on;
-        let call = self.parts().and_then(|(body, request)| request(&body));
-        on.run(
-            crate::request::send_full(on.client(), call, crate::transport::read::json),
+        crate::request::parts::send_full(
+            self.on,
+            self.parts(),
+            crate::transport::read::json,
         )
     }
 }
