@@ -7,7 +7,9 @@
 //!   (variable search results) decode into any `Deserialize`; a decode error names the variable.
 //! - [`fetch`] reads a struct's worth of a process instance's variables, asking the server only
 //!   for that struct's fields (names from its `schemars` schema) and fetching the full value of
-//!   any variable the search truncated ([`full_value`]).
+//!   any variable the search truncated ([`full_value`]). Deriving `JsonSchema` needs
+//!   `schemars = "1"` in your own dependencies (the SDK depends on it without its derive, which
+//!   only your crate uses).
 //!
 //! ```no_run
 //! # async fn run(client: camunda_sdk::CamundaClient) -> camunda_sdk::Result<()> {

@@ -558,11 +558,11 @@ fn render_op(
             #stream
         }
 
-        impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture for #name<'a, F> {
+        impl<'a> std::future::IntoFuture for #name<'a> {
             type Output = crate::Result<#out>;
             type IntoFuture = futures::future::BoxFuture<'a, crate::Result<#out>>;
             fn into_future(self) -> Self::IntoFuture {
-                F::boxed(self.send())
+                self.send()
             }
         }
     };
