@@ -145,7 +145,8 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
         .map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
     fast_date_times(&mut file.items);
-    let derive_counts = crate::derives::by_direction(&mut file.items, &doc);
+    let (derive_counts, decoded_conditions) = crate::derives::by_direction(&mut file.items, &doc);
+    let conditions = crate::conditions::render(&file.items, &decoded_conditions)?;
     // Progenitor's output is the models (its `types` module) and the raw client (the rest).
     let (types, client): (Vec<syn::Item>, Vec<syn::Item>) = file
         .items
@@ -176,6 +177,10 @@ pub fn generate(spec_path: &Path, strict: bool) -> anyhow::Result<Output> {
     let mut files = vec![
         (PathBuf::from(MODELS), pretty_file(HEADER, models)?),
         (PathBuf::from(RAW_CLIENT), pretty_file(HEADER, client)?),
+        (
+            PathBuf::from(crate::conditions::CONDITIONS),
+            pretty_file(crate::conditions::HEADER, conditions)?,
+        ),
     ];
     files.extend(
         crate::facade::render(&model)?

@@ -10,10 +10,11 @@
 //! - a model both reach keeps both;
 //! - so does one no operation reaches through a component (the hand-written multipart
 //!   operations' results; in older specs also typify's models for inline operation parameters);
-//! - and so does every search filter condition (an `Advanced…Filter` of `$`-operators, the
-//!   field types that hold one, and what they hold): camunda-sdk's `filters::Filter::build`
-//!   decodes the JSON of a condition into the field's type, to check that the type carries every
-//!   operator.
+//! - search filter conditions (an `Advanced…Filter` of `$`-operators, the field types that hold
+//!   one, and what they hold) are request-side too, so `Serialize` only: camunda-sdk's
+//!   `filters::Filter::build` reads the JSON of a condition into the field's type through the
+//!   `filters::Condition` impls that [`crate::conditions`] generates for them (their
+//!   `Deserialize` derives were a fifth of this crate's compile time).
 //!
 //! The missing half stays available behind camunda-raw's non-default feature [`FEATURE`] as a
 //! `cfg_attr` derive: the SDK's `testing` feature needs it (its mocks encode responses and decode
@@ -52,8 +53,8 @@ pub struct Counts {
     /// Models no operation reaches through a component of the normalised spec: both derives
     /// kept.
     pub unreached: usize,
-    /// Request-side models that derive `Deserialize` too, as search filter conditions (counted
-    /// in `both`).
+    /// Request-only models that are search filter conditions (counted in `serialize_only`):
+    /// camunda-sdk decodes them through generated `filters::Condition` impls.
     pub filter_conditions: usize,
 }
 
@@ -61,36 +62,41 @@ impl fmt::Display for Counts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "serde derives: {} request-only (Serialize), {} response-only (Deserialize), {} both \
-             ({} of them search filter conditions), {} reached by no operation (both)",
+            "serde derives: {} request-only (Serialize; {} of them search filter conditions), {} \
+             response-only (Deserialize), {} both, {} reached by no operation (both)",
             self.serialize_only,
+            self.filter_conditions,
             self.deserialize_only,
             self.both,
-            self.filter_conditions,
             self.unreached
         )
     }
 }
 
-/// Gates the derives and serde impls of the models in progenitor's `types` module.
-pub fn by_direction(items: &mut [syn::Item], doc: &Value) -> Counts {
+/// Gates the derives and serde impls of the models in progenitor's `types` module. Also
+/// returns the search filter conditions left without `Deserialize` (request-only), which
+/// camunda-sdk decodes through generated code instead.
+pub fn by_direction(items: &mut [syn::Item], doc: &Value) -> (Counts, HashSet<syn::Ident>) {
     let mut counts = Counts::default();
+    let mut decoded = HashSet::new();
     for item in items {
         if let syn::Item::Mod(m) = item
             && m.ident == "types"
             && let Some((_, inner)) = &mut m.content
         {
             let request = reached(inner, doc, Direction::Request);
-            let mut response = reached(inner, doc, Direction::Response);
-            let conditions = filter_conditions(inner, doc);
-            counts.filter_conditions = conditions.difference(&response).count();
-            response.extend(conditions);
+            let response = reached(inner, doc, Direction::Response);
+            decoded = filter_conditions(inner, doc)
+                .into_iter()
+                .filter(|c| request.contains(c) && !response.contains(c))
+                .collect();
+            counts.filter_conditions = decoded.len();
             for item in inner.iter_mut() {
                 gate(item, &request, &response, &mut counts);
             }
         }
     }
-    counts
+    (counts, decoded)
 }
 
 /// The model idents `direction` reaches: its components, and what their fields hold.
@@ -428,17 +434,20 @@ mod tests {
             }
         };
         let mut items = file.items;
-        let counts = by_direction(&mut items, &doc);
+        let (counts, decoded) = by_direction(&mut items, &doc);
         assert_eq!(
             counts,
             Counts {
-                serialize_only: 2,
+                serialize_only: 4,
                 deserialize_only: 3,
-                both: 3,
+                both: 1,
                 unreached: 1,
                 filter_conditions: 2,
             }
         );
+        let mut decoded: Vec<String> = decoded.iter().map(ToString::to_string).collect();
+        decoded.sort();
+        assert_eq!(decoded, ["AdvancedNameFilter", "NameFilterProperty"]);
         let inner = module_items(&items);
         let gated = |half: &str| {
             format!("# [cfg_attr (feature = \"serde-all\" , derive (:: serde :: {half}))]")
@@ -490,9 +499,18 @@ mod tests {
             )
         );
         assert!(!inner[10].contains("cfg"), "{}", inner[10]);
-        // Shared, Orphan (no operation reaches it), and the filter conditions the SDK's filter
-        // builder decodes.
-        for both in [&inner[5], &inner[6], &inner[7], &inner[8]] {
+        // The filter conditions are request-only.
+        for condition in [&inner[7], &inner[8]] {
+            assert!(
+                condition.starts_with(&format!(
+                    "# [derive (:: serde :: Serialize , Clone , Debug)] {}",
+                    gated("Deserialize")
+                )),
+                "{condition}"
+            );
+        }
+        // Shared, and Orphan (no operation reaches it).
+        for both in [&inner[5], &inner[6]] {
             assert!(
                 both.starts_with(
                     "# [derive (:: serde :: Deserialize , :: serde :: Serialize , Clone , Debug)]"

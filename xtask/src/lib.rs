@@ -2,6 +2,7 @@
 
 pub mod builders;
 pub mod codegen;
+pub mod conditions;
 pub mod demo;
 pub mod demo_spec;
 pub mod derives;

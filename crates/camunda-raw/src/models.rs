@@ -245,7 +245,8 @@ This is `null` if the job is not a user task.
         }
     }
     ///Advanced AuditLogActorTypeEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedActorTypeFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::AuditLogActorTypeEnum>,
@@ -271,7 +272,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::AuditLogActorTypeEnum>,
     }
     ///Advanced AgentDefinitionKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedAgentDefinitionKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::AgentDefinitionKey>,
@@ -299,7 +301,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::AgentDefinitionKey>,
     }
     ///Advanced AgentDefinitionTypeEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedAgentDefinitionTypeFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::AgentDefinitionTypeEnum>,
@@ -332,7 +335,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::enums::AgentDefinitionTypeEnum>,
     }
     ///Advanced AgentHistoryItemKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedAgentHistoryItemKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::AgentHistoryItemKey>,
@@ -360,7 +364,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::AgentHistoryItemKey>,
     }
     ///Advanced AgentInstanceHistoryCommitStatusEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedAgentInstanceHistoryCommitStatusFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<
@@ -385,7 +390,8 @@ This is `null` if the job is not a user task.
         >,
     }
     ///Advanced AgentInstanceHistoryRoleEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedAgentInstanceHistoryRoleFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::AgentInstanceHistoryRoleEnum>,
@@ -406,7 +412,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::AgentInstanceHistoryRoleEnum>,
     }
     ///Advanced AgentInstanceKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedAgentInstanceKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::AgentInstanceKey>,
@@ -434,7 +441,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::AgentInstanceKey>,
     }
     ///Advanced AgentInstanceStatusEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedAgentInstanceStatusFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::AgentInstanceStatusEnum>,
@@ -460,7 +468,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::AgentInstanceStatusEnum>,
     }
     ///Advanced entityKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedAuditLogEntityKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::AuditLogEntityKey>,
@@ -488,7 +497,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::AuditLogEntityKey>,
     }
     ///Advanced AuditLogKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedAuditLogKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::AuditLogKey>,
@@ -516,7 +526,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::AuditLogKey>,
     }
     ///Advanced BatchOperationItemStateEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedBatchOperationItemStateFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::BatchOperationItemStateEnum>,
@@ -542,7 +553,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::BatchOperationItemStateEnum>,
     }
     ///Advanced BatchOperationStateEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedBatchOperationStateFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::BatchOperationStateEnum>,
@@ -568,7 +580,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::BatchOperationStateEnum>,
     }
     ///Advanced BatchOperationTypeEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedBatchOperationTypeFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::BatchOperationTypeEnum>,
@@ -594,7 +607,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::BatchOperationTypeEnum>,
     }
     ///Advanced AuditLogCategoryEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedCategoryFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::AuditLogCategoryEnum>,
@@ -620,7 +634,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::AuditLogCategoryEnum>,
     }
     ///Advanced ClusterVariableKindEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedClusterVariableKindFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::ClusterVariableKindEnum>,
@@ -646,7 +661,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::ClusterVariableKindEnum>,
     }
     ///Advanced ClusterVariableScopeEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedClusterVariableScopeFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::ClusterVariableScopeEnum>,
@@ -672,7 +688,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::ClusterVariableScopeEnum>,
     }
     ///Advanced date-time filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedDateTimeFilter {
         ///Checks for equality with the provided value.
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
@@ -713,7 +730,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     }
     ///Advanced DecisionDefinitionKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedDecisionDefinitionKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::DecisionDefinitionKey>,
@@ -741,7 +759,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::DecisionDefinitionKey>,
     }
     ///Advanced DecisionEvaluationInstanceKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedDecisionEvaluationInstanceKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::DecisionEvaluationInstanceKey>,
@@ -769,7 +788,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::DecisionEvaluationInstanceKey>,
     }
     ///Advanced DecisionEvaluationKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedDecisionEvaluationKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::DecisionEvaluationKey>,
@@ -797,7 +817,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::DecisionEvaluationKey>,
     }
     ///Advanced DecisionInstanceStateEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedDecisionInstanceStateFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::DecisionInstanceStateEnum>,
@@ -830,7 +851,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::enums::DecisionInstanceStateEnum>,
     }
     ///Advanced DecisionRequirementsKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedDecisionRequirementsKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::DecisionRequirementsKey>,
@@ -858,7 +880,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::DecisionRequirementsKey>,
     }
     ///Advanced DeploymentKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedDeploymentKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::DeploymentKey>,
@@ -886,7 +909,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::DeploymentKey>,
     }
     ///Advanced ElementId filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedElementIdFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::ElementId>,
@@ -919,7 +943,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::ElementId>,
     }
     ///Advanced ElementInstanceKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedElementInstanceKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::ElementInstanceKey>,
@@ -947,7 +972,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::ElementInstanceKey>,
     }
     ///Advanced ElementInstanceStateEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedElementInstanceStateFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::ElementInstanceStateEnum>,
@@ -973,7 +999,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::ElementInstanceStateEnum>,
     }
     ///Advanced AuditLogEntityTypeEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedEntityTypeFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::AuditLogEntityTypeEnum>,
@@ -999,7 +1026,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::AuditLogEntityTypeEnum>,
     }
     ///Advanced FormKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedFormKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::FormKey>,
@@ -1027,7 +1055,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::FormKey>,
     }
     ///Advanced global listener source filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedGlobalListenerSourceFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::GlobalListenerSourceEnum>,
@@ -1053,7 +1082,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::GlobalListenerSourceEnum>,
     }
     ///Advanced global listener event type filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedGlobalTaskListenerEventTypeFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::GlobalTaskListenerEventTypeEnum>,
@@ -1079,7 +1109,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::GlobalTaskListenerEventTypeEnum>,
     }
     ///Advanced IncidentErrorTypeEnum filter
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedIncidentErrorTypeFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::IncidentErrorTypeEnum>,
@@ -1112,7 +1143,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::enums::IncidentErrorTypeEnum>,
     }
     ///Advanced IncidentStateEnum filter
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedIncidentStateFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::IncidentStateEnum>,
@@ -1145,7 +1177,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::enums::IncidentStateEnum>,
     }
     ///Advanced integer (int32) filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedIntegerFilter {
         ///Checks for equality with the provided value.
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1180,7 +1213,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<i32>,
     }
     ///Advanced JobKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedJobKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::JobKey>,
@@ -1208,7 +1242,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::JobKey>,
     }
     ///Advanced JobKindEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedJobKindFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::JobKindEnum>,
@@ -1234,7 +1269,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::JobKindEnum>,
     }
     ///Advanced JobListenerEventTypeEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedJobListenerEventTypeFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::JobListenerEventTypeEnum>,
@@ -1260,7 +1296,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::JobListenerEventTypeEnum>,
     }
     ///Advanced JobStateEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedJobStateFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::JobStateEnum>,
@@ -1286,7 +1323,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::JobStateEnum>,
     }
     ///Advanced MessageSubscriptionKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedMessageSubscriptionKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::MessageSubscriptionKey>,
@@ -1314,7 +1352,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::MessageSubscriptionKey>,
     }
     ///Advanced MessageSubscriptionStateEnum filter
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedMessageSubscriptionStateFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::MessageSubscriptionStateEnum>,
@@ -1340,7 +1379,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::MessageSubscriptionStateEnum>,
     }
     ///Advanced MessageSubscriptionTypeEnum filter
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedMessageSubscriptionTypeFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::MessageSubscriptionTypeEnum>,
@@ -1366,7 +1406,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::MessageSubscriptionTypeEnum>,
     }
     ///Advanced filter on a metadata value (string or number).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedMetadataValueFilter {
         ///Checks for equality with the provided value.
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1406,7 +1447,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<AdvancedMetadataValueFilterNeq>,
     }
     ///Checks for equality with the provided value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AdvancedMetadataValueFilterEq {
         String(::std::string::String),
@@ -1426,7 +1468,8 @@ This is `null` if the job is not a user task.
         }
     }
     ///`AdvancedMetadataValueFilterInItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AdvancedMetadataValueFilterInItem {
         String(::std::string::String),
@@ -1446,7 +1489,8 @@ This is `null` if the job is not a user task.
         }
     }
     ///Checks for inequality with the provided value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AdvancedMetadataValueFilterNeq {
         String(::std::string::String),
@@ -1466,7 +1510,8 @@ This is `null` if the job is not a user task.
         }
     }
     ///Advanced AuditLogOperationTypeEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedOperationTypeFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::AuditLogOperationTypeEnum>,
@@ -1492,7 +1537,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::AuditLogOperationTypeEnum>,
     }
     ///Advanced ProcessDefinitionId filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedProcessDefinitionIdFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::ProcessDefinitionId>,
@@ -1525,7 +1571,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::ProcessDefinitionId>,
     }
     ///Advanced ProcessDefinitionKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedProcessDefinitionKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::ProcessDefinitionKey>,
@@ -1553,7 +1600,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::ProcessDefinitionKey>,
     }
     ///Advanced ProcessInstanceKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedProcessInstanceKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::ProcessInstanceKey>,
@@ -1581,7 +1629,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::ProcessInstanceKey>,
     }
     ///Advanced ProcessInstanceStateEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedProcessInstanceStateFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::ProcessInstanceStateEnum>,
@@ -1607,7 +1656,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::ProcessInstanceStateEnum>,
     }
     ///Advanced ResourceKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedResourceKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::ResourceKey>,
@@ -1635,7 +1685,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::ResourceKey>,
     }
     ///Advanced AuditLogResultEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedResultFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::AuditLogResultEnum>,
@@ -1661,7 +1712,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::AuditLogResultEnum>,
     }
     ///Advanced ScopeKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedScopeKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::ScopeKey>,
@@ -1689,7 +1741,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::ScopeKey>,
     }
     ///Advanced string filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedStringFilter {
         ///Checks for equality with the provided value.
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1724,7 +1777,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<::std::string::String>,
     }
     ///Advanced UserTaskStateEnum filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedUserTaskStateFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::UserTaskStateEnum>,
@@ -1750,7 +1804,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::UserTaskStateEnum>,
     }
     ///Advanced VariableKey filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedVariableKeyFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::keys::VariableKey>,
@@ -1778,7 +1833,8 @@ This is `null` if the job is not a user task.
         pub not_in: ::std::vec::Vec<crate::keys::VariableKey>,
     }
     ///Advanced element type filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedWaitStateElementTypeFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::WaitStateElementTypeEnum>,
@@ -1804,7 +1860,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::WaitStateElementTypeEnum>,
     }
     ///Advanced wait state type filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct AdvancedWaitStateTypeFilter {
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
         pub eq: ::std::option::Option<crate::enums::WaitStateTypeEnum>,
@@ -1830,7 +1887,8 @@ This is `null` if the job is not a user task.
         pub neq: ::std::option::Option<crate::enums::WaitStateTypeEnum>,
     }
     ///AgentDefinitionKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AgentDefinitionKeyFilterProperty {
         AgentDefinitionKey(crate::keys::AgentDefinitionKey),
@@ -1960,7 +2018,8 @@ back to elementId when the element has no BPMN name configured.
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///AgentDefinitionTypeEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AgentDefinitionTypeFilterProperty {
         AgentDefinitionTypeEnum(crate::enums::AgentDefinitionTypeEnum),
@@ -1979,7 +2038,8 @@ back to elementId when the element has no BPMN name configured.
         }
     }
     ///AgentHistoryItemKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AgentHistoryItemKeyFilterProperty {
         AgentHistoryItemKey(crate::keys::AgentHistoryItemKey),
@@ -2181,7 +2241,8 @@ durationMs is exempt and may be non-zero.
         }
     }
     ///AgentInstanceHistoryCommitStatusEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AgentInstanceHistoryCommitStatusFilterProperty {
         AgentInstanceHistoryCommitStatusEnum(
@@ -2431,7 +2492,8 @@ means "no limit configured" for other roles.
         pub reasoning_token_count: ::std::option::Option<i64>,
     }
     ///AgentInstanceHistoryRoleEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AgentInstanceHistoryRoleFilterProperty {
         AgentInstanceHistoryRoleEnum(crate::enums::AgentInstanceHistoryRoleEnum),
@@ -2519,7 +2581,8 @@ means "no limit configured" for other roles.
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///AgentInstanceKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AgentInstanceKeyFilterProperty {
         AgentInstanceKey(crate::keys::AgentInstanceKey),
@@ -2864,7 +2927,8 @@ If multiple keys are provided, the filter matches agent instances associated wit
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///AgentInstanceStatusEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AgentInstanceStatusFilterProperty {
         AgentInstanceStatusEnum(crate::enums::AgentInstanceStatusEnum),
@@ -3095,7 +3159,8 @@ a "direct" scope instruction with an `ancestorElementInstanceKey` of `"-1"`.
         }
     }
     ///AuditLogActorTypeEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AuditLogActorTypeFilterProperty {
         AuditLogActorTypeEnum(crate::enums::AuditLogActorTypeEnum),
@@ -3114,7 +3179,8 @@ a "direct" scope instruction with an `ancestorElementInstanceKey` of `"-1"`.
         }
     }
     ///EntityKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AuditLogEntityKeyFilterProperty {
         AuditLogEntityKey(crate::keys::AuditLogEntityKey),
@@ -3133,7 +3199,8 @@ a "direct" scope instruction with an `ancestorElementInstanceKey` of `"-1"`.
         }
     }
     ///AuditLogKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AuditLogKeyFilterProperty {
         AuditLogKey(crate::keys::AuditLogKey),
@@ -3329,7 +3396,8 @@ For example, for authorization operations, this will contain the type of the own
         pub user_task_key: ::std::option::Option<crate::keys::UserTaskKey>,
     }
     ///AuditLogResultEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum AuditLogResultFilterProperty {
         AuditLogResultEnum(crate::enums::AuditLogResultEnum),
@@ -3926,7 +3994,8 @@ the physical tenant.
     /**The batch operation id.
 **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum BaseProcessInstanceFilterFieldsBatchOperationId {
         LikeFilter(LikeFilter),
@@ -3945,7 +4014,8 @@ the physical tenant.
         }
     }
     ///Basic advanced string filter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     pub struct BasicStringFilter {
         ///Checks for equality with the provided value.
         #[serde(rename = "$eq", skip_serializing_if = "::std::option::Option::is_none")]
@@ -3975,7 +4045,8 @@ the physical tenant.
         pub not_in: ::std::vec::Vec<::std::string::String>,
     }
     ///String property with basic advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum BasicStringFilterProperty {
         LikeFilter(LikeFilter),
@@ -4097,7 +4168,8 @@ This is `null` if the item has not yet been processed.
         pub state: ::std::option::Option<BatchOperationItemSearchQueryFilterState>,
     }
     ///The state of the batch operation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum BatchOperationItemSearchQueryFilterState {
         BatchOperationItemStateEnum(crate::enums::BatchOperationItemStateEnum),
@@ -4252,7 +4324,8 @@ This is `null` if the batch operation has not yet started.
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///BatchOperationStateEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum BatchOperationStateFilterProperty {
         BatchOperationStateEnum(crate::enums::BatchOperationStateEnum),
@@ -4271,7 +4344,8 @@ This is `null` if the batch operation has not yet started.
         }
     }
     ///BatchOperationTypeEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum BatchOperationTypeFilterProperty {
         BatchOperationTypeEnum(crate::enums::BatchOperationTypeEnum),
@@ -4396,7 +4470,8 @@ Sent by servers 8.10 and later.*/
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///AuditLogCategoryEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum CategoryFilterProperty {
         AuditLogCategoryEnum(crate::enums::AuditLogCategoryEnum),
@@ -5326,7 +5401,8 @@ This ensures correct event emission for assignee changes.
         pub status: crate::enums::ClusterUpgradeStatusResponseStatus,
     }
     ///ClusterVariableKindEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ClusterVariableKindFilterProperty {
         ClusterVariableKindEnum(crate::enums::ClusterVariableKindEnum),
@@ -5435,7 +5511,8 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///ClusterVariableScopeEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ClusterVariableScopeFilterProperty {
         ClusterVariableScopeEnum(crate::enums::ClusterVariableScopeEnum),
@@ -6020,7 +6097,8 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///Matches the value exactly.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct CreationDateExactMatch(pub ::chrono::DateTime<::chrono::offset::Utc>);
     impl ::std::ops::Deref for CreationDateExactMatch {
@@ -6091,7 +6169,8 @@ This ensures correct event emission for assignee changes.
         pub limit: ::std::option::Option<i32>,
     }
     ///Date-time property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum DateTimeFilterProperty {
         CreationDateExactMatch(CreationDateExactMatch),
@@ -6108,7 +6187,8 @@ This ensures correct event emission for assignee changes.
         }
     }
     ///DecisionDefinitionKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum DecisionDefinitionKeyFilterProperty {
         DecisionDefinitionKey(crate::keys::DecisionDefinitionKey),
@@ -6313,7 +6393,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub variables: ::std::option::Option<DecisionEvaluationByIdVariables>,
     }
     ///DecisionEvaluationInstanceKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum DecisionEvaluationInstanceKeyFilterProperty {
         DecisionEvaluationInstanceKey(crate::keys::DecisionEvaluationInstanceKey),
@@ -6353,7 +6434,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         }
     }
     ///DecisionEvaluationKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum DecisionEvaluationKeyFilterProperty {
         DecisionEvaluationKey(crate::keys::DecisionEvaluationKey),
@@ -6781,7 +6863,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///DecisionInstanceStateEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum DecisionInstanceStateFilterProperty {
         DecisionInstanceStateEnum(crate::enums::DecisionInstanceStateEnum),
@@ -6800,7 +6883,8 @@ The response contains no `startCursor` in the `page`, and requests ignore the `f
         }
     }
     ///DecisionRequirementsKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum DecisionRequirementsKeyFilterProperty {
         DecisionRequirementsKey(crate::keys::DecisionRequirementsKey),
@@ -6996,7 +7080,8 @@ generic resources.
         pub max_request_size: i64,
     }
     ///DeploymentKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum DeploymentKeyFilterProperty {
         DeploymentKey(crate::keys::DeploymentKey),
@@ -7387,7 +7472,8 @@ Sent by servers 8.9 and later.*/
         }
     }
     ///ElementId property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ElementIdFilterProperty {
         ElementId(crate::keys::ElementId),
@@ -7480,7 +7566,8 @@ Sent by servers 8.9 and later.*/
         pub type_: ::std::option::Option<crate::enums::ElementInstanceFilterType>,
     }
     ///ElementInstanceKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ElementInstanceKeyFilterProperty {
         ElementInstanceKey(crate::keys::ElementInstanceKey),
@@ -7692,7 +7779,8 @@ This matches element instances scoped to the given process instance whose:
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///ElementInstanceStateEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ElementInstanceStateFilterProperty {
         ElementInstanceStateEnum(crate::enums::ElementInstanceStateEnum),
@@ -7806,7 +7894,8 @@ This matches element instances scoped to the given process instance whose:
         pub tenant_id: crate::keys::TenantId,
     }
     ///AuditLogEntityTypeEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum EntityTypeFilterProperty {
         AuditLogEntityTypeEnum(crate::enums::AuditLogEntityTypeEnum),
@@ -8052,7 +8141,8 @@ Sent by servers 8.10 and later.*/
         pub store_id: ::std::string::String,
     }
     ///FormKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum FormKeyFilterProperty {
         FormKey(crate::keys::FormKey),
@@ -8095,7 +8185,8 @@ Sent by servers 8.10 and later.*/
         pub is_incomplete: bool,
     }
     ///Global listener source property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum GlobalListenerSourceFilterProperty {
         GlobalListenerSourceEnum(crate::enums::GlobalListenerSourceEnum),
@@ -8114,7 +8205,8 @@ Sent by servers 8.10 and later.*/
         }
     }
     ///Global listener event type property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum GlobalTaskListenerEventTypeFilterProperty {
         GlobalTaskListenerEventTypeEnum(crate::enums::GlobalTaskListenerEventTypeEnum),
@@ -8611,7 +8703,8 @@ listed without snapshot detail.
         pub state: ::std::option::Option<::std::string::String>,
     }
     ///IncidentErrorTypeEnum with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum IncidentErrorTypeFilterProperty {
         IncidentErrorTypeEnum(crate::enums::IncidentErrorTypeEnum),
@@ -8910,7 +9003,8 @@ with the specified error hash code.
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///IncidentStateEnum with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum IncidentStateFilterProperty {
         IncidentStateEnum(crate::enums::IncidentStateEnum),
@@ -8991,7 +9085,8 @@ with the specified error hash code.
         }
     }
     ///Integer property with advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum IntegerFilterProperty {
         ProcessDefinitionVersionExactMatch(ProcessDefinitionVersionExactMatch),
@@ -9432,7 +9527,8 @@ with the specified error hash code.
         }
     }
     ///JobKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum JobKeyFilterProperty {
         JobKey(crate::keys::JobKey),
@@ -9449,7 +9545,8 @@ with the specified error hash code.
         }
     }
     ///JobKindEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum JobKindFilterProperty {
         JobKindEnum(crate::enums::JobKindEnum),
@@ -9466,7 +9563,8 @@ with the specified error hash code.
         }
     }
     ///JobListenerEventTypeEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum JobListenerEventTypeFilterProperty {
         JobListenerEventTypeEnum(crate::enums::JobListenerEventTypeEnum),
@@ -10065,7 +10163,8 @@ Sent by servers 8.10 and later.*/
         }
     }
     ///JobStateEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum JobStateFilterProperty {
         JobStateExactMatch(crate::enums::JobStateExactMatch),
@@ -10354,17 +10453,8 @@ Supported wildcard characters are:
 
 Wildcard characters can be escaped with backslash, for instance: `\*`.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct LikeFilter(pub ::std::string::String);
     impl ::std::ops::Deref for LikeFilter {
@@ -10733,7 +10823,8 @@ will be published during the lifetime of the message (if `timeToLive` is set).
         pub tenant_id: crate::keys::TenantId,
     }
     ///MessageSubscriptionKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum MessageSubscriptionKeyFilterProperty {
         MessageSubscriptionKey(crate::keys::MessageSubscriptionKey),
@@ -11022,7 +11113,8 @@ subscription. Empty object when no matching properties are defined.
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///MessageSubscriptionStateEnum with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum MessageSubscriptionStateFilterProperty {
         MessageSubscriptionStateEnum(crate::enums::MessageSubscriptionStateEnum),
@@ -11041,7 +11133,8 @@ subscription. Empty object when no matching properties are defined.
         }
     }
     ///MessageSubscriptionTypeEnum with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum MessageSubscriptionTypeFilterProperty {
         MessageSubscriptionTypeEnum(crate::enums::MessageSubscriptionTypeEnum),
@@ -11242,7 +11335,8 @@ Must be > 0 if provided.
         }
     }
     ///AuditLogOperationTypeEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum OperationTypeFilterProperty {
         AuditLogOperationTypeEnum(crate::enums::AuditLogOperationTypeEnum),
@@ -11686,7 +11780,8 @@ This matches process instances that:
     /**The batch operation id.
 **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ProcessDefinitionElementStatisticsQueryFilterBatchOperationId {
         LikeFilter(LikeFilter),
@@ -11712,7 +11807,8 @@ This matches process instances that:
         pub items: ::std::vec::Vec<ProcessElementStatisticsResult>,
     }
     ///ProcessDefinitionId property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ProcessDefinitionIdFilterProperty {
         ProcessDefinitionId(crate::keys::ProcessDefinitionId),
@@ -11872,7 +11968,8 @@ This matches process instances that:
         pub tenant_id: crate::keys::TenantId,
     }
     ///ProcessDefinitionKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ProcessDefinitionKeyFilterProperty {
         ProcessDefinitionKey(crate::keys::ProcessDefinitionKey),
@@ -12178,7 +12275,8 @@ When using this filter, sorting is limited to `processDefinitionId` and `tenantI
         pub name: ::std::string::String,
     }
     ///Matches the value exactly.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(transparent)]
     pub struct ProcessDefinitionVersionExactMatch(pub i32);
     impl ::std::ops::Deref for ProcessDefinitionVersionExactMatch {
@@ -12446,7 +12544,8 @@ This matches process instances that:
     /**The batch operation id.
 **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ProcessInstanceCancellationBatchOperationRequestFilterBatchOperationId {
         LikeFilter(LikeFilter),
@@ -13109,7 +13208,8 @@ If several deployed versions carry the same tag, the most recently deployed one 
     /**The batch operation id.
 **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ProcessInstanceFilterFieldsBatchOperationId {
         LikeFilter(LikeFilter),
@@ -13139,7 +13239,8 @@ If several deployed versions carry the same tag, the most recently deployed one 
         pub operation_reference: ::std::option::Option<OperationReference>,
     }
     ///ProcessInstanceKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ProcessInstanceKeyFilterProperty {
         ProcessInstanceKey(crate::keys::ProcessInstanceKey),
@@ -13647,7 +13748,8 @@ This matches process instances that:
     /**The batch operation id.
 **Deprecated**: Use `batchOperationKey` instead. This field will be removed in a future release. If both `batchOperationId` and `batchOperationKey` are provided, the request will be rejected with a 400 error.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ProcessInstanceSearchQueryFilterBatchOperationId {
         LikeFilter(LikeFilter),
@@ -13724,7 +13826,8 @@ This matches process instances that:
         pub items: ::std::vec::Vec<ProcessInstanceSequenceFlowResult>,
     }
     ///ProcessInstanceStateEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ProcessInstanceStateFilterProperty {
         ProcessInstanceStateEnum(crate::enums::ProcessInstanceStateEnum),
@@ -13788,7 +13891,8 @@ This matches process instances that:
         pub value: ::std::string::String,
     }
     ///ResourceKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ResourceKeyFilterProperty {
         ResourceKey(crate::keys::ResourceKey),
@@ -14398,7 +14502,8 @@ This matches roles that:
     /**ScopeKey property with full advanced search capabilities. Filter by the key of the
 element instance or process instance that defines the scope of a variable.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum ScopeKeyFilterProperty {
         ScopeKey(crate::keys::ScopeKey),
@@ -14941,7 +15046,8 @@ instance with the sourceElementInstanceKey and activate a new element instance a
         >,
     }
     ///String property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum StringFilterProperty {
         LikeFilter(LikeFilter),
@@ -16349,7 +16455,8 @@ This matches user tasks that:
         pub order: ::std::option::Option<crate::enums::SortOrderEnum>,
     }
     ///UserTaskStateEnum property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum UserTaskStateFilterProperty {
         UserTaskStateEnum(crate::enums::UserTaskStateEnum),
@@ -16501,7 +16608,8 @@ This matches user tasks that:
         pub username: crate::keys::Username,
     }
     ///VariableKey property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum VariableKeyFilterProperty {
         VariableKey(crate::keys::VariableKey),
@@ -16690,7 +16798,8 @@ This matches user tasks that:
         }
     }
     ///Element type property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum WaitStateElementTypeFilterProperty {
         WaitStateElementTypeEnum(crate::enums::WaitStateElementTypeEnum),
@@ -16709,7 +16818,8 @@ This matches user tasks that:
         }
     }
     ///Wait state type property with full advanced search capabilities.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
     #[serde(untagged)]
     pub enum WaitStateTypeFilterProperty {
         WaitStateTypeEnum(crate::enums::WaitStateTypeEnum),

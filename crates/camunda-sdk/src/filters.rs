@@ -27,8 +27,10 @@
 
 use crate::{Error, Result};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+
+/// What the generated [`Condition`] impls read with.
+pub(crate) mod read;
 
 /// A filter condition, built from the free functions of this module and converted into a
 /// raw filter type with [`build`](Filter::build).
@@ -112,13 +114,13 @@ impl Filter {
 
     /// This filter as the raw filter type `P` (usually inferred from the field it is assigned
     /// to). Fails when `P` cannot express every condition.
-    pub fn build<P: DeserializeOwned + Serialize>(self) -> Result<P> {
+    pub fn build<P: Condition>(self) -> Result<P> {
         let json = self.to_json()?;
         let invalid = |message: String| Error::InvalidArgument {
             name: "filter",
             message,
         };
-        let typed: P = serde_json::from_value(json.clone()).map_err(|e| {
+        let typed = P::from_json(&json).map_err(|e| {
             invalid(format!(
                 "{json} is not a valid {}: {e}",
                 std::any::type_name::<P>()
@@ -133,6 +135,15 @@ impl Filter {
         }
         Ok(typed)
     }
+}
+
+/// A raw search filter condition type (`StringFilterProperty`, `AdvancedDateTimeFilter`, …) that
+/// [`Filter::build`] can produce. These types derive only `Serialize` (they travel in requests
+/// only); `cargo xtask codegen` implements this for each of them, reading the JSON the way
+/// their `Deserialize` derive would.
+pub trait Condition: Serialize + Sized {
+    /// Reads `value` as this type, or says why it does not fit.
+    fn from_json(value: &Value) -> std::result::Result<Self, String>;
 }
 
 /// Equal up to the representation of numbers and keys (a numeric key sent as `5` comes back

@@ -42,6 +42,7 @@ mod generated {
     pub mod builders;
     mod blocking;
     mod client;
+    mod conditions;
     #[cfg(feature = "testing")]
     pub(crate) mod mocks;
     pub(crate) mod ops;

@@ -1,0 +1,48 @@
+//! What the generated [`Condition`](super::Condition) impls read a filter's JSON with: the
+//! properties of an object, each through a reader of its type.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// Reads one value, or says why it does not fit.
+type Reader<T> = fn(&Value) -> Result<T, String>;
+
+/// A JSON object, or why not.
+pub(crate) fn object(value: &Value) -> Result<&Map<String, Value>, String> {
+    value
+        .as_object()
+        .ok_or_else(|| format!("{value} is not an object"))
+}
+
+/// A value through its own `Deserialize` (keys, enums, numbers, dates, text).
+pub(crate) fn decoded<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
+    T::deserialize(value).map_err(|e| e.to_string())
+}
+
+/// An optional property (absent or `null` is `None`, as serde reads an `Option`).
+pub(crate) fn optional<T>(
+    object: &Map<String, Value>,
+    name: &str,
+    read: Reader<T>,
+) -> Result<Option<T>, String> {
+    match object.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => read(v).map(Some).map_err(|e| format!("{name}: {e}")),
+    }
+}
+
+/// A list property (absent is empty, as the models' `#[serde(default)]` reads it).
+pub(crate) fn list<T>(
+    object: &Map<String, Value>,
+    name: &str,
+    read: Reader<T>,
+) -> Result<Vec<T>, String> {
+    match object.get(name) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| read(v).map_err(|e| format!("{name}: {e}")))
+            .collect(),
+        Some(v) => Err(format!("{name}: {v} is not a list")),
+    }
+}
