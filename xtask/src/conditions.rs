@@ -3,12 +3,12 @@
 //! field's type, the way the `Deserialize` derive it replaces would.
 //!
 //! Read from typify's syn items, after the derive transform: a struct of `$`-operator fields
-//! (`Option<T>`, `Vec<T>`, renamed), a `#[serde(transparent)]` newtype, and an untagged enum of
-//! one-field variants (tried in order, as serde does). A field or variant holding another such condition reads it
+//! (`Option<T>`, `Vec<T>` or required, renamed), a `#[serde(transparent)]` newtype, an untagged
+//! enum of one-field variants (tried in order, as serde does), and (in older specs) a string
+//! enum or a checked string, both read through typify's `FromStr`. A field or variant holding another such condition reads it
 //! through its impl; anything else (keys, enums, numbers, dates) through its own
 //! `Deserialize`. Any other serde attribute on a condition is an error here, so that a spec
-//! change cannot make the generated reading differ silently from the derive's (so are a
-//! required field and a hand-rolled `Deserialize`, which no condition has today).
+//! change cannot make the generated reading differ silently from the derive's.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -49,6 +49,22 @@ pub fn render(items: &[syn::Item], decoded: &HashSet<Ident>) -> anyhow::Result<T
             _ => None,
         })
         .collect();
+    let from_str: HashSet<&Ident> = models
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Impl(imp)
+                if imp.trait_.as_ref().is_some_and(|(_, p, _)| {
+                    p.segments.last().is_some_and(|s| s.ident == "FromStr")
+                }) =>
+            {
+                match &*imp.self_ty {
+                    syn::Type::Path(p) => p.path.get_ident(),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .collect();
     let mut impls = Vec::new();
     let mut names: Vec<&Ident> = decoded.iter().collect();
     names.sort();
@@ -61,10 +77,17 @@ pub fn render(items: &[syn::Item], decoded: &HashSet<Ident>) -> anyhow::Result<T
             })
             .ok_or_else(|| anyhow::anyhow!("filter condition {name} is not a model"))?;
         let body = if hand_rolled.contains(name) {
-            anyhow::bail!("filter condition {name}: a hand-rolled `Deserialize` (not supported)");
+            quote!(crate::filters::read::parsed(value))
         } else {
             match item {
                 syn::Item::Struct(s) => struct_body(s, decoded)?,
+                // A string enum (older specs): typify's `FromStr` takes the wire names.
+                syn::Item::Enum(e)
+                    if e.variants.iter().all(|v| v.fields.is_empty())
+                        && from_str.contains(name) =>
+                {
+                    quote!(crate::filters::read::parsed(value))
+                }
                 syn::Item::Enum(e) => enum_body(e, decoded)?,
                 _ => unreachable!("found as a struct or an enum"),
             }
@@ -216,7 +239,10 @@ fn struct_body(s: &syn::ItemStruct, decoded: &HashSet<Ident>) -> anyhow::Result<
                         let read = reader(inner, decoded);
                         quote!(#ident: crate::filters::read::list(object, #wire, #read)?,)
                     }
-                    None => anyhow::bail!("filter condition {name}.{ident}: a required field"),
+                    None => {
+                        let read = reader(&field.ty, decoded);
+                        quote!(#ident: crate::filters::read::required(object, #wire, #read)?,)
+                    }
                 };
                 sets.push(set);
             }

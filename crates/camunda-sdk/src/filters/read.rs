@@ -46,3 +46,31 @@ pub(crate) fn list<T>(
         Some(v) => Err(format!("{name}: {v} is not a list")),
     }
 }
+
+// The two readers below serve conditions that the pinned spec has none of and older specs do
+// (`cargo xtask compat` builds those): a checked string, and a required property.
+
+/// A checked string through its `FromStr` (typify's hand-rolled `Deserialize` does the same).
+#[allow(dead_code)]
+pub(crate) fn parsed<T: std::str::FromStr<Err: std::fmt::Display>>(
+    value: &Value,
+) -> Result<T, String> {
+    value
+        .as_str()
+        .ok_or_else(|| format!("{value} is not a string"))?
+        .parse()
+        .map_err(|e: T::Err| e.to_string())
+}
+
+/// A required property.
+#[allow(dead_code)]
+pub(crate) fn required<T>(
+    object: &Map<String, Value>,
+    name: &str,
+    read: Reader<T>,
+) -> Result<T, String> {
+    match object.get(name) {
+        None => Err(format!("{name} is missing")),
+        Some(v) => read(v).map_err(|e| format!("{name}: {e}")),
+    }
+}
