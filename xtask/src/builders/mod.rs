@@ -558,11 +558,14 @@ fn render_op(
             #stream
         }
 
-        impl<'a> std::future::IntoFuture for #name<'a> {
+        // Generic over the flavour (only `Async` implements `AsyncFlavor`) like every builder
+        // method: an impl for `#name<'a, Async<'a>>` alone would be compiled, with every
+        // exchange it sends, into camunda-sdk itself instead of into the crate that sends it.
+        impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture for #name<'a, F> {
             type Output = crate::Result<#out>;
             type IntoFuture = futures::future::BoxFuture<'a, crate::Result<#out>>;
             fn into_future(self) -> Self::IntoFuture {
-                self.send()
+                F::boxed(self.send())
             }
         }
     };

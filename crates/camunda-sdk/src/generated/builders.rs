@@ -104,14 +104,15 @@ impl<'a, F: Flavor<'a>> GetAgentDefinition<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetAgentDefinition<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetAgentDefinition<'a, F> {
     type Output = crate::Result<types::AgentDefinitionResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::AgentDefinitionResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_agent_definitions`](crate::CamundaClient::search_agent_definitions) (operation `searchAgentDefinitions`): set what you need, then `.send()`.
@@ -306,14 +307,15 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchAgentDefinitions<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchAgentDefinitions<'a, F> {
     type Output = crate::Result<types::AgentDefinitionSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::AgentDefinitionSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_agent_instance`](crate::CamundaClient::create_agent_instance) (operation `createAgentInstance`): set what you need, then `.send()`.
@@ -448,14 +450,15 @@ impl<'a, F: Flavor<'a>> CreateAgentInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateAgentInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateAgentInstance<'a, F> {
     type Output = crate::Result<types::AgentInstanceCreationResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::AgentInstanceCreationResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_agent_instance`](crate::CamundaClient::get_agent_instance) (operation `getAgentInstance`): set what you need, then `.send()`.
@@ -555,14 +558,15 @@ impl<'a, F: Flavor<'a>> GetAgentInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetAgentInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetAgentInstance<'a, F> {
     type Output = crate::Result<types::AgentInstanceResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::AgentInstanceResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`update_agent_instance`](crate::CamundaClient::update_agent_instance) (operation `updateAgentInstance`): set what you need, then `.send()`.
@@ -725,14 +729,15 @@ impl<'a, F: Flavor<'a>> UpdateAgentInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UpdateAgentInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UpdateAgentInstance<'a, F> {
     type Output = crate::Result<types::AgentInstanceUpdateResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::AgentInstanceUpdateResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_agent_instances`](crate::CamundaClient::search_agent_instances) (operation `searchAgentInstances`): set what you need, then `.send()`.
@@ -925,14 +930,15 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchAgentInstances<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchAgentInstances<'a, F> {
     type Output = crate::Result<types::AgentInstanceSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::AgentInstanceSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_agent_instance_history`](crate::CamundaClient::search_agent_instance_history) (operation `searchAgentInstanceHistory`): set what you need, then `.send()`.
@@ -1156,14 +1162,15 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchAgentInstanceHistory<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchAgentInstanceHistory<'a, F> {
     type Output = crate::Result<types::AgentInstanceHistorySearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::AgentInstanceHistorySearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_audit_logs`](crate::CamundaClient::search_audit_logs) (operation `searchAuditLogs`): set what you need, then `.send()`.
@@ -1356,14 +1363,15 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchAuditLogs<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchAuditLogs<'a, F> {
     type Output = crate::Result<types::AuditLogSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::AuditLogSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_audit_log`](crate::CamundaClient::get_audit_log) (operation `getAuditLog`): set what you need, then `.send()`.
@@ -1458,14 +1466,15 @@ impl<'a, F: Flavor<'a>> GetAuditLog<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetAuditLog<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetAuditLog<'a, F> {
     type Output = crate::Result<types::AuditLogResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::AuditLogResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_authentication`](crate::CamundaClient::get_authentication) (operation `getAuthentication`): set what you need, then `.send()`.
@@ -1518,14 +1527,15 @@ impl<'a, F: Flavor<'a>> GetAuthentication<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetAuthentication<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetAuthentication<'a, F> {
     type Output = crate::Result<types::CamundaUserResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::CamundaUserResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_own_authorizations`](crate::CamundaClient::search_own_authorizations) (operation `searchOwnAuthorizations`): set what you need, then `.send()`.
@@ -1718,14 +1728,15 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchOwnAuthorizations<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchOwnAuthorizations<'a, F> {
     type Output = crate::Result<types::OwnAuthorizationSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::OwnAuthorizationSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_authorization`](crate::CamundaClient::create_authorization) (operation `createAuthorization`): set what you need, then `.send()`.
@@ -1888,14 +1899,15 @@ impl<'a, F: Flavor<'a>> CreateAuthorization<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateAuthorization<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateAuthorization<'a, F> {
     type Output = crate::Result<types::AuthorizationCreateResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::AuthorizationCreateResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_authorizations`](crate::CamundaClient::search_authorizations) (operation `searchAuthorizations`): set what you need, then `.send()`.
@@ -2088,14 +2100,15 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchAuthorizations<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchAuthorizations<'a, F> {
     type Output = crate::Result<types::AuthorizationSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::AuthorizationSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`update_authorization`](crate::CamundaClient::update_authorization) (operation `updateAuthorization`): set what you need, then `.send()`.
@@ -2271,11 +2284,12 @@ impl<'a, F: Flavor<'a>> UpdateAuthorization<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UpdateAuthorization<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UpdateAuthorization<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_authorization`](crate::CamundaClient::get_authorization) (operation `getAuthorization`): set what you need, then `.send()`.
@@ -2372,14 +2386,15 @@ impl<'a, F: Flavor<'a>> GetAuthorization<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetAuthorization<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetAuthorization<'a, F> {
     type Output = crate::Result<types::AuthorizationResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::AuthorizationResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_authorization`](crate::CamundaClient::delete_authorization) (operation `deleteAuthorization`): set what you need, then `.send()`.
@@ -2445,11 +2460,12 @@ impl<'a, F: Flavor<'a>> DeleteAuthorization<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteAuthorization<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteAuthorization<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`take_runtime_backup`](crate::CamundaClient::take_runtime_backup) (operation `takeRuntimeBackup`): set what you need, then `.send()`.
@@ -2529,14 +2545,15 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for TakeRuntimeBackup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for TakeRuntimeBackup<'a, F> {
     type Output = crate::Result<types::TakeRuntimeBackupResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::TakeRuntimeBackupResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`list_runtime_backups`](crate::CamundaClient::list_runtime_backups) (operation `listRuntimeBackups`): set what you need, then `.send()`.
@@ -2601,14 +2618,15 @@ impl<'a, F: Flavor<'a>> ListRuntimeBackups<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ListRuntimeBackups<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ListRuntimeBackups<'a, F> {
     type Output = crate::Result<Vec<types::BackupInfo>>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<Vec<types::BackupInfo>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_runtime_backup_state`](crate::CamundaClient::get_runtime_backup_state) (operation `getRuntimeBackupState`): set what you need, then `.send()`.
@@ -2661,14 +2679,15 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupState<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetRuntimeBackupState<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetRuntimeBackupState<'a, F> {
     type Output = crate::Result<types::RuntimeBackupState>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::RuntimeBackupState>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_runtime_backup_state`](crate::CamundaClient::delete_runtime_backup_state) (operation `deleteRuntimeBackupState`): set what you need, then `.send()`.
@@ -2719,11 +2738,12 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackupState<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteRuntimeBackupState<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteRuntimeBackupState<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`sync_runtime_backup_state`](crate::CamundaClient::sync_runtime_backup_state) (operation `syncRuntimeBackupState`): set what you need, then `.send()`.
@@ -2776,14 +2796,15 @@ impl<'a, F: Flavor<'a>> SyncRuntimeBackupState<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SyncRuntimeBackupState<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SyncRuntimeBackupState<'a, F> {
     type Output = crate::Result<types::RuntimeBackupState>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::RuntimeBackupState>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_runtime_backup`](crate::CamundaClient::get_runtime_backup) (operation `getRuntimeBackup`): set what you need, then `.send()`.
@@ -2849,11 +2870,12 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetRuntimeBackup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetRuntimeBackup<'a, F> {
     type Output = crate::Result<types::BackupInfo>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<types::BackupInfo>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_runtime_backup`](crate::CamundaClient::delete_runtime_backup) (operation `deleteRuntimeBackup`): set what you need, then `.send()`.
@@ -2917,11 +2939,12 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteRuntimeBackup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteRuntimeBackup<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`take_history_backup`](crate::CamundaClient::take_history_backup) (operation `takeHistoryBackup`): set what you need, then `.send()`.
@@ -3003,14 +3026,15 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for TakeHistoryBackup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for TakeHistoryBackup<'a, F> {
     type Output = crate::Result<types::TakeHistoryBackupResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::TakeHistoryBackupResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`list_history_backups`](crate::CamundaClient::list_history_backups) (operation `listHistoryBackups`): set what you need, then `.send()`.
@@ -3087,14 +3111,15 @@ impl<'a, F: Flavor<'a>> ListHistoryBackups<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ListHistoryBackups<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ListHistoryBackups<'a, F> {
     type Output = crate::Result<Vec<types::HistoryBackupInfo>>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<Vec<types::HistoryBackupInfo>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_history_backup`](crate::CamundaClient::get_history_backup) (operation `getHistoryBackup`): set what you need, then `.send()`.
@@ -3160,14 +3185,15 @@ impl<'a, F: Flavor<'a>> GetHistoryBackup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetHistoryBackup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetHistoryBackup<'a, F> {
     type Output = crate::Result<types::HistoryBackupInfo>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::HistoryBackupInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_history_backup`](crate::CamundaClient::delete_history_backup) (operation `deleteHistoryBackup`): set what you need, then `.send()`.
@@ -3231,11 +3257,12 @@ impl<'a, F: Flavor<'a>> DeleteHistoryBackup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteHistoryBackup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteHistoryBackup<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_batch_operation_items`](crate::CamundaClient::search_batch_operation_items) (operation `searchBatchOperationItems`): set what you need, then `.send()`.
@@ -3439,14 +3466,15 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchBatchOperationItems<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchBatchOperationItems<'a, F> {
     type Output = crate::Result<types::BatchOperationItemSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::BatchOperationItemSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_batch_operations`](crate::CamundaClient::search_batch_operations) (operation `searchBatchOperations`): set what you need, then `.send()`.
@@ -3641,14 +3669,15 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchBatchOperations<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchBatchOperations<'a, F> {
     type Output = crate::Result<types::BatchOperationSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::BatchOperationSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_batch_operation`](crate::CamundaClient::get_batch_operation) (operation `getBatchOperation`): set what you need, then `.send()`.
@@ -3748,14 +3777,15 @@ impl<'a, F: Flavor<'a>> GetBatchOperation<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetBatchOperation<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetBatchOperation<'a, F> {
     type Output = crate::Result<types::BatchOperationResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::BatchOperationResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`cancel_batch_operation`](crate::CamundaClient::cancel_batch_operation) (operation `cancelBatchOperation`): set what you need, then `.send()`.
@@ -3834,11 +3864,12 @@ impl<'a, F: Flavor<'a>> CancelBatchOperation<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CancelBatchOperation<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CancelBatchOperation<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`resume_batch_operation`](crate::CamundaClient::resume_batch_operation) (operation `resumeBatchOperation`): set what you need, then `.send()`.
@@ -3917,11 +3948,12 @@ impl<'a, F: Flavor<'a>> ResumeBatchOperation<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ResumeBatchOperation<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ResumeBatchOperation<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`suspend_batch_operation`](crate::CamundaClient::suspend_batch_operation) (operation `suspendBatchOperation`): set what you need, then `.send()`.
@@ -4000,11 +4032,12 @@ impl<'a, F: Flavor<'a>> SuspendBatchOperation<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SuspendBatchOperation<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SuspendBatchOperation<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`pin_clock`](crate::CamundaClient::pin_clock) (operation `pinClock`): set what you need, then `.send()`.
@@ -4080,11 +4113,12 @@ impl<'a, F: Flavor<'a>> PinClock<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for PinClock<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for PinClock<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`reset_clock`](crate::CamundaClient::reset_clock) (operation `resetClock`): set what you need, then `.send()`.
@@ -4135,11 +4169,12 @@ impl<'a, F: Flavor<'a>> ResetClock<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ResetClock<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ResetClock<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_global_cluster_variable`](crate::CamundaClient::create_global_cluster_variable) (operation `createGlobalClusterVariable`): set what you need, then `.send()`.
@@ -4260,14 +4295,15 @@ impl<'a, F: Flavor<'a>> CreateGlobalClusterVariable<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateGlobalClusterVariable<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateGlobalClusterVariable<'a, F> {
     type Output = crate::Result<types::ClusterVariableResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterVariableResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_global_cluster_variable`](crate::CamundaClient::get_global_cluster_variable) (operation `getGlobalClusterVariable`): set what you need, then `.send()`.
@@ -4360,14 +4396,15 @@ impl<'a, F: Flavor<'a>> GetGlobalClusterVariable<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetGlobalClusterVariable<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetGlobalClusterVariable<'a, F> {
     type Output = crate::Result<types::ClusterVariableResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterVariableResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`update_global_cluster_variable`](crate::CamundaClient::update_global_cluster_variable) (operation `updateGlobalClusterVariable`): set what you need, then `.send()`.
@@ -4474,14 +4511,15 @@ impl<'a, F: Flavor<'a>> UpdateGlobalClusterVariable<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UpdateGlobalClusterVariable<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UpdateGlobalClusterVariable<'a, F> {
     type Output = crate::Result<types::ClusterVariableResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterVariableResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_global_cluster_variable`](crate::CamundaClient::delete_global_cluster_variable) (operation `deleteGlobalClusterVariable`): set what you need, then `.send()`.
@@ -4543,11 +4581,12 @@ impl<'a, F: Flavor<'a>> DeleteGlobalClusterVariable<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteGlobalClusterVariable<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteGlobalClusterVariable<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_cluster_variables`](crate::CamundaClient::search_cluster_variables) (operation `searchClusterVariables`): set what you need, then `.send()`.
@@ -4759,14 +4798,15 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchClusterVariables<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchClusterVariables<'a, F> {
     type Output = crate::Result<types::ClusterVariableSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterVariableSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_tenant_cluster_variable`](crate::CamundaClient::create_tenant_cluster_variable) (operation `createTenantClusterVariable`): set what you need, then `.send()`.
@@ -4900,14 +4940,15 @@ impl<'a, F: Flavor<'a>> CreateTenantClusterVariable<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateTenantClusterVariable<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateTenantClusterVariable<'a, F> {
     type Output = crate::Result<types::ClusterVariableResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterVariableResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_tenant_cluster_variable`](crate::CamundaClient::get_tenant_cluster_variable) (operation `getTenantClusterVariable`): set what you need, then `.send()`.
@@ -5011,14 +5052,15 @@ impl<'a, F: Flavor<'a>> GetTenantClusterVariable<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetTenantClusterVariable<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetTenantClusterVariable<'a, F> {
     type Output = crate::Result<types::ClusterVariableResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterVariableResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`update_tenant_cluster_variable`](crate::CamundaClient::update_tenant_cluster_variable) (operation `updateTenantClusterVariable`): set what you need, then `.send()`.
@@ -5136,14 +5178,15 @@ impl<'a, F: Flavor<'a>> UpdateTenantClusterVariable<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UpdateTenantClusterVariable<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UpdateTenantClusterVariable<'a, F> {
     type Output = crate::Result<types::ClusterVariableResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterVariableResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_tenant_cluster_variable`](crate::CamundaClient::delete_tenant_cluster_variable) (operation `deleteTenantClusterVariable`): set what you need, then `.send()`.
@@ -5216,11 +5259,12 @@ impl<'a, F: Flavor<'a>> DeleteTenantClusterVariable<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteTenantClusterVariable<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteTenantClusterVariable<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`evaluate_conditionals`](crate::CamundaClient::evaluate_conditionals) (operation `evaluateConditionals`): set what you need, then `.send()`.
@@ -5335,14 +5379,15 @@ impl<'a, F: Flavor<'a>> EvaluateConditionals<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for EvaluateConditionals<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for EvaluateConditionals<'a, F> {
     type Output = crate::Result<types::EvaluateConditionalResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::EvaluateConditionalResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_correlated_message_subscriptions`](crate::CamundaClient::search_correlated_message_subscriptions) (operation `searchCorrelatedMessageSubscriptions`): set what you need, then `.send()`.
@@ -5558,14 +5603,15 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchCorrelatedMessageSubscriptions<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchCorrelatedMessageSubscriptions<'a, F> {
     type Output = crate::Result<types::CorrelatedMessageSubscriptionSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::CorrelatedMessageSubscriptionSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`evaluate_decision`](crate::CamundaClient::evaluate_decision) (operation `evaluateDecision`): set what you need, then `.send()`.
@@ -5713,14 +5759,15 @@ impl<'a, F: Flavor<'a>> EvaluateDecision<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for EvaluateDecision<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for EvaluateDecision<'a, F> {
     type Output = crate::Result<types::EvaluateDecisionResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::EvaluateDecisionResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_decision_definitions`](crate::CamundaClient::search_decision_definitions) (operation `searchDecisionDefinitions`): set what you need, then `.send()`.
@@ -5924,14 +5971,15 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchDecisionDefinitions<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchDecisionDefinitions<'a, F> {
     type Output = crate::Result<types::DecisionDefinitionSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::DecisionDefinitionSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_decision_definition`](crate::CamundaClient::get_decision_definition) (operation `getDecisionDefinition`): set what you need, then `.send()`.
@@ -6031,14 +6079,15 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinition<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetDecisionDefinition<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetDecisionDefinition<'a, F> {
     type Output = crate::Result<types::DecisionDefinitionResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::DecisionDefinitionResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_decision_definition_xml`](crate::CamundaClient::get_decision_definition_xml) (operation `getDecisionDefinitionXML`): set what you need, then `.send()`.
@@ -6136,11 +6185,12 @@ impl<'a, F: Flavor<'a>> GetDecisionDefinitionXml<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetDecisionDefinitionXml<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetDecisionDefinitionXml<'a, F> {
     type Output = crate::Result<String>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<String>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_decision_instances`](crate::CamundaClient::search_decision_instances) (operation `searchDecisionInstances`): set what you need, then `.send()`.
@@ -6337,14 +6387,15 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchDecisionInstances<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchDecisionInstances<'a, F> {
     type Output = crate::Result<types::DecisionInstanceSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::DecisionInstanceSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_decision_instance`](crate::CamundaClient::get_decision_instance) (operation `getDecisionInstance`): set what you need, then `.send()`.
@@ -6446,14 +6497,15 @@ impl<'a, F: Flavor<'a>> GetDecisionInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetDecisionInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetDecisionInstance<'a, F> {
     type Output = crate::Result<types::DecisionInstanceGetQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::DecisionInstanceGetQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_decision_instance`](crate::CamundaClient::delete_decision_instance) (operation `deleteDecisionInstance`): set what you need, then `.send()`.
@@ -6557,11 +6609,12 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteDecisionInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteDecisionInstance<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_decision_instances_batch_operation`](crate::CamundaClient::delete_decision_instances_batch_operation) (operation `deleteDecisionInstancesBatchOperation`): set what you need, then `.send()`.
@@ -6667,14 +6720,15 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstancesBatchOperation<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteDecisionInstancesBatchOperation<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteDecisionInstancesBatchOperation<'a, F> {
     type Output = crate::Result<types::BatchOperationCreatedResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::BatchOperationCreatedResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_decision_requirements`](crate::CamundaClient::search_decision_requirements) (operation `searchDecisionRequirements`): set what you need, then `.send()`.
@@ -6878,14 +6932,15 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchDecisionRequirements<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchDecisionRequirements<'a, F> {
     type Output = crate::Result<types::DecisionRequirementsSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::DecisionRequirementsSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_decision_requirements`](crate::CamundaClient::get_decision_requirements) (operation `getDecisionRequirements`): set what you need, then `.send()`.
@@ -6987,14 +7042,15 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirements<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetDecisionRequirements<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetDecisionRequirements<'a, F> {
     type Output = crate::Result<types::DecisionRequirementsResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::DecisionRequirementsResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_decision_requirements_xml`](crate::CamundaClient::get_decision_requirements_xml) (operation `getDecisionRequirementsXML`): set what you need, then `.send()`.
@@ -7092,11 +7148,12 @@ impl<'a, F: Flavor<'a>> GetDecisionRequirementsXml<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetDecisionRequirementsXml<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetDecisionRequirementsXml<'a, F> {
     type Output = crate::Result<String>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<String>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_document`](crate::CamundaClient::get_document) (operation `getDocument`): set what you need, then `.send()`.
@@ -7184,11 +7241,12 @@ impl<'a, F: Flavor<'a>> GetDocument<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetDocument<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetDocument<'a, F> {
     type Output = crate::Result<Vec<u8>>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<Vec<u8>>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_document`](crate::CamundaClient::delete_document) (operation `deleteDocument`): set what you need, then `.send()`.
@@ -7264,11 +7322,12 @@ impl<'a, F: Flavor<'a>> DeleteDocument<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteDocument<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteDocument<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_document_link`](crate::CamundaClient::create_document_link) (operation `createDocumentLink`): set what you need, then `.send()`.
@@ -7385,11 +7444,12 @@ impl<'a, F: Flavor<'a>> CreateDocumentLink<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateDocumentLink<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateDocumentLink<'a, F> {
     type Output = crate::Result<types::DocumentLink>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<types::DocumentLink>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`activate_ad_hoc_sub_process_activities`](crate::CamundaClient::activate_ad_hoc_sub_process_activities) (operation `activateAdHocSubProcessActivities`): set what you need, then `.send()`.
@@ -7510,11 +7570,12 @@ impl<'a, F: Flavor<'a>> ActivateAdHocSubProcessActivities<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ActivateAdHocSubProcessActivities<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ActivateAdHocSubProcessActivities<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_element_instance_wait_states`](crate::CamundaClient::search_element_instance_wait_states) (operation `searchElementInstanceWaitStates`): set what you need, then `.send()`.
@@ -7720,14 +7781,15 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchElementInstanceWaitStates<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchElementInstanceWaitStates<'a, F> {
     type Output = crate::Result<types::ElementInstanceWaitStateQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ElementInstanceWaitStateQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_element_instances`](crate::CamundaClient::search_element_instances) (operation `searchElementInstances`): set what you need, then `.send()`.
@@ -7922,14 +7984,15 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchElementInstances<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchElementInstances<'a, F> {
     type Output = crate::Result<types::ElementInstanceSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ElementInstanceSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_element_instance`](crate::CamundaClient::get_element_instance) (operation `getElementInstance`): set what you need, then `.send()`.
@@ -8029,14 +8092,15 @@ impl<'a, F: Flavor<'a>> GetElementInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetElementInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetElementInstance<'a, F> {
     type Output = crate::Result<types::ElementInstanceResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ElementInstanceResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_element_instance_incidents`](crate::CamundaClient::search_element_instance_incidents) (operation `searchElementInstanceIncidents`): set what you need, then `.send()`.
@@ -8247,14 +8311,15 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchElementInstanceIncidents<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchElementInstanceIncidents<'a, F> {
     type Output = crate::Result<types::IncidentSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::IncidentSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_element_instance_variables`](crate::CamundaClient::create_element_instance_variables) (operation `createElementInstanceVariables`): set what you need, then `.send()`.
@@ -8377,11 +8442,12 @@ impl<'a, F: Flavor<'a>> CreateElementInstanceVariables<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateElementInstanceVariables<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateElementInstanceVariables<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_exporting_status`](crate::CamundaClient::get_exporting_status) (operation `getExportingStatus`): set what you need, then `.send()`.
@@ -8434,14 +8500,15 @@ impl<'a, F: Flavor<'a>> GetExportingStatus<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetExportingStatus<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetExportingStatus<'a, F> {
     type Output = crate::Result<types::ExportingStatusResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ExportingStatusResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`pause_exporting`](crate::CamundaClient::pause_exporting) (operation `pauseExporting`): set what you need, then `.send()`.
@@ -8504,11 +8571,12 @@ impl<'a, F: Flavor<'a>> PauseExporting<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for PauseExporting<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for PauseExporting<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`resume_exporting`](crate::CamundaClient::resume_exporting) (operation `resumeExporting`): set what you need, then `.send()`.
@@ -8559,11 +8627,12 @@ impl<'a, F: Flavor<'a>> ResumeExporting<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ResumeExporting<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ResumeExporting<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`evaluate_expression`](crate::CamundaClient::evaluate_expression) (operation `evaluateExpression`): set what you need, then `.send()`.
@@ -8679,14 +8748,15 @@ impl<'a, F: Flavor<'a>> EvaluateExpression<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for EvaluateExpression<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for EvaluateExpression<'a, F> {
     type Output = crate::Result<types::ExpressionEvaluationResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ExpressionEvaluationResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_form_by_key`](crate::CamundaClient::get_form_by_key) (operation `getFormByKey`): set what you need, then `.send()`.
@@ -8779,11 +8849,12 @@ impl<'a, F: Flavor<'a>> GetFormByKey<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetFormByKey<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetFormByKey<'a, F> {
     type Output = crate::Result<types::FormResult>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<types::FormResult>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_global_task_listener`](crate::CamundaClient::create_global_task_listener) (operation `createGlobalTaskListener`): set what you need, then `.send()`.
@@ -8931,14 +9002,15 @@ impl<'a, F: Flavor<'a>> CreateGlobalTaskListener<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateGlobalTaskListener<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateGlobalTaskListener<'a, F> {
     type Output = crate::Result<types::GlobalTaskListenerResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::GlobalTaskListenerResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_global_task_listener`](crate::CamundaClient::get_global_task_listener) (operation `getGlobalTaskListener`): set what you need, then `.send()`.
@@ -9031,14 +9103,15 @@ impl<'a, F: Flavor<'a>> GetGlobalTaskListener<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetGlobalTaskListener<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetGlobalTaskListener<'a, F> {
     type Output = crate::Result<types::GlobalTaskListenerResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::GlobalTaskListenerResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`update_global_task_listener`](crate::CamundaClient::update_global_task_listener) (operation `updateGlobalTaskListener`): set what you need, then `.send()`.
@@ -9183,14 +9256,15 @@ impl<'a, F: Flavor<'a>> UpdateGlobalTaskListener<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UpdateGlobalTaskListener<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UpdateGlobalTaskListener<'a, F> {
     type Output = crate::Result<types::GlobalTaskListenerResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::GlobalTaskListenerResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_global_task_listener`](crate::CamundaClient::delete_global_task_listener) (operation `deleteGlobalTaskListener`): set what you need, then `.send()`.
@@ -9252,11 +9326,12 @@ impl<'a, F: Flavor<'a>> DeleteGlobalTaskListener<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteGlobalTaskListener<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteGlobalTaskListener<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_global_task_listeners`](crate::CamundaClient::search_global_task_listeners) (operation `searchGlobalTaskListeners`): set what you need, then `.send()`.
@@ -9460,14 +9535,15 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchGlobalTaskListeners<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchGlobalTaskListeners<'a, F> {
     type Output = crate::Result<types::GlobalTaskListenerSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::GlobalTaskListenerSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_group`](crate::CamundaClient::create_group) (operation `createGroup`): set what you need, then `.send()`.
@@ -9574,14 +9650,15 @@ impl<'a, F: Flavor<'a>> CreateGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateGroup<'a, F> {
     type Output = crate::Result<types::GroupCreateResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::GroupCreateResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_groups`](crate::CamundaClient::search_groups) (operation `searchGroups`): set what you need, then `.send()`.
@@ -9772,14 +9849,15 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchGroups<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchGroups<'a, F> {
     type Output = crate::Result<types::GroupSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::GroupSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_group`](crate::CamundaClient::get_group) (operation `getGroup`): set what you need, then `.send()`.
@@ -9872,11 +9950,12 @@ impl<'a, F: Flavor<'a>> GetGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetGroup<'a, F> {
     type Output = crate::Result<types::GroupResult>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<types::GroupResult>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`update_group`](crate::CamundaClient::update_group) (operation `updateGroup`): set what you need, then `.send()`.
@@ -9978,14 +10057,15 @@ impl<'a, F: Flavor<'a>> UpdateGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UpdateGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UpdateGroup<'a, F> {
     type Output = crate::Result<types::GroupUpdateResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::GroupUpdateResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_group`](crate::CamundaClient::delete_group) (operation `deleteGroup`): set what you need, then `.send()`.
@@ -10047,11 +10127,12 @@ impl<'a, F: Flavor<'a>> DeleteGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteGroup<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_clients_for_group`](crate::CamundaClient::search_clients_for_group) (operation `searchClientsForGroup`): set what you need, then `.send()`.
@@ -10239,14 +10320,15 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchClientsForGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchClientsForGroup<'a, F> {
     type Output = crate::Result<types::GroupClientSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::GroupClientSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_client_to_group`](crate::CamundaClient::assign_client_to_group) (operation `assignClientToGroup`): set what you need, then `.send()`.
@@ -10319,11 +10401,12 @@ impl<'a, F: Flavor<'a>> AssignClientToGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignClientToGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignClientToGroup<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`unassign_client_from_group`](crate::CamundaClient::unassign_client_from_group) (operation `unassignClientFromGroup`): set what you need, then `.send()`.
@@ -10396,11 +10479,12 @@ impl<'a, F: Flavor<'a>> UnassignClientFromGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UnassignClientFromGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UnassignClientFromGroup<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_mapping_rules_for_group`](crate::CamundaClient::search_mapping_rules_for_group) (operation `searchMappingRulesForGroup`): set what you need, then `.send()`.
@@ -10609,14 +10693,15 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchMappingRulesForGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchMappingRulesForGroup<'a, F> {
     type Output = crate::Result<types::GroupMappingRuleSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::GroupMappingRuleSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_mapping_rule_to_group`](crate::CamundaClient::assign_mapping_rule_to_group) (operation `assignMappingRuleToGroup`): set what you need, then `.send()`.
@@ -10691,11 +10776,12 @@ impl<'a, F: Flavor<'a>> AssignMappingRuleToGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignMappingRuleToGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignMappingRuleToGroup<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`unassign_mapping_rule_from_group`](crate::CamundaClient::unassign_mapping_rule_from_group) (operation `unassignMappingRuleFromGroup`): set what you need, then `.send()`.
@@ -10770,11 +10856,12 @@ impl<'a, F: Flavor<'a>> UnassignMappingRuleFromGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UnassignMappingRuleFromGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UnassignMappingRuleFromGroup<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_roles_for_group`](crate::CamundaClient::search_roles_for_group) (operation `searchRolesForGroup`): set what you need, then `.send()`.
@@ -10976,14 +11063,15 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchRolesForGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchRolesForGroup<'a, F> {
     type Output = crate::Result<types::GroupRoleSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::GroupRoleSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_users_for_group`](crate::CamundaClient::search_users_for_group) (operation `searchUsersForGroup`): set what you need, then `.send()`.
@@ -11168,14 +11256,15 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchUsersForGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchUsersForGroup<'a, F> {
     type Output = crate::Result<types::GroupUserSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::GroupUserSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_user_to_group`](crate::CamundaClient::assign_user_to_group) (operation `assignUserToGroup`): set what you need, then `.send()`.
@@ -11246,11 +11335,12 @@ impl<'a, F: Flavor<'a>> AssignUserToGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignUserToGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignUserToGroup<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`unassign_user_from_group`](crate::CamundaClient::unassign_user_from_group) (operation `unassignUserFromGroup`): set what you need, then `.send()`.
@@ -11321,11 +11411,12 @@ impl<'a, F: Flavor<'a>> UnassignUserFromGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UnassignUserFromGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UnassignUserFromGroup<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_incidents`](crate::CamundaClient::search_incidents) (operation `searchIncidents`): set what you need, then `.send()`.
@@ -11518,14 +11609,15 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchIncidents<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchIncidents<'a, F> {
     type Output = crate::Result<types::IncidentSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::IncidentSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_incident`](crate::CamundaClient::get_incident) (operation `getIncident`): set what you need, then `.send()`.
@@ -11620,14 +11712,15 @@ impl<'a, F: Flavor<'a>> GetIncident<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetIncident<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetIncident<'a, F> {
     type Output = crate::Result<types::IncidentResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::IncidentResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`resolve_incident`](crate::CamundaClient::resolve_incident) (operation `resolveIncident`): set what you need, then `.send()`.
@@ -11721,11 +11814,12 @@ impl<'a, F: Flavor<'a>> ResolveIncident<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ResolveIncident<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ResolveIncident<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_process_instance_statistics_by_definition`](crate::CamundaClient::get_process_instance_statistics_by_definition) (operation `getProcessInstanceStatisticsByDefinition`): set what you need, then `.send()`.
@@ -11947,7 +12041,8 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetProcessInstanceStatisticsByDefinition<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetProcessInstanceStatisticsByDefinition<'a, F> {
     type Output = crate::Result<
         types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
     >;
@@ -11956,7 +12051,7 @@ impl<'a> std::future::IntoFuture for GetProcessInstanceStatisticsByDefinition<'a
         crate::Result<types::IncidentProcessInstanceStatisticsByDefinitionQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_process_instance_statistics_by_error`](crate::CamundaClient::get_process_instance_statistics_by_error) (operation `getProcessInstanceStatisticsByError`): set what you need, then `.send()`.
@@ -12158,7 +12253,8 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetProcessInstanceStatisticsByError<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetProcessInstanceStatisticsByError<'a, F> {
     type Output = crate::Result<
         types::IncidentProcessInstanceStatisticsByErrorQueryResult,
     >;
@@ -12167,7 +12263,7 @@ impl<'a> std::future::IntoFuture for GetProcessInstanceStatisticsByError<'a> {
         crate::Result<types::IncidentProcessInstanceStatisticsByErrorQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`activate_jobs`](crate::CamundaClient::activate_jobs) (operation `activateJobs`): set what you need, then `.send()`.
@@ -12338,14 +12434,15 @@ impl<'a, F: Flavor<'a>> ActivateJobs<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ActivateJobs<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ActivateJobs<'a, F> {
     type Output = crate::Result<types::JobActivationResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::JobActivationResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_jobs`](crate::CamundaClient::search_jobs) (operation `searchJobs`): set what you need, then `.send()`.
@@ -12536,14 +12633,15 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchJobs<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchJobs<'a, F> {
     type Output = crate::Result<types::JobSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::JobSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`update_job`](crate::CamundaClient::update_job) (operation `updateJob`): set what you need, then `.send()`.
@@ -12676,11 +12774,12 @@ impl<'a, F: Flavor<'a>> UpdateJob<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UpdateJob<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UpdateJob<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`complete_job`](crate::CamundaClient::complete_job) (operation `completeJob`): set what you need, then `.send()`.
@@ -12808,11 +12907,12 @@ impl<'a, F: Flavor<'a>> CompleteJob<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CompleteJob<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CompleteJob<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`throw_job_error`](crate::CamundaClient::throw_job_error) (operation `throwJobError`): set what you need, then `.send()`.
@@ -12939,11 +13039,12 @@ impl<'a, F: Flavor<'a>> ThrowJobError<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ThrowJobError<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ThrowJobError<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`fail_job`](crate::CamundaClient::fail_job) (operation `failJob`): set what you need, then `.send()`.
@@ -13079,11 +13180,11 @@ impl<'a, F: Flavor<'a>> FailJob<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for FailJob<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture for FailJob<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`update_jobs_batch_operation`](crate::CamundaClient::update_jobs_batch_operation) (operation `updateJobsBatchOperation`): set what you need, then `.send()`.
@@ -13209,14 +13310,15 @@ impl<'a, F: Flavor<'a>> UpdateJobsBatchOperation<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UpdateJobsBatchOperation<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UpdateJobsBatchOperation<'a, F> {
     type Output = crate::Result<types::BatchOperationCreatedResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::BatchOperationCreatedResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_global_job_statistics`](crate::CamundaClient::get_global_job_statistics) (operation `getGlobalJobStatistics`): set what you need, then `.send()`.
@@ -13342,14 +13444,15 @@ impl<'a, F: Flavor<'a>> GetGlobalJobStatistics<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetGlobalJobStatistics<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetGlobalJobStatistics<'a, F> {
     type Output = crate::Result<types::GlobalJobStatisticsQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::GlobalJobStatisticsQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_job_type_statistics`](crate::CamundaClient::get_job_type_statistics) (operation `getJobTypeStatistics`): set what you need, then `.send()`.
@@ -13518,14 +13621,15 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetJobTypeStatistics<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetJobTypeStatistics<'a, F> {
     type Output = crate::Result<types::JobTypeStatisticsQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::JobTypeStatisticsQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_job_worker_statistics`](crate::CamundaClient::get_job_worker_statistics) (operation `getJobWorkerStatistics`): set what you need, then `.send()`.
@@ -13696,14 +13800,15 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetJobWorkerStatistics<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetJobWorkerStatistics<'a, F> {
     type Output = crate::Result<types::JobWorkerStatisticsQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::JobWorkerStatisticsQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_job_time_series_statistics`](crate::CamundaClient::get_job_time_series_statistics) (operation `getJobTimeSeriesStatistics`): set what you need, then `.send()`.
@@ -13883,14 +13988,15 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetJobTimeSeriesStatistics<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetJobTimeSeriesStatistics<'a, F> {
     type Output = crate::Result<types::JobTimeSeriesStatisticsQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::JobTimeSeriesStatisticsQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_job_error_statistics`](crate::CamundaClient::get_job_error_statistics) (operation `getJobErrorStatistics`): set what you need, then `.send()`.
@@ -14061,14 +14167,15 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetJobErrorStatistics<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetJobErrorStatistics<'a, F> {
     type Output = crate::Result<types::JobErrorStatisticsQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::JobErrorStatisticsQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_license`](crate::CamundaClient::get_license) (operation `getLicense`): set what you need, then `.send()`.
@@ -14121,14 +14228,15 @@ impl<'a, F: Flavor<'a>> GetLicense<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetLicense<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetLicense<'a, F> {
     type Output = crate::Result<types::LicenseResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::LicenseResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_mapping_rule`](crate::CamundaClient::create_mapping_rule) (operation `createMappingRule`): set what you need, then `.send()`.
@@ -14250,14 +14358,15 @@ impl<'a, F: Flavor<'a>> CreateMappingRule<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateMappingRule<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateMappingRule<'a, F> {
     type Output = crate::Result<types::MappingRuleCreateResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::MappingRuleCreateResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_mapping_rule`](crate::CamundaClient::search_mapping_rule) (operation `searchMappingRule`): set what you need, then `.send()`.
@@ -14455,14 +14564,15 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchMappingRule<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchMappingRule<'a, F> {
     type Output = crate::Result<types::MappingRuleSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::MappingRuleSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`update_mapping_rule`](crate::CamundaClient::update_mapping_rule) (operation `updateMappingRule`): set what you need, then `.send()`.
@@ -14583,14 +14693,15 @@ impl<'a, F: Flavor<'a>> UpdateMappingRule<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UpdateMappingRule<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UpdateMappingRule<'a, F> {
     type Output = crate::Result<types::MappingRuleUpdateResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::MappingRuleUpdateResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_mapping_rule`](crate::CamundaClient::delete_mapping_rule) (operation `deleteMappingRule`): set what you need, then `.send()`.
@@ -14656,11 +14767,12 @@ impl<'a, F: Flavor<'a>> DeleteMappingRule<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteMappingRule<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteMappingRule<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_mapping_rule`](crate::CamundaClient::get_mapping_rule) (operation `getMappingRule`): set what you need, then `.send()`.
@@ -14757,14 +14869,15 @@ impl<'a, F: Flavor<'a>> GetMappingRule<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetMappingRule<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetMappingRule<'a, F> {
     type Output = crate::Result<types::MappingRuleResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::MappingRuleResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_message_subscriptions`](crate::CamundaClient::search_message_subscriptions) (operation `searchMessageSubscriptions`): set what you need, then `.send()`.
@@ -14968,14 +15081,15 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchMessageSubscriptions<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchMessageSubscriptions<'a, F> {
     type Output = crate::Result<types::MessageSubscriptionSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::MessageSubscriptionSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`correlate_message`](crate::CamundaClient::correlate_message) (operation `correlateMessage`): set what you need, then `.send()`.
@@ -15101,14 +15215,15 @@ impl<'a, F: Flavor<'a>> CorrelateMessage<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CorrelateMessage<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CorrelateMessage<'a, F> {
     type Output = crate::Result<types::MessageCorrelationResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::MessageCorrelationResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`publish_message`](crate::CamundaClient::publish_message) (operation `publishMessage`): set what you need, then `.send()`.
@@ -15256,14 +15371,15 @@ impl<'a, F: Flavor<'a>> PublishMessage<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for PublishMessage<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for PublishMessage<'a, F> {
     type Output = crate::Result<types::MessagePublicationResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::MessagePublicationResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_process_definitions`](crate::CamundaClient::search_process_definitions) (operation `searchProcessDefinitions`): set what you need, then `.send()`.
@@ -15462,14 +15578,15 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchProcessDefinitions<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchProcessDefinitions<'a, F> {
     type Output = crate::Result<types::ProcessDefinitionSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ProcessDefinitionSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_process_definition_message_subscription_statistics`](crate::CamundaClient::get_process_definition_message_subscription_statistics) (operation `getProcessDefinitionMessageSubscriptionStatistics`): set what you need, then `.send()`.
@@ -15680,8 +15797,8 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
         )
     }
 }
-impl<'a> std::future::IntoFuture
-for GetProcessDefinitionMessageSubscriptionStatistics<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetProcessDefinitionMessageSubscriptionStatistics<'a, F> {
     type Output = crate::Result<
         types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
     >;
@@ -15690,7 +15807,7 @@ for GetProcessDefinitionMessageSubscriptionStatistics<'a> {
         crate::Result<types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_process_definition_instance_statistics`](crate::CamundaClient::get_process_definition_instance_statistics) (operation `getProcessDefinitionInstanceStatistics`): set what you need, then `.send()`.
@@ -15888,14 +16005,15 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetProcessDefinitionInstanceStatistics<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetProcessDefinitionInstanceStatistics<'a, F> {
     type Output = crate::Result<types::ProcessDefinitionInstanceStatisticsQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ProcessDefinitionInstanceStatisticsQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_process_definition`](crate::CamundaClient::get_process_definition) (operation `getProcessDefinition`): set what you need, then `.send()`.
@@ -15995,14 +16113,15 @@ impl<'a, F: Flavor<'a>> GetProcessDefinition<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetProcessDefinition<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetProcessDefinition<'a, F> {
     type Output = crate::Result<types::ProcessDefinitionResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ProcessDefinitionResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_start_process_form`](crate::CamundaClient::get_start_process_form) (operation `getStartProcessForm`): set what you need, then `.send()`.
@@ -16102,14 +16221,15 @@ impl<'a, F: Flavor<'a>> GetStartProcessForm<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetStartProcessForm<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetStartProcessForm<'a, F> {
     type Output = crate::Result<Option<types::FormResult>>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<Option<types::FormResult>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_process_definition_statistics`](crate::CamundaClient::get_process_definition_statistics) (operation `getProcessDefinitionStatistics`): set what you need, then `.send()`.
@@ -16257,14 +16377,15 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetProcessDefinitionStatistics<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetProcessDefinitionStatistics<'a, F> {
     type Output = crate::Result<types::ProcessDefinitionElementStatisticsQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ProcessDefinitionElementStatisticsQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_process_definition_variable_names`](crate::CamundaClient::search_process_definition_variable_names) (operation `searchProcessDefinitionVariableNames`): set what you need, then `.send()`.
@@ -16482,14 +16603,15 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchProcessDefinitionVariableNames<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchProcessDefinitionVariableNames<'a, F> {
     type Output = crate::Result<types::ProcessDefinitionVariableNameSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ProcessDefinitionVariableNameSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_process_definition_xml`](crate::CamundaClient::get_process_definition_xml) (operation `getProcessDefinitionXML`): set what you need, then `.send()`.
@@ -16589,11 +16711,12 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionXml<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetProcessDefinitionXml<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetProcessDefinitionXml<'a, F> {
     type Output = crate::Result<Option<String>>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<Option<String>>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_process_definition_instance_version_statistics`](crate::CamundaClient::get_process_definition_instance_version_statistics) (operation `getProcessDefinitionInstanceVersionStatistics`): set what you need, then `.send()`.
@@ -16813,7 +16936,8 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetProcessDefinitionInstanceVersionStatistics<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetProcessDefinitionInstanceVersionStatistics<'a, F> {
     type Output = crate::Result<
         types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
     >;
@@ -16822,7 +16946,7 @@ impl<'a> std::future::IntoFuture for GetProcessDefinitionInstanceVersionStatisti
         crate::Result<types::ProcessDefinitionInstanceVersionStatisticsQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_process_instance`](crate::CamundaClient::create_process_instance) (operation `createProcessInstance`): set what you need, then `.send()`.
@@ -17136,14 +17260,15 @@ impl<'a, F: Flavor<'a>> CreateProcessInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateProcessInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateProcessInstance<'a, F> {
     type Output = crate::Result<types::CreateProcessInstanceResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::CreateProcessInstanceResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`cancel_process_instances_batch_operation`](crate::CamundaClient::cancel_process_instances_batch_operation) (operation `cancelProcessInstancesBatchOperation`): set what you need, then `.send()`.
@@ -17249,14 +17374,15 @@ impl<'a, F: Flavor<'a>> CancelProcessInstancesBatchOperation<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CancelProcessInstancesBatchOperation<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CancelProcessInstancesBatchOperation<'a, F> {
     type Output = crate::Result<types::BatchOperationCreatedResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::BatchOperationCreatedResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_process_instances_batch_operation`](crate::CamundaClient::delete_process_instances_batch_operation) (operation `deleteProcessInstancesBatchOperation`): set what you need, then `.send()`.
@@ -17360,14 +17486,15 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstancesBatchOperation<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteProcessInstancesBatchOperation<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteProcessInstancesBatchOperation<'a, F> {
     type Output = crate::Result<types::BatchOperationCreatedResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::BatchOperationCreatedResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`resolve_incidents_batch_operation`](crate::CamundaClient::resolve_incidents_batch_operation) (operation `resolveIncidentsBatchOperation`): set what you need, then `.send()`.
@@ -17473,14 +17600,15 @@ impl<'a, F: Flavor<'a>> ResolveIncidentsBatchOperation<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ResolveIncidentsBatchOperation<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ResolveIncidentsBatchOperation<'a, F> {
     type Output = crate::Result<types::BatchOperationCreatedResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::BatchOperationCreatedResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`migrate_process_instances_batch_operation`](crate::CamundaClient::migrate_process_instances_batch_operation) (operation `migrateProcessInstancesBatchOperation`): set what you need, then `.send()`.
@@ -17606,14 +17734,15 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstancesBatchOperation<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for MigrateProcessInstancesBatchOperation<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for MigrateProcessInstancesBatchOperation<'a, F> {
     type Output = crate::Result<types::BatchOperationCreatedResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::BatchOperationCreatedResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`modify_process_instances_batch_operation`](crate::CamundaClient::modify_process_instances_batch_operation) (operation `modifyProcessInstancesBatchOperation`): set what you need, then `.send()`.
@@ -17741,14 +17870,15 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstancesBatchOperation<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ModifyProcessInstancesBatchOperation<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ModifyProcessInstancesBatchOperation<'a, F> {
     type Output = crate::Result<types::BatchOperationCreatedResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::BatchOperationCreatedResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`resume_process_instances_batch_operation`](crate::CamundaClient::resume_process_instances_batch_operation) (operation `resumeProcessInstancesBatchOperation`): set what you need, then `.send()`.
@@ -17854,14 +17984,15 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstancesBatchOperation<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ResumeProcessInstancesBatchOperation<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ResumeProcessInstancesBatchOperation<'a, F> {
     type Output = crate::Result<types::BatchOperationCreatedResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::BatchOperationCreatedResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_process_instances`](crate::CamundaClient::search_process_instances) (operation `searchProcessInstances`): set what you need, then `.send()`.
@@ -18056,14 +18187,15 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchProcessInstances<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchProcessInstances<'a, F> {
     type Output = crate::Result<types::ProcessInstanceSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ProcessInstanceSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`suspend_process_instances_batch_operation`](crate::CamundaClient::suspend_process_instances_batch_operation) (operation `suspendProcessInstancesBatchOperation`): set what you need, then `.send()`.
@@ -18169,14 +18301,15 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstancesBatchOperation<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SuspendProcessInstancesBatchOperation<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SuspendProcessInstancesBatchOperation<'a, F> {
     type Output = crate::Result<types::BatchOperationCreatedResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::BatchOperationCreatedResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_process_instance`](crate::CamundaClient::get_process_instance) (operation `getProcessInstance`): set what you need, then `.send()`.
@@ -18276,14 +18409,15 @@ impl<'a, F: Flavor<'a>> GetProcessInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetProcessInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetProcessInstance<'a, F> {
     type Output = crate::Result<types::ProcessInstanceResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ProcessInstanceResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_process_instance_business_id`](crate::CamundaClient::assign_process_instance_business_id) (operation `assignProcessInstanceBusinessId`): set what you need, then `.send()`.
@@ -18393,11 +18527,12 @@ impl<'a, F: Flavor<'a>> AssignProcessInstanceBusinessId<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignProcessInstanceBusinessId<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignProcessInstanceBusinessId<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_process_instance_call_hierarchy`](crate::CamundaClient::get_process_instance_call_hierarchy) (operation `getProcessInstanceCallHierarchy`): set what you need, then `.send()`.
@@ -18501,14 +18636,15 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceCallHierarchy<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetProcessInstanceCallHierarchy<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetProcessInstanceCallHierarchy<'a, F> {
     type Output = crate::Result<Vec<types::ProcessInstanceCallHierarchyEntry>>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<Vec<types::ProcessInstanceCallHierarchyEntry>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`cancel_process_instance`](crate::CamundaClient::cancel_process_instance) (operation `cancelProcessInstance`): set what you need, then `.send()`.
@@ -18609,11 +18745,12 @@ impl<'a, F: Flavor<'a>> CancelProcessInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CancelProcessInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CancelProcessInstance<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_process_instance`](crate::CamundaClient::delete_process_instance) (operation `deleteProcessInstance`): set what you need, then `.send()`.
@@ -18714,11 +18851,12 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteProcessInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteProcessInstance<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`resolve_process_instance_incidents`](crate::CamundaClient::resolve_process_instance_incidents) (operation `resolveProcessInstanceIncidents`): set what you need, then `.send()`.
@@ -18789,14 +18927,15 @@ impl<'a, F: Flavor<'a>> ResolveProcessInstanceIncidents<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ResolveProcessInstanceIncidents<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ResolveProcessInstanceIncidents<'a, F> {
     type Output = crate::Result<types::BatchOperationCreatedResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::BatchOperationCreatedResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_process_instance_incidents`](crate::CamundaClient::search_process_instance_incidents) (operation `searchProcessInstanceIncidents`): set what you need, then `.send()`.
@@ -19007,14 +19146,15 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchProcessInstanceIncidents<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchProcessInstanceIncidents<'a, F> {
     type Output = crate::Result<types::IncidentSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::IncidentSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`migrate_process_instance`](crate::CamundaClient::migrate_process_instance) (operation `migrateProcessInstance`): set what you need, then `.send()`.
@@ -19158,11 +19298,12 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for MigrateProcessInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for MigrateProcessInstance<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`modify_process_instance`](crate::CamundaClient::modify_process_instance) (operation `modifyProcessInstance`): set what you need, then `.send()`.
@@ -19311,11 +19452,12 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ModifyProcessInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ModifyProcessInstance<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`resume_process_instance`](crate::CamundaClient::resume_process_instance) (operation `resumeProcessInstance`): set what you need, then `.send()`.
@@ -19416,11 +19558,12 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ResumeProcessInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ResumeProcessInstance<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_process_instance_sequence_flows`](crate::CamundaClient::get_process_instance_sequence_flows) (operation `getProcessInstanceSequenceFlows`): set what you need, then `.send()`.
@@ -19524,14 +19667,15 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceSequenceFlows<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetProcessInstanceSequenceFlows<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetProcessInstanceSequenceFlows<'a, F> {
     type Output = crate::Result<types::ProcessInstanceSequenceFlowsQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ProcessInstanceSequenceFlowsQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_process_instance_statistics`](crate::CamundaClient::get_process_instance_statistics) (operation `getProcessInstanceStatistics`): set what you need, then `.send()`.
@@ -19639,14 +19783,15 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatistics<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetProcessInstanceStatistics<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetProcessInstanceStatistics<'a, F> {
     type Output = crate::Result<types::ProcessInstanceElementStatisticsQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ProcessInstanceElementStatisticsQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_process_instance_wait_state_statistics`](crate::CamundaClient::get_process_instance_wait_state_statistics) (operation `getProcessInstanceWaitStateStatistics`): set what you need, then `.send()`.
@@ -19754,14 +19899,15 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceWaitStateStatistics<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetProcessInstanceWaitStateStatistics<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetProcessInstanceWaitStateStatistics<'a, F> {
     type Output = crate::Result<types::ProcessInstanceWaitStateStatisticsQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ProcessInstanceWaitStateStatisticsQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`suspend_process_instance`](crate::CamundaClient::suspend_process_instance) (operation `suspendProcessInstance`): set what you need, then `.send()`.
@@ -19865,11 +20011,12 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SuspendProcessInstance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SuspendProcessInstance<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_resources`](crate::CamundaClient::search_resources) (operation `searchResources`): set what you need, then `.send()`.
@@ -20062,14 +20209,15 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchResources<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchResources<'a, F> {
     type Output = crate::Result<types::ResourceSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ResourceSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_resource`](crate::CamundaClient::get_resource) (operation `getResource`): set what you need, then `.send()`.
@@ -20164,14 +20312,15 @@ impl<'a, F: Flavor<'a>> GetResource<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetResource<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetResource<'a, F> {
     type Output = crate::Result<types::ResourceResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ResourceResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_resource_content`](crate::CamundaClient::get_resource_content) (operation `getResourceContent`): set what you need, then `.send()`.
@@ -20270,14 +20419,15 @@ impl<'a, F: Flavor<'a>> GetResourceContent<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetResourceContent<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetResourceContent<'a, F> {
     type Output = crate::Result<::serde_json::Map<String, ::serde_json::Value>>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<::serde_json::Map<String, ::serde_json::Value>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_resource_content_binary`](crate::CamundaClient::get_resource_content_binary) (operation `getResourceContentBinary`): set what you need, then `.send()`.
@@ -20370,11 +20520,12 @@ impl<'a, F: Flavor<'a>> GetResourceContentBinary<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetResourceContentBinary<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetResourceContentBinary<'a, F> {
     type Output = crate::Result<Vec<u8>>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<Vec<u8>>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_resource`](crate::CamundaClient::delete_resource) (operation `deleteResource`): set what you need, then `.send()`.
@@ -20481,14 +20632,15 @@ impl<'a, F: Flavor<'a>> DeleteResource<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteResource<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteResource<'a, F> {
     type Output = crate::Result<types::DeleteResourceResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::DeleteResourceResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_role`](crate::CamundaClient::create_role) (operation `createRole`): set what you need, then `.send()`.
@@ -20595,14 +20747,15 @@ impl<'a, F: Flavor<'a>> CreateRole<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateRole<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateRole<'a, F> {
     type Output = crate::Result<types::RoleCreateResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::RoleCreateResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_roles`](crate::CamundaClient::search_roles) (operation `searchRoles`): set what you need, then `.send()`.
@@ -20793,14 +20946,15 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchRoles<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchRoles<'a, F> {
     type Output = crate::Result<types::RoleSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::RoleSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_role`](crate::CamundaClient::get_role) (operation `getRole`): set what you need, then `.send()`.
@@ -20893,11 +21047,11 @@ impl<'a, F: Flavor<'a>> GetRole<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetRole<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture for GetRole<'a, F> {
     type Output = crate::Result<types::RoleResult>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<types::RoleResult>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`update_role`](crate::CamundaClient::update_role) (operation `updateRole`): set what you need, then `.send()`.
@@ -20999,14 +21153,15 @@ impl<'a, F: Flavor<'a>> UpdateRole<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UpdateRole<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UpdateRole<'a, F> {
     type Output = crate::Result<types::RoleUpdateResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::RoleUpdateResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_role`](crate::CamundaClient::delete_role) (operation `deleteRole`): set what you need, then `.send()`.
@@ -21068,11 +21223,12 @@ impl<'a, F: Flavor<'a>> DeleteRole<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteRole<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteRole<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_clients_for_role`](crate::CamundaClient::search_clients_for_role) (operation `searchClientsForRole`): set what you need, then `.send()`.
@@ -21257,14 +21413,15 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchClientsForRole<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchClientsForRole<'a, F> {
     type Output = crate::Result<types::RoleClientSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::RoleClientSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_role_to_client`](crate::CamundaClient::assign_role_to_client) (operation `assignRoleToClient`): set what you need, then `.send()`.
@@ -21337,11 +21494,12 @@ impl<'a, F: Flavor<'a>> AssignRoleToClient<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignRoleToClient<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignRoleToClient<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`unassign_role_from_client`](crate::CamundaClient::unassign_role_from_client) (operation `unassignRoleFromClient`): set what you need, then `.send()`.
@@ -21414,11 +21572,12 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromClient<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UnassignRoleFromClient<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UnassignRoleFromClient<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_groups_for_role`](crate::CamundaClient::search_groups_for_role) (operation `searchGroupsForRole`): set what you need, then `.send()`.
@@ -21603,14 +21762,15 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchGroupsForRole<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchGroupsForRole<'a, F> {
     type Output = crate::Result<types::RoleGroupSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::RoleGroupSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_role_to_group`](crate::CamundaClient::assign_role_to_group) (operation `assignRoleToGroup`): set what you need, then `.send()`.
@@ -21681,11 +21841,12 @@ impl<'a, F: Flavor<'a>> AssignRoleToGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignRoleToGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignRoleToGroup<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`unassign_role_from_group`](crate::CamundaClient::unassign_role_from_group) (operation `unassignRoleFromGroup`): set what you need, then `.send()`.
@@ -21756,11 +21917,12 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromGroup<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UnassignRoleFromGroup<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UnassignRoleFromGroup<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_mapping_rules_for_role`](crate::CamundaClient::search_mapping_rules_for_role) (operation `searchMappingRulesForRole`): set what you need, then `.send()`.
@@ -21969,14 +22131,15 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchMappingRulesForRole<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchMappingRulesForRole<'a, F> {
     type Output = crate::Result<types::RoleMappingRuleSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::RoleMappingRuleSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_role_to_mapping_rule`](crate::CamundaClient::assign_role_to_mapping_rule) (operation `assignRoleToMappingRule`): set what you need, then `.send()`.
@@ -22051,11 +22214,12 @@ impl<'a, F: Flavor<'a>> AssignRoleToMappingRule<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignRoleToMappingRule<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignRoleToMappingRule<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`unassign_role_from_mapping_rule`](crate::CamundaClient::unassign_role_from_mapping_rule) (operation `unassignRoleFromMappingRule`): set what you need, then `.send()`.
@@ -22130,11 +22294,12 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromMappingRule<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UnassignRoleFromMappingRule<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UnassignRoleFromMappingRule<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_users_for_role`](crate::CamundaClient::search_users_for_role) (operation `searchUsersForRole`): set what you need, then `.send()`.
@@ -22317,14 +22482,15 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchUsersForRole<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchUsersForRole<'a, F> {
     type Output = crate::Result<types::RoleUserSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::RoleUserSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_role_to_user`](crate::CamundaClient::assign_role_to_user) (operation `assignRoleToUser`): set what you need, then `.send()`.
@@ -22395,11 +22561,12 @@ impl<'a, F: Flavor<'a>> AssignRoleToUser<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignRoleToUser<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignRoleToUser<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`unassign_role_from_user`](crate::CamundaClient::unassign_role_from_user) (operation `unassignRoleFromUser`): set what you need, then `.send()`.
@@ -22470,11 +22637,12 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromUser<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UnassignRoleFromUser<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UnassignRoleFromUser<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`resolve_secrets`](crate::CamundaClient::resolve_secrets) (operation `resolveSecrets`): set what you need, then `.send()`.
@@ -22561,14 +22729,15 @@ impl<'a, F: Flavor<'a>> ResolveSecrets<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ResolveSecrets<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ResolveSecrets<'a, F> {
     type Output = crate::Result<types::SecretResolveResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::SecretResolveResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`list_secrets`](crate::CamundaClient::list_secrets) (operation `listSecrets`): set what you need, then `.send()`.
@@ -22631,14 +22800,15 @@ impl<'a, F: Flavor<'a>> ListSecrets<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ListSecrets<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ListSecrets<'a, F> {
     type Output = crate::Result<types::SecretListResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::SecretListResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_admin_user`](crate::CamundaClient::create_admin_user) (operation `createAdminUser`): set what you need, then `.send()`.
@@ -22758,14 +22928,15 @@ impl<'a, F: Flavor<'a>> CreateAdminUser<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateAdminUser<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateAdminUser<'a, F> {
     type Output = crate::Result<types::UserCreateResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::UserCreateResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`broadcast_signal`](crate::CamundaClient::broadcast_signal) (operation `broadcastSignal`): set what you need, then `.send()`.
@@ -22868,14 +23039,15 @@ impl<'a, F: Flavor<'a>> BroadcastSignal<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for BroadcastSignal<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for BroadcastSignal<'a, F> {
     type Output = crate::Result<types::SignalBroadcastResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::SignalBroadcastResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_status`](crate::CamundaClient::get_status) (operation `getStatus`): set what you need, then `.send()`.
@@ -22926,11 +23098,12 @@ impl<'a, F: Flavor<'a>> GetStatus<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetStatus<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetStatus<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_usage_metrics`](crate::CamundaClient::get_usage_metrics) (operation `getUsageMetrics`): set what you need, then `.send()`.
@@ -23073,14 +23246,15 @@ impl<'a, F: Flavor<'a>> GetUsageMetrics<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetUsageMetrics<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetUsageMetrics<'a, F> {
     type Output = crate::Result<types::UsageMetricsResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::UsageMetricsResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_system_configuration`](crate::CamundaClient::get_system_configuration) (operation `getSystemConfiguration`): set what you need, then `.send()`.
@@ -23133,14 +23307,15 @@ impl<'a, F: Flavor<'a>> GetSystemConfiguration<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetSystemConfiguration<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetSystemConfiguration<'a, F> {
     type Output = crate::Result<types::SystemConfigurationResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::SystemConfigurationResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_tenant`](crate::CamundaClient::create_tenant) (operation `createTenant`): set what you need, then `.send()`.
@@ -23247,14 +23422,15 @@ impl<'a, F: Flavor<'a>> CreateTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateTenant<'a, F> {
     type Output = crate::Result<types::TenantCreateResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::TenantCreateResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_tenants`](crate::CamundaClient::search_tenants) (operation `searchTenants`): set what you need, then `.send()`.
@@ -23445,14 +23621,15 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchTenants<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchTenants<'a, F> {
     type Output = crate::Result<types::TenantSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::TenantSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_tenant`](crate::CamundaClient::get_tenant) (operation `getTenant`): set what you need, then `.send()`.
@@ -23547,11 +23724,12 @@ impl<'a, F: Flavor<'a>> GetTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetTenant<'a, F> {
     type Output = crate::Result<types::TenantResult>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<types::TenantResult>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`update_tenant`](crate::CamundaClient::update_tenant) (operation `updateTenant`): set what you need, then `.send()`.
@@ -23655,14 +23833,15 @@ impl<'a, F: Flavor<'a>> UpdateTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UpdateTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UpdateTenant<'a, F> {
     type Output = crate::Result<types::TenantUpdateResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::TenantUpdateResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_tenant`](crate::CamundaClient::delete_tenant) (operation `deleteTenant`): set what you need, then `.send()`.
@@ -23726,11 +23905,12 @@ impl<'a, F: Flavor<'a>> DeleteTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteTenant<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_clients_for_tenant`](crate::CamundaClient::search_clients_for_tenant) (operation `searchClientsForTenant`): set what you need, then `.send()`.
@@ -23920,14 +24100,15 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchClientsForTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchClientsForTenant<'a, F> {
     type Output = crate::Result<types::TenantClientSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::TenantClientSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_client_to_tenant`](crate::CamundaClient::assign_client_to_tenant) (operation `assignClientToTenant`): set what you need, then `.send()`.
@@ -24002,11 +24183,12 @@ impl<'a, F: Flavor<'a>> AssignClientToTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignClientToTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignClientToTenant<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`unassign_client_from_tenant`](crate::CamundaClient::unassign_client_from_tenant) (operation `unassignClientFromTenant`): set what you need, then `.send()`.
@@ -24081,11 +24263,12 @@ impl<'a, F: Flavor<'a>> UnassignClientFromTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UnassignClientFromTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UnassignClientFromTenant<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_group_ids_for_tenant`](crate::CamundaClient::search_group_ids_for_tenant) (operation `searchGroupIdsForTenant`): set what you need, then `.send()`.
@@ -24275,14 +24458,15 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchGroupIdsForTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchGroupIdsForTenant<'a, F> {
     type Output = crate::Result<types::TenantGroupSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::TenantGroupSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_group_to_tenant`](crate::CamundaClient::assign_group_to_tenant) (operation `assignGroupToTenant`): set what you need, then `.send()`.
@@ -24355,11 +24539,12 @@ impl<'a, F: Flavor<'a>> AssignGroupToTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignGroupToTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignGroupToTenant<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`unassign_group_from_tenant`](crate::CamundaClient::unassign_group_from_tenant) (operation `unassignGroupFromTenant`): set what you need, then `.send()`.
@@ -24432,11 +24617,12 @@ impl<'a, F: Flavor<'a>> UnassignGroupFromTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UnassignGroupFromTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UnassignGroupFromTenant<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_mapping_rules_for_tenant`](crate::CamundaClient::search_mapping_rules_for_tenant) (operation `searchMappingRulesForTenant`): set what you need, then `.send()`.
@@ -24647,14 +24833,15 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchMappingRulesForTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchMappingRulesForTenant<'a, F> {
     type Output = crate::Result<types::TenantMappingRuleSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::TenantMappingRuleSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_mapping_rule_to_tenant`](crate::CamundaClient::assign_mapping_rule_to_tenant) (operation `assignMappingRuleToTenant`): set what you need, then `.send()`.
@@ -24731,11 +24918,12 @@ impl<'a, F: Flavor<'a>> AssignMappingRuleToTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignMappingRuleToTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignMappingRuleToTenant<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`unassign_mapping_rule_from_tenant`](crate::CamundaClient::unassign_mapping_rule_from_tenant) (operation `unassignMappingRuleFromTenant`): set what you need, then `.send()`.
@@ -24812,11 +25000,12 @@ impl<'a, F: Flavor<'a>> UnassignMappingRuleFromTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UnassignMappingRuleFromTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UnassignMappingRuleFromTenant<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_roles_for_tenant`](crate::CamundaClient::search_roles_for_tenant) (operation `searchRolesForTenant`): set what you need, then `.send()`.
@@ -25020,14 +25209,15 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchRolesForTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchRolesForTenant<'a, F> {
     type Output = crate::Result<types::TenantRoleSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::TenantRoleSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_role_to_tenant`](crate::CamundaClient::assign_role_to_tenant) (operation `assignRoleToTenant`): set what you need, then `.send()`.
@@ -25100,11 +25290,12 @@ impl<'a, F: Flavor<'a>> AssignRoleToTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignRoleToTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignRoleToTenant<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`unassign_role_from_tenant`](crate::CamundaClient::unassign_role_from_tenant) (operation `unassignRoleFromTenant`): set what you need, then `.send()`.
@@ -25177,11 +25368,12 @@ impl<'a, F: Flavor<'a>> UnassignRoleFromTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UnassignRoleFromTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UnassignRoleFromTenant<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_users_for_tenant`](crate::CamundaClient::search_users_for_tenant) (operation `searchUsersForTenant`): set what you need, then `.send()`.
@@ -25368,14 +25560,15 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchUsersForTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchUsersForTenant<'a, F> {
     type Output = crate::Result<types::TenantUserSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::TenantUserSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_user_to_tenant`](crate::CamundaClient::assign_user_to_tenant) (operation `assignUserToTenant`): set what you need, then `.send()`.
@@ -25448,11 +25641,12 @@ impl<'a, F: Flavor<'a>> AssignUserToTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignUserToTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignUserToTenant<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`unassign_user_from_tenant`](crate::CamundaClient::unassign_user_from_tenant) (operation `unassignUserFromTenant`): set what you need, then `.send()`.
@@ -25525,11 +25719,12 @@ impl<'a, F: Flavor<'a>> UnassignUserFromTenant<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UnassignUserFromTenant<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UnassignUserFromTenant<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_topology`](crate::CamundaClient::get_topology) (operation `getTopology`): set what you need, then `.send()`.
@@ -25582,14 +25777,15 @@ impl<'a, F: Flavor<'a>> GetTopology<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetTopology<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetTopology<'a, F> {
     type Output = crate::Result<types::TopologyResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::TopologyResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`change_cluster_mode`](crate::CamundaClient::change_cluster_mode) (operation `changeClusterMode`): set what you need, then `.send()`.
@@ -25666,14 +25862,15 @@ impl<'a, F: Flavor<'a>> ChangeClusterMode<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ChangeClusterMode<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ChangeClusterMode<'a, F> {
     type Output = crate::Result<types::ClusterModeChangeResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterModeChangeResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`restore`](crate::CamundaClient::restore) (operation `restore`): set what you need, then `.send()`.
@@ -25796,14 +25993,14 @@ impl<'a, F: Flavor<'a>> Restore<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for Restore<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture for Restore<'a, F> {
     type Output = crate::Result<types::ClusterRestoreResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterRestoreResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_restore_status`](crate::CamundaClient::get_restore_status) (operation `getRestoreStatus`): set what you need, then `.send()`.
@@ -25856,14 +26053,15 @@ impl<'a, F: Flavor<'a>> GetRestoreStatus<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetRestoreStatus<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetRestoreStatus<'a, F> {
     type Output = crate::Result<types::RestoreStatusResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::RestoreStatusResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_cluster_exporting_status`](crate::CamundaClient::get_cluster_exporting_status) (operation `getClusterExportingStatus`): set what you need, then `.send()`.
@@ -25916,14 +26114,15 @@ impl<'a, F: Flavor<'a>> GetClusterExportingStatus<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetClusterExportingStatus<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetClusterExportingStatus<'a, F> {
     type Output = crate::Result<types::ExportingStatusResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ExportingStatusResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`pause_cluster_exporting`](crate::CamundaClient::pause_cluster_exporting) (operation `pauseClusterExporting`): set what you need, then `.send()`.
@@ -25986,11 +26185,12 @@ impl<'a, F: Flavor<'a>> PauseClusterExporting<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for PauseClusterExporting<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for PauseClusterExporting<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`resume_cluster_exporting`](crate::CamundaClient::resume_cluster_exporting) (operation `resumeClusterExporting`): set what you need, then `.send()`.
@@ -26041,11 +26241,12 @@ impl<'a, F: Flavor<'a>> ResumeClusterExporting<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ResumeClusterExporting<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ResumeClusterExporting<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`take_runtime_backup_as_cluster_admin`](crate::CamundaClient::take_runtime_backup_as_cluster_admin) (operation `takeRuntimeBackupAsClusterAdmin`): set what you need, then `.send()`.
@@ -26140,14 +26341,15 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackupAsClusterAdmin<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for TakeRuntimeBackupAsClusterAdmin<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for TakeRuntimeBackupAsClusterAdmin<'a, F> {
     type Output = crate::Result<types::ClusterTakeRuntimeBackupResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterTakeRuntimeBackupResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`list_runtime_backups_as_cluster_admin`](crate::CamundaClient::list_runtime_backups_as_cluster_admin) (operation `listRuntimeBackupsAsClusterAdmin`): set what you need, then `.send()`.
@@ -26227,14 +26429,15 @@ impl<'a, F: Flavor<'a>> ListRuntimeBackupsAsClusterAdmin<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ListRuntimeBackupsAsClusterAdmin<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ListRuntimeBackupsAsClusterAdmin<'a, F> {
     type Output = crate::Result<Vec<types::ClusterRuntimeBackupInfo>>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<Vec<types::ClusterRuntimeBackupInfo>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_runtime_backup_state_as_cluster_admin`](crate::CamundaClient::get_runtime_backup_state_as_cluster_admin) (operation `getRuntimeBackupStateAsClusterAdmin`): set what you need, then `.send()`.
@@ -26302,14 +26505,15 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupStateAsClusterAdmin<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetRuntimeBackupStateAsClusterAdmin<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetRuntimeBackupStateAsClusterAdmin<'a, F> {
     type Output = crate::Result<types::ClusterRuntimeBackupState>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterRuntimeBackupState>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_runtime_backup_state_as_cluster_admin`](crate::CamundaClient::delete_runtime_backup_state_as_cluster_admin) (operation `deleteRuntimeBackupStateAsClusterAdmin`): set what you need, then `.send()`.
@@ -26375,11 +26579,12 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackupStateAsClusterAdmin<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteRuntimeBackupStateAsClusterAdmin<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteRuntimeBackupStateAsClusterAdmin<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`sync_runtime_backup_state_as_cluster_admin`](crate::CamundaClient::sync_runtime_backup_state_as_cluster_admin) (operation `syncRuntimeBackupStateAsClusterAdmin`): set what you need, then `.send()`.
@@ -26447,14 +26652,15 @@ impl<'a, F: Flavor<'a>> SyncRuntimeBackupStateAsClusterAdmin<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SyncRuntimeBackupStateAsClusterAdmin<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SyncRuntimeBackupStateAsClusterAdmin<'a, F> {
     type Output = crate::Result<types::ClusterRuntimeBackupState>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterRuntimeBackupState>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_runtime_backup_as_cluster_admin`](crate::CamundaClient::get_runtime_backup_as_cluster_admin) (operation `getRuntimeBackupAsClusterAdmin`): set what you need, then `.send()`.
@@ -26535,14 +26741,15 @@ impl<'a, F: Flavor<'a>> GetRuntimeBackupAsClusterAdmin<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetRuntimeBackupAsClusterAdmin<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetRuntimeBackupAsClusterAdmin<'a, F> {
     type Output = crate::Result<types::ClusterRuntimeBackupInfo>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterRuntimeBackupInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_runtime_backup_as_cluster_admin`](crate::CamundaClient::delete_runtime_backup_as_cluster_admin) (operation `deleteRuntimeBackupAsClusterAdmin`): set what you need, then `.send()`.
@@ -26621,11 +26828,12 @@ impl<'a, F: Flavor<'a>> DeleteRuntimeBackupAsClusterAdmin<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteRuntimeBackupAsClusterAdmin<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteRuntimeBackupAsClusterAdmin<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`take_history_backup_as_cluster_admin`](crate::CamundaClient::take_history_backup_as_cluster_admin) (operation `takeHistoryBackupAsClusterAdmin`): set what you need, then `.send()`.
@@ -26722,14 +26930,15 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackupAsClusterAdmin<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for TakeHistoryBackupAsClusterAdmin<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for TakeHistoryBackupAsClusterAdmin<'a, F> {
     type Output = crate::Result<types::ClusterTakeHistoryBackupResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterTakeHistoryBackupResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`list_history_backups_as_cluster_admin`](crate::CamundaClient::list_history_backups_as_cluster_admin) (operation `listHistoryBackupsAsClusterAdmin`): set what you need, then `.send()`.
@@ -26821,14 +27030,15 @@ impl<'a, F: Flavor<'a>> ListHistoryBackupsAsClusterAdmin<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ListHistoryBackupsAsClusterAdmin<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ListHistoryBackupsAsClusterAdmin<'a, F> {
     type Output = crate::Result<Vec<types::ClusterHistoryBackupInfo>>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<Vec<types::ClusterHistoryBackupInfo>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_history_backup_as_cluster_admin`](crate::CamundaClient::get_history_backup_as_cluster_admin) (operation `getHistoryBackupAsClusterAdmin`): set what you need, then `.send()`.
@@ -26909,14 +27119,15 @@ impl<'a, F: Flavor<'a>> GetHistoryBackupAsClusterAdmin<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetHistoryBackupAsClusterAdmin<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetHistoryBackupAsClusterAdmin<'a, F> {
     type Output = crate::Result<types::ClusterHistoryBackupInfo>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterHistoryBackupInfo>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_history_backup_as_cluster_admin`](crate::CamundaClient::delete_history_backup_as_cluster_admin) (operation `deleteHistoryBackupAsClusterAdmin`): set what you need, then `.send()`.
@@ -26995,11 +27206,12 @@ impl<'a, F: Flavor<'a>> DeleteHistoryBackupAsClusterAdmin<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteHistoryBackupAsClusterAdmin<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteHistoryBackupAsClusterAdmin<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`change_cluster_mode_as_cluster_admin`](crate::CamundaClient::change_cluster_mode_as_cluster_admin) (operation `changeClusterModeAsClusterAdmin`): set what you need, then `.send()`.
@@ -27091,14 +27303,15 @@ impl<'a, F: Flavor<'a>> ChangeClusterModeAsClusterAdmin<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for ChangeClusterModeAsClusterAdmin<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for ChangeClusterModeAsClusterAdmin<'a, F> {
     type Output = crate::Result<types::ClusterModeChangeResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterModeChangeResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`trigger_cluster_rebalance`](crate::CamundaClient::trigger_cluster_rebalance) (operation `triggerClusterRebalance`): set what you need, then `.send()`.
@@ -27226,14 +27439,15 @@ impl<'a, F: Flavor<'a>> TriggerClusterRebalance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for TriggerClusterRebalance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for TriggerClusterRebalance<'a, F> {
     type Output = crate::Result<types::ClusterBalanceResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterBalanceResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_cluster_rebalance`](crate::CamundaClient::get_cluster_rebalance) (operation `getClusterRebalance`): set what you need, then `.send()`.
@@ -27286,14 +27500,15 @@ impl<'a, F: Flavor<'a>> GetClusterRebalance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetClusterRebalance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetClusterRebalance<'a, F> {
     type Output = crate::Result<types::ClusterBalanceResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterBalanceResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`cancel_cluster_rebalance`](crate::CamundaClient::cancel_cluster_rebalance) (operation `cancelClusterRebalance`): set what you need, then `.send()`.
@@ -27346,14 +27561,15 @@ impl<'a, F: Flavor<'a>> CancelClusterRebalance<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CancelClusterRebalance<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CancelClusterRebalance<'a, F> {
     type Output = crate::Result<types::RebalanceCancellationResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::RebalanceCancellationResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`restore_as_cluster_admin`](crate::CamundaClient::restore_as_cluster_admin) (operation `restoreAsClusterAdmin`): set what you need, then `.send()`.
@@ -27505,14 +27721,15 @@ impl<'a, F: Flavor<'a>> RestoreAsClusterAdmin<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for RestoreAsClusterAdmin<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for RestoreAsClusterAdmin<'a, F> {
     type Output = crate::Result<types::ClusterRestoreResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterRestoreResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_cluster_status`](crate::CamundaClient::get_cluster_status) (operation `getClusterStatus`): set what you need, then `.send()`.
@@ -27565,14 +27782,15 @@ impl<'a, F: Flavor<'a>> GetClusterStatus<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetClusterStatus<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetClusterStatus<'a, F> {
     type Output = crate::Result<types::ClusterStatusResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterStatusResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_cluster_upgrade_status`](crate::CamundaClient::get_cluster_upgrade_status) (operation `getClusterUpgradeStatus`): set what you need, then `.send()`.
@@ -27625,14 +27843,15 @@ impl<'a, F: Flavor<'a>> GetClusterUpgradeStatus<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetClusterUpgradeStatus<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetClusterUpgradeStatus<'a, F> {
     type Output = crate::Result<types::ClusterUpgradeStatusResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterUpgradeStatusResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_cluster_topology`](crate::CamundaClient::get_cluster_topology) (operation `getClusterTopology`): set what you need, then `.send()`.
@@ -27685,14 +27904,15 @@ impl<'a, F: Flavor<'a>> GetClusterTopology<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetClusterTopology<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetClusterTopology<'a, F> {
     type Output = crate::Result<types::ClusterTopologyResponse>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::ClusterTopologyResponse>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`create_user`](crate::CamundaClient::create_user) (operation `createUser`): set what you need, then `.send()`.
@@ -27812,14 +28032,15 @@ impl<'a, F: Flavor<'a>> CreateUser<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CreateUser<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CreateUser<'a, F> {
     type Output = crate::Result<types::UserCreateResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::UserCreateResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_users`](crate::CamundaClient::search_users) (operation `searchUsers`): set what you need, then `.send()`.
@@ -28007,14 +28228,15 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchUsers<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchUsers<'a, F> {
     type Output = crate::Result<types::UserSearchResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::UserSearchResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_user`](crate::CamundaClient::get_user) (operation `getUser`): set what you need, then `.send()`.
@@ -28107,11 +28329,11 @@ impl<'a, F: Flavor<'a>> GetUser<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetUser<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture for GetUser<'a, F> {
     type Output = crate::Result<types::UserResult>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<types::UserResult>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`update_user`](crate::CamundaClient::update_user) (operation `updateUser`): set what you need, then `.send()`.
@@ -28224,14 +28446,15 @@ impl<'a, F: Flavor<'a>> UpdateUser<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UpdateUser<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UpdateUser<'a, F> {
     type Output = crate::Result<types::UserUpdateResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::UserUpdateResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`delete_user`](crate::CamundaClient::delete_user) (operation `deleteUser`): set what you need, then `.send()`.
@@ -28293,11 +28516,12 @@ impl<'a, F: Flavor<'a>> DeleteUser<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for DeleteUser<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for DeleteUser<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_user_tasks`](crate::CamundaClient::search_user_tasks) (operation `searchUserTasks`): set what you need, then `.send()`.
@@ -28490,14 +28714,15 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchUserTasks<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchUserTasks<'a, F> {
     type Output = crate::Result<types::UserTaskSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::UserTaskSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_user_task`](crate::CamundaClient::get_user_task) (operation `getUserTask`): set what you need, then `.send()`.
@@ -28592,14 +28817,15 @@ impl<'a, F: Flavor<'a>> GetUserTask<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetUserTask<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetUserTask<'a, F> {
     type Output = crate::Result<types::UserTaskResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::UserTaskResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`update_user_task`](crate::CamundaClient::update_user_task) (operation `updateUserTask`): set what you need, then `.send()`.
@@ -28767,11 +28993,12 @@ impl<'a, F: Flavor<'a>> UpdateUserTask<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UpdateUserTask<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UpdateUserTask<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`unassign_user_task`](crate::CamundaClient::unassign_user_task) (operation `unassignUserTask`): set what you need, then `.send()`.
@@ -28835,11 +29062,12 @@ impl<'a, F: Flavor<'a>> UnassignUserTask<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for UnassignUserTask<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for UnassignUserTask<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`assign_user_task`](crate::CamundaClient::assign_user_task) (operation `assignUserTask`): set what you need, then `.send()`.
@@ -28952,11 +29180,12 @@ impl<'a, F: Flavor<'a>> AssignUserTask<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for AssignUserTask<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for AssignUserTask<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_user_task_audit_logs`](crate::CamundaClient::search_user_task_audit_logs) (operation `searchUserTaskAuditLogs`): set what you need, then `.send()`.
@@ -29167,14 +29396,15 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchUserTaskAuditLogs<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchUserTaskAuditLogs<'a, F> {
     type Output = crate::Result<types::AuditLogSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::AuditLogSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`complete_user_task`](crate::CamundaClient::complete_user_task) (operation `completeUserTask`): set what you need, then `.send()`.
@@ -29276,11 +29506,12 @@ impl<'a, F: Flavor<'a>> CompleteUserTask<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for CompleteUserTask<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for CompleteUserTask<'a, F> {
     type Output = crate::Result<()>;
     type IntoFuture = futures::future::BoxFuture<'a, crate::Result<()>>;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_user_task_effective_variables`](crate::CamundaClient::search_user_task_effective_variables) (operation `searchUserTaskEffectiveVariables`): set what you need, then `.send()`.
@@ -29506,14 +29737,15 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchUserTaskEffectiveVariables<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchUserTaskEffectiveVariables<'a, F> {
     type Output = crate::Result<types::VariableSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::VariableSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_user_task_form`](crate::CamundaClient::get_user_task_form) (operation `getUserTaskForm`): set what you need, then `.send()`.
@@ -29608,14 +29840,15 @@ impl<'a, F: Flavor<'a>> GetUserTaskForm<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetUserTaskForm<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetUserTaskForm<'a, F> {
     type Output = crate::Result<Option<types::FormResult>>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<Option<types::FormResult>>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_user_task_variables`](crate::CamundaClient::search_user_task_variables) (operation `searchUserTaskVariables`): set what you need, then `.send()`.
@@ -29838,14 +30071,15 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchUserTaskVariables<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchUserTaskVariables<'a, F> {
     type Output = crate::Result<types::VariableSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::VariableSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`search_variables`](crate::CamundaClient::search_variables) (operation `searchVariables`): set what you need, then `.send()`.
@@ -30050,14 +30284,15 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for SearchVariables<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for SearchVariables<'a, F> {
     type Output = crate::Result<types::VariableSearchQueryResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::VariableSearchQueryResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 ///Request builder for [`get_variable`](crate::CamundaClient::get_variable) (operation `getVariable`): set what you need, then `.send()`.
@@ -30152,14 +30387,15 @@ impl<'a, F: Flavor<'a>> GetVariable<'a, F> {
         )
     }
 }
-impl<'a> std::future::IntoFuture for GetVariable<'a> {
+impl<'a, F: crate::request::AsyncFlavor<'a>> std::future::IntoFuture
+for GetVariable<'a, F> {
     type Output = crate::Result<types::VariableResult>;
     type IntoFuture = futures::future::BoxFuture<
         'a,
         crate::Result<types::VariableResult>,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        self.send()
+        F::boxed(self.send())
     }
 }
 impl crate::request::Fields<types::AgentDefinitionSearchQueryFilter> {
