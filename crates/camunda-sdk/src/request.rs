@@ -20,7 +20,7 @@
 //! anything is sent.
 
 use crate::{CamundaClient, Error, Result};
-use futures::future::BoxFuture;
+use futures::future::{BoxFuture, Either};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt::Display;
@@ -374,20 +374,28 @@ impl Read<Vec<u8>> for Bytes {
 }
 
 /// A builder's exchange: the request it built (or its first invalid argument), read by `R`.
-pub(crate) async fn send<R: Read<T>, T: Send>(
-    client: &CamundaClient,
+/// Not an `async fn`: its future would keep the `Call` argument for as long as it runs, next to
+/// the exchange the `Call` was moved into.
+pub(crate) fn send<'a, R: Read<T>, T: Send + 'a>(
+    client: &'a CamundaClient,
     call: Result<crate::transport::Call>,
-) -> Result<T> {
-    R::read(client, call?).await
+) -> impl Future<Output = Result<T>> + Send + 'a {
+    match call {
+        Ok(call) => Either::Left(R::read(client, call)),
+        Err(e) => Either::Right(std::future::ready(Err(e))),
+    }
 }
 
 /// A builder's exchange with its status and headers.
-pub(crate) async fn send_full<T: Send>(
-    client: &CamundaClient,
+pub(crate) fn send_full<'a, T: Send + 'a>(
+    client: &'a CamundaClient,
     call: Result<crate::transport::Call>,
     read: fn(&'static str, reqwest::StatusCode, bytes::Bytes) -> Result<T>,
-) -> Result<Response<T>> {
-    client.send_full(call?, read).await
+) -> impl Future<Output = Result<Response<T>>> + Send + 'a {
+    match call {
+        Ok(call) => Either::Left(client.send_full(call, read)),
+        Err(e) => Either::Right(std::future::ready(Err(e))),
+    }
 }
 
 /// An eventually consistent read's exchange: the request made again from its body for every
