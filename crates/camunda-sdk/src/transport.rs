@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tracing::Instrument;
 
@@ -270,58 +271,18 @@ impl Transport {
             ))
             .filter(|span| !span.is_disabled())
             .map(Box::new);
-            // The `Authorization` value of the latest attempt, for a 401.
-            let sent_auth = std::sync::Mutex::new(None);
-            let mut refreshed = false;
+            let attempts = Attempts {
+                transport: self,
+                call: &call,
+                policy,
+                sent_auth: std::sync::Mutex::new(None),
+                refreshed: AtomicBool::new(false),
+            };
             match span {
-                None => {
-                    self.retrying(&call, policy, &sent_auth, &mut refreshed)
-                        .await
-                }
-                Some(span) => {
-                    let retrying = self.retrying(&call, policy, &sent_auth, &mut refreshed);
-                    Box::pin(retrying.instrument(*span)).await
-                }
+                None => attempts.run().await,
+                Some(span) => Box::pin(attempts.run().instrument(*span)).await,
             }
         }
-    }
-
-    /// The attempts of one exchange, each through the gate, retried as `policy` says.
-    fn retrying<'a>(
-        &'a self,
-        call: &'a Call,
-        policy: &'a RetryPolicy,
-        sent_auth: &'a std::sync::Mutex<Option<HeaderValue>>,
-        refreshed: &'a mut bool,
-    ) -> impl Future<Output = Result<Answer>> + Send + 'a {
-        resilience::retry(
-            call.op.id,
-            move |_| async move {
-                // Each attempt waits for a permit (at most the request timeout) and reports
-                // back.
-                let sent = || self.attempt(call, sent_auth);
-                let result = self.gate.run(call.op.id, self.request_timeout, sent).await;
-                // Before anything logs it: an answer may echo the request's credentials.
-                result.map_err(|e| {
-                    let sent = sent_auth.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                    self.scrub(e, sent.as_ref())
-                })
-            },
-            move |err, attempt| {
-                // An API 401 means the credentials went stale: refresh once and resend at
-                // once. (A 401 from the token endpoint is an `Error::Auth`: refetching
-                // would not help.)
-                if matches!(err, Error::Http { status: 401, .. }) && !*refreshed {
-                    *refreshed = true;
-                    let rejected = sent_auth.lock().unwrap_or_else(|e| e.into_inner()).take();
-                    if let Some(rejected) = rejected {
-                        self.auth.invalidate(&rejected);
-                    }
-                    return Next::Now;
-                }
-                policy.next(err, call.op.idempotent, attempt)
-            },
-        )
     }
 
     /// `err` with every credential the client holds (and the one the request was sent with)
@@ -499,6 +460,64 @@ impl Transport {
                 body,
             })
         })
+    }
+}
+
+/// What the attempts of one exchange share. One reference to it is all the retry loop's
+/// closures hold: each value they held themselves would be in every call's future.
+struct Attempts<'a> {
+    transport: &'a Transport,
+    call: &'a Call,
+    policy: &'a RetryPolicy,
+    /// The `Authorization` value of the latest attempt, for a 401.
+    sent_auth: std::sync::Mutex<Option<HeaderValue>>,
+    /// Whether a 401 has made the credentials refresh (once per exchange).
+    refreshed: AtomicBool,
+}
+
+impl Attempts<'_> {
+    /// The attempts, each through the gate, retried as the policy says.
+    fn run(&self) -> impl Future<Output = Result<Answer>> + Send + '_ {
+        resilience::retry(
+            self.call.op.id,
+            move |_| async move {
+                let t = self.transport;
+                // Each attempt waits for a permit (at most the request timeout) and reports
+                // back.
+                let sent = || t.attempt(self.call, &self.sent_auth);
+                let result = t.gate.run(self.call.op.id, t.request_timeout, sent).await;
+                // Before anything logs it: an answer may echo the request's credentials.
+                result.map_err(|e| t.scrub(e, self.sent_auth().as_ref()))
+            },
+            move |err, attempt| self.next(err, attempt),
+        )
+    }
+
+    fn sent_auth(&self) -> Option<HeaderValue> {
+        self.sent_auth
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// What follows a failed attempt.
+    fn next(&self, err: &Error, attempt: u32) -> Next {
+        // An API 401 means the credentials went stale: refresh once and resend at once. (A 401
+        // from the token endpoint is an `Error::Auth`: refetching would not help.)
+        if matches!(err, Error::Http { status: 401, .. })
+            && !self.refreshed.swap(true, Ordering::Relaxed)
+        {
+            let rejected = self
+                .sent_auth
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            if let Some(rejected) = rejected {
+                self.transport.auth.invalidate(&rejected);
+            }
+            return Next::Now;
+        }
+        self.policy.next(err, self.call.op.idempotent, attempt)
     }
 }
 
