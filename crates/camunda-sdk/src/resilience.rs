@@ -168,6 +168,7 @@ pub(crate) enum Next {
 ///
 /// Not an `async fn`: that would keep `attempt` and `next` twice in the future (as arguments
 /// and as the body's locals), and the transport's retry loop is in every call's future.
+#[allow(clippy::manual_async_fn)]
 pub(crate) fn retry<'a, T, Fut>(
     what: &'a str,
     mut attempt: impl FnMut(u32) -> Fut + 'a,
