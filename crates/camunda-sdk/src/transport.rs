@@ -363,9 +363,7 @@ impl Transport {
             match &call.body {
                 Body::None => {}
                 Body::Json(bytes) => {
-                    req = req
-                        .header(header::CONTENT_TYPE, JSON)
-                        .body(bytes.clone());
+                    req = req.header(header::CONTENT_TYPE, JSON).body(bytes.clone());
                 }
                 Body::Multipart(form) => req = req.multipart(form()),
             }
