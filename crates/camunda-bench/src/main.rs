@@ -654,7 +654,9 @@ fn worker_only(
         _ => return Err(usage.into()),
     };
     println!(
-        "{total} jobs through the {via} worker at {max} in flight: 1 activation per {:.1} jobs; {:.1} allocations per job (set-up included)",
+        "{total} jobs through the {via} worker at {max} in flight: {:.0} jobs/s, {:.1} µs CPU/job, 1 activation per {:.1} jobs; {:.1} allocations per job (set-up included)",
+        run.jobs_per_s,
+        run.cpu_us_per_job,
         1000.0 / run.activations_per_1000,
         (allocations() - a0) as f64 / total as f64
     );
