@@ -25,6 +25,8 @@ enum Answer {
     Silent,
     /// A 200 whose body stops half way, the connection open for a minute.
     Stalled,
+    /// A 200 whose body comes in these chunks (`transfer-encoding: chunked`).
+    Chunked(&'static [&'static str]),
 }
 
 /// Answers requests from `script` in order (the last one repeats); records each path.
@@ -58,6 +60,17 @@ async fn scripted(script: Vec<Answer>) -> (String, Arc<Mutex<Vec<String>>>) {
                     Answer::Cut => {
                         let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"validLic";
                         let _ = sock.write_all(head.as_bytes()).await;
+                        let _ = sock.shutdown().await;
+                    }
+                    Answer::Chunked(parts) => {
+                        let mut out = String::from(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+                        );
+                        for part in parts {
+                            out.push_str(&format!("{:x}\r\n{part}\r\n", part.len()));
+                        }
+                        out.push_str("0\r\n\r\n");
+                        let _ = sock.write_all(out.as_bytes()).await;
                         let _ = sock.shutdown().await;
                     }
                     Answer::Drop => {}
@@ -94,6 +107,20 @@ async fn a_read_whose_body_is_cut_is_retried() {
         2,
         "sent again after the cut body"
     );
+}
+
+#[tokio::test]
+async fn an_answer_in_several_chunks_is_read_whole() {
+    let parts = &[
+        r#"{"validLicense":true,"#,
+        r#""licenseType":"saas","#,
+        r#""isCommercial":true}"#,
+    ];
+    let (url, _) = scripted(vec![Answer::Chunked(parts)]).await;
+    let license = client(&url).get_license().await.unwrap();
+    assert!(license.valid_license);
+    assert_eq!(license.license_type, "saas");
+    assert!(license.is_commercial);
 }
 
 #[tokio::test]

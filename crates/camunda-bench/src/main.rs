@@ -10,8 +10,9 @@
 //! `cargo run --release -p camunda-bench -- decode-only <search|activate|topology|create>
 //! <sdk|plain> [reps]` only decodes a canned body `reps` times, and `-- calls-only
 //! <get_topology|create_process_instance|...> <floor|sdk> [calls]` only makes sequential calls
-//! (both for `valgrind --tool=callgrind`); `-- workers-only [quick]` runs the worker section
-//! alone.
+//! (both for `valgrind --tool=callgrind`); `-- worker-only <floor|async> <in flight> [jobs]`
+//! makes one worker run (for callgrind with `--separate-threads=yes`: the server is thread 2);
+//! `-- workers-only [quick]` runs the worker section alone.
 
 use camunda_bench::canned;
 use camunda_bench::cpu;
@@ -68,6 +69,9 @@ fn main() -> Result<(), Error> {
         .build()?;
     if args.get(1).map(String::as_str) == Some("calls-only") {
         return calls_only(&rt, &server, &args[2..]);
+    }
+    if args.get(1).map(String::as_str) == Some("worker-only") {
+        return worker_only(&rt, &server, &args[2..]);
     }
     if args.get(1).map(String::as_str) == Some("workers-only") {
         println!("# workers only; load average {} at start", load_average());
@@ -612,6 +616,51 @@ fn worker_config(max: usize) -> JobWorkerConfig {
     JobWorkerConfig::new("payment")
         .max_jobs_active(max)
         .activation_batch_size(32)
+}
+
+/// `worker-only <floor|async> <in flight> [jobs]`: one worker run and nothing else, for
+/// instruction counts per job under callgrind.
+fn worker_only(
+    rt: &tokio::runtime::Runtime,
+    server: &Server,
+    args: &[String],
+) -> Result<(), Error> {
+    let usage = "usage: camunda-bench worker-only <floor|async> <in flight> [jobs]";
+    let (Some(via), Some(max)) = (args.first(), args.get(1)) else {
+        return Err(usage.into());
+    };
+    let max: usize = max.parse()?;
+    let total: u64 = args.get(2).map_or(Ok(2_000), |n| n.parse())?;
+    let url = server.url();
+    let batch = 32.min(max);
+    let a0 = allocations();
+    let run = match via.as_str() {
+        "floor" => measure_run(server, total, || {
+            let floor = Floor::new(&url)?;
+            rt.block_on(floor.run_worker(&plain_activation(batch), max, batch))?;
+            Ok((Instant::now(), client_cpu(server)))
+        })?,
+        "async" => measure_run(server, total, || {
+            let probe = server.probe();
+            rt.block_on(async {
+                let client = camunda_sdk::CamundaClient::new(config(&url)?)?;
+                let handle = client
+                    .create_job_worker(worker_config(max), |_job| async { Outcome::complete() });
+                let done = wait_for_completions(&probe, total, || server.cpu_seconds()).await;
+                handle.shutdown(Duration::from_secs(10)).await;
+                Ok::<_, Error>(done)
+            })
+        })?,
+        _ => return Err(usage.into()),
+    };
+    println!(
+        "{total} jobs through the {via} worker at {max} in flight: {:.0} jobs/s, {:.1} µs CPU/job, 1 activation per {:.1} jobs; {:.1} allocations per job (set-up included)",
+        run.jobs_per_s,
+        run.cpu_us_per_job,
+        1000.0 / run.activations_per_1000,
+        (allocations() - a0) as f64 / total as f64
+    );
+    Ok(())
 }
 
 /// Worker throughput at 10, 32 and 256 in flight: the floor worker, the async SDK worker and

@@ -246,6 +246,13 @@ impl CamundaClient {
         self.guarded(call, |t, call, retry| t.answer(call, retry, read::bytes))
     }
 
+    /// The body as received (the worker decodes an activation from it, job by job).
+    fn send_body(&self, call: Call) -> impl Future<Output = Result<bytes::Bytes>> + Send + '_ {
+        self.guarded(call, |t, call, retry| {
+            t.answer(call, retry, |_, _, body| Ok(body))
+        })
+    }
+
     /// The whole answer with its status and headers (`send_with_response`).
     pub(crate) fn send_full<'a, T: Send + 'a>(
         &'a self,
@@ -281,6 +288,8 @@ const _: () = {
 
 /// The client is the workers' job source: activation, completion, failure, BPMN errors and
 /// timeout updates go through the same pipeline (auth, retries, tracing) as every other call.
+/// A job command is its builder's future as it is (it owns its request: nothing borrows the key
+/// or the request), not boxed once more.
 /// The workers' own client ([`CamundaClient::job_workers`]) has no transport retries: the
 /// worker retries activations and results under its own budget.
 impl crate::worker::JobApi for CamundaClient {
@@ -295,7 +304,7 @@ impl crate::worker::JobApi for CamundaClient {
                 reqwest::Method::POST,
                 "/v2/jobs/activation".into(),
             );
-            let body = self.send_bytes(call.json(&req)?).await?;
+            let body = self.send_body(call.json(&req)?).await?;
             crate::worker::decode_activation(&body)
         })
     }
@@ -305,8 +314,7 @@ impl crate::worker::JobApi for CamundaClient {
         key: &crate::keys::JobKey,
         req: crate::types::JobCompletionRequest,
     ) -> futures::future::BoxFuture<'_, Result<()>> {
-        let key = key.clone();
-        Box::pin(async move { self.complete_job(&key).body(req).await })
+        self.complete_job(key).body(req).send()
     }
 
     fn fail_job(
@@ -314,8 +322,7 @@ impl crate::worker::JobApi for CamundaClient {
         key: &crate::keys::JobKey,
         req: crate::types::JobFailRequest,
     ) -> futures::future::BoxFuture<'_, Result<()>> {
-        let key = key.clone();
-        Box::pin(async move { self.fail_job(&key).body(req).await })
+        self.fail_job(key).body(req).send()
     }
 
     fn throw_job_error(
@@ -323,8 +330,7 @@ impl crate::worker::JobApi for CamundaClient {
         key: &crate::keys::JobKey,
         req: crate::types::JobErrorRequest,
     ) -> futures::future::BoxFuture<'_, Result<()>> {
-        let key = key.clone();
-        Box::pin(async move { self.throw_job_error(&key).body(req).await })
+        self.throw_job_error(key).body(req).send()
     }
 
     fn activation_cap(&self) -> Option<usize> {
@@ -336,8 +342,7 @@ impl crate::worker::JobApi for CamundaClient {
         key: &crate::keys::JobKey,
         req: crate::types::JobUpdateRequest,
     ) -> futures::future::BoxFuture<'_, Result<()>> {
-        let key = key.clone();
-        Box::pin(async move { self.update_job(&key).body(req).await })
+        self.update_job(key).body(req).send()
     }
 }
 

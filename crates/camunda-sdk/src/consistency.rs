@@ -161,6 +161,16 @@ impl<T> Wait<T> {
         }
     }
 
+    /// Whether this wait reads once, without waiting: off, or the client's default on a client
+    /// without one.
+    pub(crate) fn reads_once(&self, client: &crate::CamundaClient) -> bool {
+        match self.mode {
+            Mode::Off => true,
+            Mode::Until(..) => false,
+            Mode::ClientDefault => client.consistency().is_none(),
+        }
+    }
+
     /// Reads with `read` as this wait says. `non_empty` is the default predicate of a paged
     /// search (at least one item); other reads only wait while they answer 404.
     pub(crate) async fn read<Fut>(

@@ -20,7 +20,7 @@
 //! anything is sent.
 
 use crate::{CamundaClient, Error, Result};
-use futures::future::BoxFuture;
+use futures::future::{BoxFuture, Either};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt::Display;
@@ -374,41 +374,57 @@ impl Read<Vec<u8>> for Bytes {
 }
 
 /// A builder's exchange: the request it built (or its first invalid argument), read by `R`.
-pub(crate) async fn send<R: Read<T>, T: Send>(
-    client: &CamundaClient,
+/// Not an `async fn`: its future would keep the `Call` argument for as long as it runs, next to
+/// the exchange the `Call` was moved into.
+pub(crate) fn send<'a, R: Read<T>, T: Send + 'a>(
+    client: &'a CamundaClient,
     call: Result<crate::transport::Call>,
-) -> Result<T> {
-    R::read(client, call?).await
+) -> impl Future<Output = Result<T>> + Send + 'a {
+    match call {
+        Ok(call) => Either::Left(R::read(client, call)),
+        Err(e) => Either::Right(std::future::ready(Err(e))),
+    }
 }
 
 /// A builder's exchange with its status and headers.
-pub(crate) async fn send_full<T: Send>(
-    client: &CamundaClient,
+pub(crate) fn send_full<'a, T: Send + 'a>(
+    client: &'a CamundaClient,
     call: Result<crate::transport::Call>,
     read: fn(&'static str, reqwest::StatusCode, bytes::Bytes) -> Result<T>,
-) -> Result<Response<T>> {
-    client.send_full(call?, read).await
+) -> impl Future<Output = Result<Response<T>>> + Send + 'a {
+    match call {
+        Ok(call) => Either::Left(client.send_full(call, read)),
+        Err(e) => Either::Right(std::future::ready(Err(e))),
+    }
 }
 
 /// An eventually consistent read's exchange: the request made again from its body for every
-/// read `wait` makes.
-pub(crate) async fn send_waiting<R, T, B, M>(
-    client: &CamundaClient,
+/// read `wait` makes. A read that does not wait (the default) is [`send`]'s exchange, the body
+/// dropped once serialised; only a waiting read keeps the body, in a future of its own (inline,
+/// a search body would be in every read's future, several kilobytes).
+pub(crate) fn send_waiting<'a, R, T, B, M>(
+    client: &'a CamundaClient,
     wait: crate::consistency::Wait<T>,
     non_empty: Option<fn(&T) -> bool>,
     parts: Result<(B, M)>,
-) -> Result<T>
+) -> impl Future<Output = Result<T>> + Send + 'a
 where
     R: Read<T>,
-    T: Send,
-    M: Fn(&B) -> Result<crate::transport::Call>,
+    T: Send + 'a,
+    B: Send + 'a,
+    M: Fn(&B) -> Result<crate::transport::Call> + Send + 'a,
 {
-    let (body, request) = parts?;
-    wait.read(client, non_empty, || {
+    let (body, request) = match parts {
+        Ok(parts) => parts,
+        Err(e) => return Either::Left(send::<R, T>(client, Err(e))),
+    };
+    if wait.reads_once(client) {
+        return Either::Left(send::<R, T>(client, request(&body)));
+    }
+    Either::Right(Box::pin(wait.read(client, non_empty, move || {
         let call = request(&body);
         async move { R::read(client, call?).await }
-    })
-    .await
+    })))
 }
 
 /// A paged search's items, page by page (`stream()` / `iter()` of its builder).

@@ -165,29 +165,36 @@ pub(crate) enum Next {
 
 /// The retry loop: runs `attempt(n)` for `n = 1, 2, …` until it succeeds or `next` says stop,
 /// waiting as `next` says in between. `what` names the exchange in the log.
-pub(crate) async fn retry<T, Fut>(
-    what: &str,
-    mut attempt: impl FnMut(u32) -> Fut,
-    mut next: impl FnMut(&Error, u32) -> Next,
-) -> Result<T, Error>
+///
+/// Not an `async fn`: that would keep `attempt` and `next` twice in the future (as arguments
+/// and as the body's locals), and the transport's retry loop is in every call's future.
+#[allow(clippy::manual_async_fn)]
+pub(crate) fn retry<'a, T, Fut>(
+    what: &'a str,
+    mut attempt: impl FnMut(u32) -> Fut + 'a,
+    mut next: impl FnMut(&Error, u32) -> Next + 'a,
+) -> impl Future<Output = Result<T, Error>> + 'a
 where
-    Fut: Future<Output = Result<T, Error>>,
+    Fut: Future<Output = Result<T, Error>> + 'a,
+    T: 'a,
 {
-    let mut n = 1;
-    loop {
-        let error = match attempt(n).await {
-            Ok(v) => return Ok(v),
-            Err(e) => e,
-        };
-        match next(&error, n) {
-            Next::Stop => return Err(error),
-            Next::Now => tracing::debug!(attempt = n, %error, "{what}: trying again at once"),
-            Next::Wait(wait) => {
-                tracing::debug!(attempt = n, ?wait, %error, "{what}: retrying");
-                tokio::time::sleep(wait).await;
+    async move {
+        let mut n = 1;
+        loop {
+            let error = match attempt(n).await {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            match next(&error, n) {
+                Next::Stop => return Err(error),
+                Next::Now => tracing::debug!(attempt = n, %error, "{what}: trying again at once"),
+                Next::Wait(wait) => {
+                    tracing::debug!(attempt = n, ?wait, %error, "{what}: retrying");
+                    tokio::time::sleep(wait).await;
+                }
             }
+            n += 1;
         }
-        n += 1;
     }
 }
 

@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tracing::Instrument;
 
@@ -238,67 +239,50 @@ impl Transport {
     /// whole exchange: an answer whose body breaks off counts like a dropped connection.
     /// (This and the readers below map the exchange's future instead of awaiting it in one of
     /// their own: each `async fn` layer would keep another copy of the `Call`.)
-    fn whole(
-        &self,
+    fn whole<'a>(
+        &'a self,
         call: Call,
-        policy: &RetryPolicy,
-    ) -> impl Future<Output = Result<(StatusCode, Bytes)>> + Send {
+        policy: &'a RetryPolicy,
+    ) -> impl Future<Output = Result<(StatusCode, Bytes)>> + Send + 'a {
         self.exchange(call, policy).map(|answer| match answer? {
             Answer::Whole { status, body, .. } => Ok((status, body)),
             Answer::Streamed(_) => unreachable!("only a streamed call yields the response"),
         })
     }
 
-    async fn exchange(&self, mut call: Call, policy: &RetryPolicy) -> Result<Answer> {
-        // Hook for `consistency`: a surrounding wait names this operation in its timeout error.
-        crate::consistency::note_operation(call.op.id);
-        self.inject_tenant(&mut call);
-        let span = tracing::debug_span!(
-            "camunda.request",
-            operation = call.op.id,
-            method = %call.method,
-            path = %call.path,
-        );
-        // The `Authorization` value of the latest attempt, for a 401.
-        let sent_auth = std::sync::Mutex::new(None);
-        let mut refreshed = false;
-        let (call, sent_auth, refreshed) = (&call, &sent_auth, &mut refreshed);
-        // Made in the branch that awaits it: wrapping a made future in the span would move it
-        // once more, and with no subscriber the span is never entered anyway.
-        let exchange = move || {
-            resilience::retry(
-                call.op.id,
-                move |_| async move {
-                    // Each attempt waits for a permit (at most the request timeout) and reports
-                    // back.
-                    let sent = || self.attempt(call, sent_auth);
-                    let result = self.gate.run(call.op.id, self.request_timeout, sent).await;
-                    // Before anything logs it: an answer may echo the request's credentials.
-                    result.map_err(|e| {
-                        let sent = sent_auth.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                        self.scrub(e, sent.as_ref())
-                    })
-                },
-                move |err, attempt| {
-                    // An API 401 means the credentials went stale: refresh once and resend at
-                    // once. (A 401 from the token endpoint is an `Error::Auth`: refetching
-                    // would not help.)
-                    if matches!(err, Error::Http { status: 401, .. }) && !*refreshed {
-                        *refreshed = true;
-                        let rejected = sent_auth.lock().unwrap_or_else(|e| e.into_inner()).take();
-                        if let Some(rejected) = rejected {
-                            self.auth.invalidate(&rejected);
-                        }
-                        return Next::Now;
-                    }
-                    policy.next(err, call.op.idempotent, attempt)
-                },
-            )
-        };
-        if span.is_disabled() {
-            exchange().await
-        } else {
-            exchange().instrument(span).await
+    // Not an `async fn`, here and below: an `async fn` keeps its by-value arguments twice in
+    // its future (as arguments and as the body's locals), and this future is every call's.
+    #[allow(clippy::manual_async_fn)]
+    fn exchange<'a>(
+        &'a self,
+        mut call: Call,
+        policy: &'a RetryPolicy,
+    ) -> impl Future<Output = Result<Answer>> + Send + 'a {
+        async move {
+            // Hook for `consistency`: a surrounding wait names this operation in its timeout error.
+            crate::consistency::note_operation(call.op.id);
+            self.inject_tenant(&mut call);
+            // Kept only when a subscriber wants it, and then boxed with the attempts it
+            // covers: inline, a span would grow every call's future.
+            let span = Some(tracing::debug_span!(
+                "camunda.request",
+                operation = call.op.id,
+                method = %call.method,
+                path = %call.path,
+            ))
+            .filter(|span| !span.is_disabled())
+            .map(Box::new);
+            let attempts = Attempts {
+                transport: self,
+                call: &call,
+                policy,
+                sent_auth: std::sync::Mutex::new(None),
+                refreshed: AtomicBool::new(false),
+            };
+            match span {
+                None => attempts.run().await,
+                Some(span) => Box::pin(attempts.run().instrument(*span)).await,
+            }
         }
     }
 
@@ -357,80 +341,90 @@ impl Transport {
 
     /// One exchange: the request, and the whole answer unless the call is streamed.
     /// `sent_auth` receives the `Authorization` value sent, for a 401.
-    async fn attempt(
-        &self,
-        call: &Call,
-        sent_auth: &std::sync::Mutex<Option<HeaderValue>>,
-    ) -> Result<Answer> {
-        // The credential first: the request built below is then not held across this wait.
-        let authorization = self.auth.authorization().await?;
-        let url = format!("{}{}", self.address, call.path);
-        let timeout = self.request_timeout + call.hold;
-        let mut req = self
-            .http
-            .request(call.method.clone(), url)
-            .header(header::ACCEPT, HeaderValue::from_static(call.op.accept));
-        if !call.query.is_empty() {
-            req = req.query(&call.query);
-        }
-        match &call.body {
-            Body::None => {}
-            Body::Json(bytes) => {
-                req = req
-                    .header(
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static("application/json"),
-                    )
-                    .body(bytes.clone());
+    #[allow(clippy::manual_async_fn)]
+    fn attempt<'a>(
+        &'a self,
+        call: &'a Call,
+        sent_auth: &'a std::sync::Mutex<Option<HeaderValue>>,
+    ) -> impl Future<Output = Result<Answer>> + Send + 'a {
+        async move {
+            // The credential first: the request built below is then not held across this wait.
+            let authorization = self.auth.authorization().await?;
+            let mut url = String::with_capacity(self.address.len() + call.path.len());
+            url.push_str(&self.address);
+            url.push_str(&call.path);
+            let mut req = self
+                .http
+                .request(call.method.clone(), url)
+                .header(header::ACCEPT, accept(call.op));
+            if !call.query.is_empty() {
+                req = req.query(&call.query);
             }
-            Body::Multipart(form) => req = req.multipart(form()),
-        }
-        if let Some(value) = authorization {
-            req = req.header(header::AUTHORIZATION, value.clone());
-            *sent_auth.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
-        }
-        let op = call.op.id;
-        // One timer, inline in this future, bounds the exchange (for a streamed call, up to the
-        // answer's start). reqwest's own per-request timeout would box one timer for the
-        // answer and another for its body: 4 allocations and ~1,800 instructions a call.
-        let sending = req.send();
-        let exchange = async {
-            let resp = sending.await.map_err(|e| transport_error(op, e, timeout))?;
-            let status = resp.status();
-            if !status.is_success() {
-                // Boxed: only a failed call pays for reading a problem body, and inline it
-                // would grow every call's future.
-                return Err(Box::pin(http_error(op, resp, timeout)).await);
+            match &call.body {
+                Body::None => {}
+                Body::Json(bytes) => {
+                    req = req.header(header::CONTENT_TYPE, JSON).body(bytes.clone());
+                }
+                Body::Multipart(form) => req = req.multipart(form()),
             }
-            if call.streamed {
-                return Ok(Answer::Streamed(resp));
+            if let Some(value) = authorization {
+                req = req.header(header::AUTHORIZATION, value.clone());
+                *sent_auth.lock().unwrap_or_else(|e| e.into_inner()) = Some(value);
             }
-            let mut resp = resp;
-            // Taken, not copied: only `send_with_response` reads them.
-            let headers = std::mem::take(resp.headers_mut());
-            let body = read_body(op, resp, timeout).await?;
-            Ok(Answer::Whole {
-                status,
-                headers,
-                body,
-            })
-        };
-        tokio::time::timeout(timeout, exchange)
-            .await
-            .unwrap_or(Err(Error::Timeout {
-                operation: op,
-                after: timeout,
-            }))
+            // One timer, inline in this future, bounds the exchange (for a streamed call, up to the
+            // answer's start). reqwest's own per-request timeout would box one timer for the
+            // answer and another for its body: 4 allocations and ~1,800 instructions a call.
+            let sending = req.send();
+            // The operation and the timeout are looked up again where needed rather than kept:
+            // each value kept across a wait is in every call's future.
+            let exchange = async move {
+                let op = call.op.id;
+                let mut resp = sending
+                    .await
+                    .map_err(|e| transport_error(op, e, self.timeout(call)))?;
+                let status = resp.status();
+                if !status.is_success() {
+                    // Boxed: only a failed call pays for reading a problem body, and inline it
+                    // would grow every call's future.
+                    return Err(Box::pin(http_error(op, resp, self.timeout(call))).await);
+                }
+                if call.streamed {
+                    return Ok(Answer::Streamed(resp));
+                }
+                let body = read_body(op, &mut resp, self.timeout(call)).await?;
+                // Taken, not copied: only `send_with_response` reads them.
+                let headers = std::mem::take(resp.headers_mut());
+                Ok(Answer::Whole {
+                    status,
+                    headers,
+                    body,
+                })
+            };
+            tokio::time::timeout(self.timeout(call), exchange)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(Error::Timeout {
+                        operation: call.op.id,
+                        after: self.timeout(call),
+                    })
+                })
+        }
+    }
+
+    /// How long one attempt of `call` may take: the request timeout, plus the time the server
+    /// may hold a long poll.
+    fn timeout(&self, call: &Call) -> Duration {
+        self.request_timeout + call.hold
     }
 
     /// The whole successful answer, read by `read` (one of [`read`]'s functions: the one place
     /// that knows how each kind of success body is read).
-    pub fn answer<T>(
-        &self,
+    pub fn answer<'a, T>(
+        &'a self,
         call: Call,
-        policy: &RetryPolicy,
-        read: impl FnOnce(&'static str, StatusCode, Bytes) -> Result<T> + Send,
-    ) -> impl Future<Output = Result<T>> + Send {
+        policy: &'a RetryPolicy,
+        read: impl FnOnce(&'static str, StatusCode, Bytes) -> Result<T> + Send + 'a,
+    ) -> impl Future<Output = Result<T>> + Send + 'a {
         let op = call.op.id;
         self.whole(call, policy).map(move |answer| {
             let (status, bytes) = answer?;
@@ -440,27 +434,105 @@ impl Transport {
 
     /// The whole answer with its status and headers, read by `read` (one of [`read`]'s
     /// functions).
-    pub async fn full<T>(
-        &self,
+    pub fn full<'a, T: 'a>(
+        &'a self,
         call: Call,
-        policy: &RetryPolicy,
+        policy: &'a RetryPolicy,
         read: fn(&'static str, StatusCode, Bytes) -> Result<T>,
-    ) -> Result<crate::request::Response<T>> {
+    ) -> impl Future<Output = Result<crate::request::Response<T>>> + Send + 'a {
         let op = call.op.id;
-        let Answer::Whole {
-            status,
-            headers,
-            body,
-        } = self.exchange(call, policy).await?
-        else {
-            unreachable!("only a streamed call yields the response")
-        };
-        let body = read(op, status, body).map_err(|e| self.scrub(e, None))?;
-        Ok(crate::request::Response {
-            status: status.as_u16(),
-            headers,
-            body,
+        self.exchange(call, policy).map(move |answer| {
+            let Answer::Whole {
+                status,
+                headers,
+                body,
+            } = answer?
+            else {
+                unreachable!("only a streamed call yields the response")
+            };
+            let body = read(op, status, body).map_err(|e| self.scrub(e, None))?;
+            Ok(crate::request::Response {
+                status: status.as_u16(),
+                headers,
+                body,
+            })
         })
+    }
+}
+
+/// The `Content-Type` of a JSON body. Header values are made at compile time:
+/// `HeaderValue::from_static` checks every byte when it runs (~450 instructions for the usual
+/// `Accept`).
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+
+/// The `Accept` value of almost every operation.
+const ACCEPT_JSON: &str = "application/json, application/problem+json";
+
+/// The `Accept` header of `op`.
+fn accept(op: &OpMeta) -> HeaderValue {
+    const VALUE: HeaderValue = HeaderValue::from_static(ACCEPT_JSON);
+    if op.accept == ACCEPT_JSON {
+        VALUE
+    } else {
+        HeaderValue::from_static(op.accept)
+    }
+}
+
+/// What the attempts of one exchange share. One reference to it is all the retry loop's
+/// closures hold: each value they held themselves would be in every call's future.
+struct Attempts<'a> {
+    transport: &'a Transport,
+    call: &'a Call,
+    policy: &'a RetryPolicy,
+    /// The `Authorization` value of the latest attempt, for a 401.
+    sent_auth: std::sync::Mutex<Option<HeaderValue>>,
+    /// Whether a 401 has made the credentials refresh (once per exchange).
+    refreshed: AtomicBool,
+}
+
+impl Attempts<'_> {
+    /// The attempts, each through the gate, retried as the policy says.
+    fn run(&self) -> impl Future<Output = Result<Answer>> + Send + '_ {
+        resilience::retry(
+            self.call.op.id,
+            move |_| async move {
+                let t = self.transport;
+                // Each attempt waits for a permit (at most the request timeout) and reports
+                // back.
+                let sent = || t.attempt(self.call, &self.sent_auth);
+                let result = t.gate.run(self.call.op.id, t.request_timeout, sent).await;
+                // Before anything logs it: an answer may echo the request's credentials.
+                result.map_err(|e| t.scrub(e, self.sent_auth().as_ref()))
+            },
+            move |err, attempt| self.next(err, attempt),
+        )
+    }
+
+    fn sent_auth(&self) -> Option<HeaderValue> {
+        self.sent_auth
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// What follows a failed attempt.
+    fn next(&self, err: &Error, attempt: u32) -> Next {
+        // An API 401 means the credentials went stale: refresh once and resend at once. (A 401
+        // from the token endpoint is an `Error::Auth`: refetching would not help.)
+        if matches!(err, Error::Http { status: 401, .. })
+            && !self.refreshed.swap(true, Ordering::Relaxed)
+        {
+            let rejected = self
+                .sent_auth
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            if let Some(rejected) = rejected {
+                self.transport.auth.invalidate(&rejected);
+            }
+            return Next::Now;
+        }
+        self.policy.next(err, self.call.op.idempotent, attempt)
     }
 }
 
@@ -537,15 +609,41 @@ fn utf8(op: &'static str, bytes: Bytes) -> Result<String> {
     })
 }
 
-/// The whole body, in reqwest's own buffer (decoded from there, not copied).
-async fn read_body(
+/// The whole body: a body that arrives in one chunk is that chunk (decoded from reqwest's
+/// buffer, not copied). Read chunk by chunk through a borrow rather than by
+/// `Response::bytes`, whose layers of `async fn` each keep their own copy of the response in
+/// every call's future (and not an `async fn` itself, for the reason `Transport::exchange`
+/// gives).
+#[allow(clippy::manual_async_fn)]
+fn read_body<'a>(
     op: &'static str,
-    resp: reqwest::Response,
+    resp: &'a mut reqwest::Response,
     timeout: Duration,
-) -> Result<bytes::Bytes> {
-    resp.bytes()
-        .await
-        .map_err(|e| transport_error(op, e, timeout))
+) -> impl Future<Output = Result<bytes::Bytes>> + Send + 'a {
+    async move {
+        // One `Bytes` for a body that comes in one chunk, a buffer only when more follow.
+        let mut first = Bytes::new();
+        let mut whole: Option<bytes::BytesMut> = None;
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| transport_error(op, e, timeout))?
+        {
+            match &mut whole {
+                None if first.is_empty() => first = chunk,
+                None => {
+                    let hint = resp.content_length().and_then(|n| usize::try_from(n).ok());
+                    let need = first.len() + chunk.len();
+                    let mut buf = bytes::BytesMut::with_capacity(hint.unwrap_or(0).max(need));
+                    buf.extend_from_slice(&first);
+                    buf.extend_from_slice(&chunk);
+                    whole = Some(buf);
+                }
+                Some(buf) => buf.extend_from_slice(&chunk),
+            }
+        }
+        Ok(whole.map_or(first, bytes::BytesMut::freeze))
+    }
 }
 
 /// Decodes a JSON body. Only a body that fails is decoded a second time, tracking the path, so

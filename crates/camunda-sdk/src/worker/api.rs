@@ -38,6 +38,11 @@ struct BatchShape {
 }
 
 #[derive(Deserialize)]
+struct Decoded {
+    jobs: Vec<types::ActivatedJobResult>,
+}
+
+#[derive(Deserialize)]
 struct Batch<'a> {
     #[serde(borrow)]
     jobs: Vec<&'a RawValue>,
@@ -50,6 +55,11 @@ struct Batch<'a> {
 /// For [`JobApi`] implementations that read the HTTP response themselves.
 pub fn decode_activation(body: &[u8]) -> Result<Vec<ActivatedJob>, Error> {
     const OP: &str = "activateJobs";
+    // The usual answer, every job decoding, in one pass; only a batch with a job that does not
+    // decode is read a second time, job by job (splitting it first would scan every job twice).
+    if let Ok(whole) = serde_json::from_slice::<Decoded>(body) {
+        return Ok(whole.jobs.into_iter().map(Ok).collect());
+    }
     let batch: Batch<'_> = serde_json::from_slice(body)
         .map_err(|e| crate::transport::decode_error::<BatchShape>(OP, body, e))?;
     Ok(batch

@@ -207,61 +207,67 @@ pub(super) fn now_ms() -> i64 {
 /// the client without the transport's retries): transient failures are retried with backoff
 /// until the result is accepted, [`JobWorkerConfig::max_result_attempts`] are used up, or the
 /// next attempt would come after the job's lock expires.
-pub(super) async fn deliver(
-    w: &Worker,
-    job: &Job,
+#[allow(clippy::manual_async_fn)]
+pub(super) fn deliver<'a>(
+    w: &'a Worker,
+    job: &'a Job,
     outcome: Outcome,
     lock_until: Option<tokio::time::Instant>,
-) {
-    let Some(cmd) = command(job, outcome) else {
-        bump(&w.counters.ignored);
-        tracing::debug!("job left to time out");
-        return;
-    };
-    let (what, counter) = match &cmd {
-        Command::Complete(_) => ("complete", &w.counters.completed),
-        Command::Fail(_) => ("fail", &w.counters.failed),
-        Command::Error(_) => ("throw an error for", &w.counters.errored),
-    };
-    let key = job.key();
-    let cfg = &w.config;
-    // An earlier attempt failed in a way that may have reached the server.
-    let ambiguous = AtomicBool::new(false);
-    let (cmd, amb) = (&cmd, &ambiguous);
-    let send = move |_| async move {
-        let result = match cmd {
-            Command::Complete(r) => w.api.complete_job(key, r.clone()).await,
-            Command::Fail(r) => w.api.fail_job(key, r.clone()).await,
-            Command::Error(r) => w.api.throw_job_error(key, r.clone()).await,
+) -> impl std::future::Future<Output = ()> + Send + 'a {
+    // The command is made now: the outcome would stay in the future, next to it, until the end.
+    let cmd = command(job, outcome);
+    async move {
+        // Borrowed where it is: bound by value it would be stored twice.
+        let Some(cmd) = &cmd else {
+            bump(&w.counters.ignored);
+            tracing::debug!("job left to time out");
+            return;
         };
-        match result {
-            Err(e) if e.status() == Some(404) && amb.load(Ordering::Relaxed) => {
-                tracing::debug!(job_key = %key, "job already gone after an ambiguous attempt; assuming it was applied");
-                Ok(())
+        let (what, counter) = match cmd {
+            Command::Complete(_) => ("complete", &w.counters.completed),
+            Command::Fail(_) => ("fail", &w.counters.failed),
+            Command::Error(_) => ("throw an error for", &w.counters.errored),
+        };
+        let key = job.key();
+        let cfg = &w.config;
+        // An earlier attempt failed in a way that may have reached the server.
+        let ambiguous = AtomicBool::new(false);
+        let amb = &ambiguous;
+        let send = move |_| async move {
+            let result = match cmd {
+                Command::Complete(r) => w.api.complete_job(key, r.clone()).await,
+                Command::Fail(r) => w.api.fail_job(key, r.clone()).await,
+                Command::Error(r) => w.api.throw_job_error(key, r.clone()).await,
+            };
+            match result {
+                Err(e) if e.status() == Some(404) && amb.load(Ordering::Relaxed) => {
+                    tracing::debug!(job_key = %key, "job already gone after an ambiguous attempt; assuming it was applied");
+                    Ok(())
+                }
+                other => other,
             }
-            other => other,
-        }
-    };
-    let next = |e: &crate::Error, attempt: u32| {
-        let delay = resilience::honour_retry_after(
-            resilience::backoff(cfg.backoff_min, cfg.backoff_max, attempt),
-            e.retry_after(),
-            RETRY_AFTER_CAP,
-        );
-        let within_lock =
-            lock_until.is_none_or(|until| tokio::time::Instant::now() + delay < until);
-        if !(e.is_retryable() && attempt < cfg.max_result_attempts && within_lock) {
-            return Next::Stop;
-        }
-        amb.fetch_or(e.is_ambiguous(), Ordering::Relaxed);
-        tracing::warn!(job_key = %key, error = %e, attempt, ?delay, "could not {what} the job; retrying");
-        Next::Wait(delay)
-    };
-    match resilience::retry(what, send, next).await {
-        Ok(()) => bump(counter),
-        Err(e) => {
-            bump(&w.counters.result_failures);
-            tracing::error!(job_key = %key, error = %e, "could not {what} the job; giving up (it will time out and be activated again)");
+        };
+        let next = |e: &crate::Error, attempt: u32| {
+            let delay = resilience::honour_retry_after(
+                resilience::backoff(cfg.backoff_min, cfg.backoff_max, attempt),
+                e.retry_after(),
+                RETRY_AFTER_CAP,
+            );
+            let within_lock =
+                lock_until.is_none_or(|until| tokio::time::Instant::now() + delay < until);
+            if !(e.is_retryable() && attempt < cfg.max_result_attempts && within_lock) {
+                return Next::Stop;
+            }
+            amb.fetch_or(e.is_ambiguous(), Ordering::Relaxed);
+            tracing::warn!(job_key = %key, error = %e, attempt, ?delay, "could not {what} the job; retrying");
+            Next::Wait(delay)
+        };
+        match resilience::retry(what, send, next).await {
+            Ok(()) => bump(counter),
+            Err(e) => {
+                bump(&w.counters.result_failures);
+                tracing::error!(job_key = %key, error = %e, "could not {what} the job; giving up (it will time out and be activated again)");
+            }
         }
     }
 }
