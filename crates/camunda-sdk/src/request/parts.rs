@@ -126,6 +126,11 @@ where
     B: Serialize + Send + Sync + 'static,
     F: Flavor<'a>,
 {
+    // A read that does not wait sends its body once, like `send` (no template kept for reads
+    // again).
+    if wait.reads_once(on.client()) {
+        return send::<R, T, B, F>(on, parts);
+    }
     on.run(super::send_waiting::<R, T, _, _>(
         on.client(),
         wait,
