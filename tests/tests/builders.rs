@@ -308,3 +308,57 @@ async fn a_required_value_left_unset_is_named_before_anything_is_sent() {
     assert!(message.contains(".password("), "{message}");
     assert!(server.received.lock().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_borrowed_body_is_sent_as_is_each_time_and_a_borrowed_search_pages_on() {
+    let page = |items: &[&str], cursor: Option<&str>| {
+        let items: Vec<Value> = items
+            .iter()
+            .map(|k| json!({"processInstanceKey": k, "processDefinitionId": "order-process", "processDefinitionKey": "2251799813685249", "processDefinitionName": "Order", "processDefinitionVersion": 1, "startDate": "2025-01-01T00:00:00.000Z", "state": "ACTIVE", "hasIncident": false, "tenantId": "<default>", "tags": []}))
+            .collect();
+        Reply::json(200, &json!({"items": items, "page": {"totalItems": 2, "endCursor": cursor, "startCursor": null, "hasMoreTotalItems": false}}).to_string())
+    };
+    let server = Scripted::start(vec![
+        Reply::json(200, CREATED),
+        Reply::json(200, CREATED),
+        page(&["1"], Some("WzFd")),
+        page(&["2"], None),
+    ])
+    .await;
+    let client = support::client_without_retries(&server.url);
+    let instruction: camunda_sdk::types::ProcessInstanceCreationInstruction =
+        serde_json::from_value(
+            json!({"processDefinitionId": "order-process", "variables": {"orderId": "A-1"}}),
+        )
+        .unwrap();
+    for _ in 0..2 {
+        client
+            .create_process_instance()
+            .body_ref(&instruction)
+            .await
+            .unwrap();
+    }
+    let expected = json!({"processDefinitionId": "order-process", "variables": {"orderId": "A-1"}});
+    assert_eq!(body(&server, 0), expected);
+    assert_eq!(body(&server, 1), expected);
+
+    let query: camunda_sdk::types::ProcessInstanceSearchQuery =
+        serde_json::from_value(json!({"filter": {"processDefinitionId": "order-process"}}))
+            .unwrap();
+    let keys: Vec<String> = client
+        .search_process_instances()
+        .body_ref(&query)
+        .stream()
+        .map_ok(|i| i.process_instance_key.to_string())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(keys, ["1", "2"]);
+    assert_eq!(
+        body(&server, 2)["filter"],
+        json!({"processDefinitionId": "order-process"})
+    );
+    assert_eq!(body(&server, 3)["page"]["after"], "WzFd");
+    // The borrowed query itself is unchanged (the stream pages on its own copy).
+    assert!(query.page.is_none());
+}

@@ -159,15 +159,13 @@ async fn activate(
     c: &camunda_sdk::CamundaClient,
     body: &types::JobActivationRequest,
 ) -> camunda_sdk::Result<types::JobActivationResult> {
+    // The model is reused for every call, as the floor reuses its body: borrowed, not copied.
     c.activate_jobs(
         body.type_.as_str(),
         Duration::from_millis(body.timeout as u64),
         body.max_jobs_to_activate,
     )
-    .worker(body.worker.clone().unwrap_or_default())
-    .request_timeout(Duration::from_millis(
-        body.request_timeout.unwrap_or(0) as u64
-    ))
+    .body_ref(body)
     .await
 }
 
@@ -198,8 +196,8 @@ enum Op {
     Create,
     Search,
     Activate,
-    /// `calls-only` only: the create request made with the builder's setters instead of a
-    /// cloned body (what a caller who builds each request pays).
+    /// `calls-only` only: the create request made with the builder's setters instead of the
+    /// reused model `body_ref` borrows (what a caller who builds each request pays).
     CreateBySetters,
 }
 
@@ -221,7 +219,7 @@ impl Op {
         match self {
             Op::Topology => std::mem::size_of_val(&*c.get_topology().send()),
             Op::Create => {
-                std::mem::size_of_val(&*c.create_process_instance().body(b.create.clone()).send())
+                std::mem::size_of_val(&*c.create_process_instance().body_ref(&b.create).send())
             }
             Op::CreateBySetters => std::mem::size_of_val(
                 &*c.create_process_instance()
@@ -230,7 +228,7 @@ impl Op {
                     .send(),
             ),
             Op::Search => {
-                std::mem::size_of_val(&*c.search_process_instances().body(b.search.clone()).send())
+                std::mem::size_of_val(&*c.search_process_instances().body_ref(&b.search).send())
             }
             Op::Activate => std::mem::size_of_val(
                 &*c.activate_jobs("payment", Duration::from_secs(300), 32)
@@ -284,7 +282,7 @@ impl Op {
         match self {
             Op::Topology => drop(black_box(c.get_topology().await?)),
             Op::Create => drop(black_box(
-                c.create_process_instance().body(b.create.clone()).await?,
+                c.create_process_instance().body_ref(&b.create).await?,
             )),
             Op::CreateBySetters => drop(black_box(
                 c.create_process_instance()
@@ -293,7 +291,7 @@ impl Op {
                     .await?,
             )),
             Op::Search => drop(black_box(
-                c.search_process_instances().body(b.search.clone()).await?,
+                c.search_process_instances().body_ref(&b.search).await?,
             )),
             Op::Activate => drop(black_box(activate(c, &b.activate).await?)),
         }
@@ -304,14 +302,14 @@ impl Op {
         match self {
             Op::Topology => drop(black_box(c.get_topology().send()?)),
             Op::Create | Op::CreateBySetters => drop(black_box(
-                c.create_process_instance().body(b.create.clone()).send()?,
+                c.create_process_instance().body_ref(&b.create).send()?,
             )),
             Op::Search => drop(black_box(
-                c.search_process_instances().body(b.search.clone()).send()?,
+                c.search_process_instances().body_ref(&b.search).send()?,
             )),
             Op::Activate => drop(black_box(
                 c.activate_jobs("", Duration::ZERO, 0)
-                    .body(b.activate.clone())
+                    .body_ref(&b.activate)
                     .send()?,
             )),
         }

@@ -111,7 +111,11 @@ fn render_op(
         Body::Struct { model, .. } | Body::Union { model, .. } => Some(quote!(types::#model)),
         Body::Free(t) | Body::Whole(t) => Some(t.clone()),
     };
-    let whole_field = whole_ty.as_ref().map(|t| quote!(whole: Option<#t>,));
+    // A body set whole is kept borrowed when it can be (`body_ref`): a caller sending the same
+    // model again pays no copy per send.
+    let whole_field = whole_ty
+        .as_ref()
+        .map(|t| quote!(whole: Option<std::borrow::Cow<'a, #t>>,));
     let whole_init = whole_ty.as_ref().map(|_| quote!(whole: None,));
 
     // Constructor arguments: path parameters, then positional body values.
@@ -255,7 +259,14 @@ fn render_op(
             /// Sends `body` as the whole request body, replacing every body value set on this
             /// builder (for callers who build the model themselves).
             pub fn body(mut self, body: impl Into<#t>) -> Self {
-                self.whole = Some(body.into());
+                self.whole = Some(std::borrow::Cow::Owned(body.into()));
+                self
+            }
+
+            /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+            /// serialised from the reference without a copy.
+            pub fn body_ref(mut self, body: &'a #t) -> Self {
+                self.whole = Some(std::borrow::Cow::Borrowed(body));
                 self
             }
         });
@@ -264,7 +275,10 @@ fn render_op(
     // Building the body at send.
     let build_body = match &body {
         Body::None => quote!(()),
-        Body::Free(_) => quote!(self.whole.unwrap_or_else(crate::request::empty_body)),
+        Body::Free(_) => quote!(
+            self.whole
+                .unwrap_or_else(|| std::borrow::Cow::Owned(crate::request::empty_body()))
+        ),
         Body::Whole(_) => quote!(self.whole.ok_or_else(|| crate::request::missing("body"))?),
         Body::Struct {
             model: m,
@@ -292,7 +306,7 @@ fn render_op(
             quote! {
                 match self.whole {
                     Some(b) => b,
-                    None => types::#m { #(#assigns)* #nested },
+                    None => std::borrow::Cow::Owned(types::#m { #(#assigns)* #nested }),
                 }
             }
         }
@@ -338,7 +352,7 @@ fn render_op(
                 });
                 quote! {
                     if true #(&& #need)* #(&& !#foreign)* {
-                        types::#m::#variant(types::#s { #(#assigns)* })
+                        std::borrow::Cow::Owned(types::#m::#variant(types::#s { #(#assigns)* }))
                     } else
                 }
             });
@@ -393,7 +407,10 @@ fn render_op(
         quote!(.query(#wire, #n.as_ref().map(#render)))
     });
     let json = whole_ty.is_some();
-    let body_ty = whole_ty.clone().unwrap_or_else(|| quote!(()));
+    let body_ty = whole_ty
+        .as_ref()
+        .map(|t| quote!(std::borrow::Cow<'a, #t>))
+        .unwrap_or_else(|| quote!(()));
 
     let struct_doc = format!(
         "Request builder for [`{method}`](crate::CamundaClient::{method}) (operation `{}`): set \

@@ -123,7 +123,7 @@ pub struct SearchAgentDefinitions<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::AgentDefinitionSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AgentDefinitionSearchQuerySortRequest>,
-    whole: Option<types::AgentDefinitionSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::AgentDefinitionSearchQuery>>,
     wait: crate::consistency::Wait<types::AgentDefinitionSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -182,23 +182,33 @@ impl<'a, F: Flavor<'a>> SearchAgentDefinitions<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::AgentDefinitionSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::AgentDefinitionSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::AgentDefinitionSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::AgentDefinitionSearchQuery>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::AgentDefinitionSearchQuery {
+                std::borrow::Cow::Owned(types::AgentDefinitionSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -327,7 +337,7 @@ pub struct CreateAgentInstance<'a, F: Flavor<'a> = Async<'a>> {
     history: Option<Vec<types::AgentInstanceHistoryItem>>,
     job_key: Option<keys::JobKey>,
     job_lease_token: Option<keys::JobLeaseToken>,
-    whole: Option<types::AgentInstanceCreationRequest>,
+    whole: Option<std::borrow::Cow<'a, types::AgentInstanceCreationRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateAgentInstance<'a, F> {
@@ -392,7 +402,13 @@ impl<'a, F: Flavor<'a>> CreateAgentInstance<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::AgentInstanceCreationRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::AgentInstanceCreationRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -400,13 +416,15 @@ impl<'a, F: Flavor<'a>> CreateAgentInstance<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::AgentInstanceCreationRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::AgentInstanceCreationRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::AgentInstanceCreationRequest {
+                std::borrow::Cow::Owned(types::AgentInstanceCreationRequest {
                     element_instance_key: self
                         .element_instance_key
                         .ok_or_else(|| crate::request::missing("element_instance_key"))?,
@@ -419,7 +437,7 @@ impl<'a, F: Flavor<'a>> CreateAgentInstance<'a, F> {
                     job_lease_token: self
                         .job_lease_token
                         .ok_or_else(|| crate::request::missing("job_lease_token"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -580,7 +598,7 @@ pub struct UpdateAgentInstance<'a, F: Flavor<'a> = Async<'a>> {
     job_key: Option<keys::JobKey>,
     job_lease_token: Option<keys::JobLeaseToken>,
     status: Option<enums::AgentInstanceUpdateStatusEnum>,
-    whole: Option<types::AgentInstanceUpdateRequest>,
+    whole: Option<std::borrow::Cow<'a, types::AgentInstanceUpdateRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> UpdateAgentInstance<'a, F> {
@@ -668,14 +686,24 @@ impl<'a, F: Flavor<'a>> UpdateAgentInstance<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::AgentInstanceUpdateRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::AgentInstanceUpdateRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::AgentInstanceUpdateRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::AgentInstanceUpdateRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let agent_instance_key = self
             .agent_instance_key
@@ -683,7 +711,7 @@ impl<'a, F: Flavor<'a>> UpdateAgentInstance<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::AgentInstanceUpdateRequest {
+                std::borrow::Cow::Owned(types::AgentInstanceUpdateRequest {
                     element_instance_key: self
                         .element_instance_key
                         .ok_or_else(|| crate::request::missing("element_instance_key"))?,
@@ -695,7 +723,7 @@ impl<'a, F: Flavor<'a>> UpdateAgentInstance<'a, F> {
                         .job_lease_token
                         .ok_or_else(|| crate::request::missing("job_lease_token"))?,
                     status: self.status,
-                }
+                })
             }
         };
         let agent_instance_key = crate::transport::encode_path(
@@ -748,7 +776,7 @@ pub struct SearchAgentInstances<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::AgentInstanceSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AgentInstanceSearchQuerySortRequest>,
-    whole: Option<types::AgentInstanceSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::AgentInstanceSearchQuery>>,
     wait: crate::consistency::Wait<types::AgentInstanceSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -807,23 +835,33 @@ impl<'a, F: Flavor<'a>> SearchAgentInstances<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::AgentInstanceSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::AgentInstanceSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::AgentInstanceSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::AgentInstanceSearchQuery>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::AgentInstanceSearchQuery {
+                std::borrow::Cow::Owned(types::AgentInstanceSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -950,7 +988,7 @@ pub struct SearchAgentInstanceHistory<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::AgentInstanceHistorySearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AgentInstanceHistorySearchQuerySortRequest>,
-    whole: Option<types::AgentInstanceHistorySearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::AgentInstanceHistorySearchQuery>>,
     wait: crate::consistency::Wait<types::AgentInstanceHistorySearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -1023,7 +1061,13 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
         mut self,
         body: impl Into<types::AgentInstanceHistorySearchQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::AgentInstanceHistorySearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -1031,7 +1075,9 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::AgentInstanceHistorySearchQuery>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::AgentInstanceHistorySearchQuery>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let agent_instance_key = self
@@ -1040,11 +1086,11 @@ impl<'a, F: Flavor<'a>> SearchAgentInstanceHistory<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::AgentInstanceHistorySearchQuery {
+                std::borrow::Cow::Owned(types::AgentInstanceHistorySearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let agent_instance_key = crate::transport::encode_path(
@@ -1181,7 +1227,7 @@ pub struct SearchAuditLogs<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::AuditLogSearchQueryRequestFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AuditLogSearchQuerySortRequest>,
-    whole: Option<types::AuditLogSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::AuditLogSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::AuditLogSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -1240,23 +1286,33 @@ impl<'a, F: Flavor<'a>> SearchAuditLogs<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::AuditLogSearchQueryRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::AuditLogSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::AuditLogSearchQueryRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::AuditLogSearchQueryRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::AuditLogSearchQueryRequest {
+                std::borrow::Cow::Owned(types::AuditLogSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -1546,7 +1602,7 @@ pub struct SearchOwnAuthorizations<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::AuthorizationSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AuthorizationSearchQuerySortRequest>,
-    whole: Option<types::AuthorizationSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::AuthorizationSearchQuery>>,
     wait: crate::consistency::Wait<types::OwnAuthorizationSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -1605,23 +1661,33 @@ impl<'a, F: Flavor<'a>> SearchOwnAuthorizations<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::AuthorizationSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::AuthorizationSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::AuthorizationSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::AuthorizationSearchQuery>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::AuthorizationSearchQuery {
+                std::borrow::Cow::Owned(types::AuthorizationSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -1750,7 +1816,7 @@ pub struct CreateAuthorization<'a, F: Flavor<'a> = Async<'a>> {
     resource_id: Option<String>,
     resource_type: Option<enums::ResourceTypeEnum>,
     resource_property_name: Option<String>,
-    whole: Option<types::AuthorizationRequest>,
+    whole: Option<std::borrow::Cow<'a, types::AuthorizationRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateAuthorization<'a, F> {
@@ -1824,14 +1890,22 @@ impl<'a, F: Flavor<'a>> CreateAuthorization<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::AuthorizationRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::AuthorizationRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::AuthorizationRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::AuthorizationRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
@@ -1841,27 +1915,31 @@ impl<'a, F: Flavor<'a>> CreateAuthorization<'a, F> {
                     && self.resource_type.is_some()
                     && !self.resource_property_name.is_some()
                 {
-                    types::AuthorizationRequest::IdBasedRequest(types::AuthorizationIdBasedRequest {
-                        owner_id: self.owner_id.expect("checked"),
-                        owner_type: self.owner_type.expect("checked"),
-                        permission_types: self.permission_types.expect("checked"),
-                        resource_id: self.resource_id.expect("checked"),
-                        resource_type: self.resource_type.expect("checked"),
-                    })
+                    std::borrow::Cow::Owned(
+                        types::AuthorizationRequest::IdBasedRequest(types::AuthorizationIdBasedRequest {
+                            owner_id: self.owner_id.expect("checked"),
+                            owner_type: self.owner_type.expect("checked"),
+                            permission_types: self.permission_types.expect("checked"),
+                            resource_id: self.resource_id.expect("checked"),
+                            resource_type: self.resource_type.expect("checked"),
+                        }),
+                    )
                 } else if true && self.owner_id.is_some() && self.owner_type.is_some()
                     && self.permission_types.is_some()
                     && self.resource_property_name.is_some()
                     && self.resource_type.is_some() && !self.resource_id.is_some()
                 {
-                    types::AuthorizationRequest::PropertyBasedRequest(types::AuthorizationPropertyBasedRequest {
-                        owner_id: self.owner_id.expect("checked"),
-                        owner_type: self.owner_type.expect("checked"),
-                        permission_types: self.permission_types.expect("checked"),
-                        resource_property_name: self
-                            .resource_property_name
-                            .expect("checked"),
-                        resource_type: self.resource_type.expect("checked"),
-                    })
+                    std::borrow::Cow::Owned(
+                        types::AuthorizationRequest::PropertyBasedRequest(types::AuthorizationPropertyBasedRequest {
+                            owner_id: self.owner_id.expect("checked"),
+                            owner_type: self.owner_type.expect("checked"),
+                            permission_types: self.permission_types.expect("checked"),
+                            resource_property_name: self
+                                .resource_property_name
+                                .expect("checked"),
+                            resource_type: self.resource_type.expect("checked"),
+                        }),
+                    )
                 } else {
                     return Err(
                         crate::request::no_shape(
@@ -1918,7 +1996,7 @@ pub struct SearchAuthorizations<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::AuthorizationSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AuthorizationSearchQuerySortRequest>,
-    whole: Option<types::AuthorizationSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::AuthorizationSearchQuery>>,
     wait: crate::consistency::Wait<types::AuthorizationSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -1977,23 +2055,33 @@ impl<'a, F: Flavor<'a>> SearchAuthorizations<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::AuthorizationSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::AuthorizationSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::AuthorizationSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::AuthorizationSearchQuery>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::AuthorizationSearchQuery {
+                std::borrow::Cow::Owned(types::AuthorizationSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -2123,7 +2211,7 @@ pub struct UpdateAuthorization<'a, F: Flavor<'a> = Async<'a>> {
     resource_id: Option<String>,
     resource_type: Option<enums::ResourceTypeEnum>,
     resource_property_name: Option<String>,
-    whole: Option<types::AuthorizationRequest>,
+    whole: Option<std::borrow::Cow<'a, types::AuthorizationRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> UpdateAuthorization<'a, F> {
@@ -2205,14 +2293,22 @@ impl<'a, F: Flavor<'a>> UpdateAuthorization<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::AuthorizationRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::AuthorizationRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::AuthorizationRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::AuthorizationRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let authorization_key = self
             .authorization_key
@@ -2225,27 +2321,31 @@ impl<'a, F: Flavor<'a>> UpdateAuthorization<'a, F> {
                     && self.resource_type.is_some()
                     && !self.resource_property_name.is_some()
                 {
-                    types::AuthorizationRequest::IdBasedRequest(types::AuthorizationIdBasedRequest {
-                        owner_id: self.owner_id.expect("checked"),
-                        owner_type: self.owner_type.expect("checked"),
-                        permission_types: self.permission_types.expect("checked"),
-                        resource_id: self.resource_id.expect("checked"),
-                        resource_type: self.resource_type.expect("checked"),
-                    })
+                    std::borrow::Cow::Owned(
+                        types::AuthorizationRequest::IdBasedRequest(types::AuthorizationIdBasedRequest {
+                            owner_id: self.owner_id.expect("checked"),
+                            owner_type: self.owner_type.expect("checked"),
+                            permission_types: self.permission_types.expect("checked"),
+                            resource_id: self.resource_id.expect("checked"),
+                            resource_type: self.resource_type.expect("checked"),
+                        }),
+                    )
                 } else if true && self.owner_id.is_some() && self.owner_type.is_some()
                     && self.permission_types.is_some()
                     && self.resource_property_name.is_some()
                     && self.resource_type.is_some() && !self.resource_id.is_some()
                 {
-                    types::AuthorizationRequest::PropertyBasedRequest(types::AuthorizationPropertyBasedRequest {
-                        owner_id: self.owner_id.expect("checked"),
-                        owner_type: self.owner_type.expect("checked"),
-                        permission_types: self.permission_types.expect("checked"),
-                        resource_property_name: self
-                            .resource_property_name
-                            .expect("checked"),
-                        resource_type: self.resource_type.expect("checked"),
-                    })
+                    std::borrow::Cow::Owned(
+                        types::AuthorizationRequest::PropertyBasedRequest(types::AuthorizationPropertyBasedRequest {
+                            owner_id: self.owner_id.expect("checked"),
+                            owner_type: self.owner_type.expect("checked"),
+                            permission_types: self.permission_types.expect("checked"),
+                            resource_property_name: self
+                                .resource_property_name
+                                .expect("checked"),
+                            resource_type: self.resource_type.expect("checked"),
+                        }),
+                    )
                 } else {
                     return Err(
                         crate::request::no_shape(
@@ -2474,7 +2574,7 @@ pub struct TakeRuntimeBackup<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     backup_id: Option<::std::num::NonZeroU64>,
-    whole: Option<types::TakeRuntimeBackupRequest>,
+    whole: Option<std::borrow::Cow<'a, types::TakeRuntimeBackupRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> TakeRuntimeBackup<'a, F> {
@@ -2500,21 +2600,31 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackup<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::TakeRuntimeBackupRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::TakeRuntimeBackupRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::TakeRuntimeBackupRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::TakeRuntimeBackupRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::TakeRuntimeBackupRequest {
+                std::borrow::Cow::Owned(types::TakeRuntimeBackupRequest {
                     backup_id: self.backup_id,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -2953,7 +3063,7 @@ pub struct TakeHistoryBackup<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     backup_id: Option<::std::num::NonZeroU64>,
-    whole: Option<types::TakeHistoryBackupRequest>,
+    whole: Option<std::borrow::Cow<'a, types::TakeHistoryBackupRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> TakeHistoryBackup<'a, F> {
@@ -2979,23 +3089,33 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackup<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::TakeHistoryBackupRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::TakeHistoryBackupRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::TakeHistoryBackupRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::TakeHistoryBackupRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::TakeHistoryBackupRequest {
+                std::borrow::Cow::Owned(types::TakeHistoryBackupRequest {
                     backup_id: self
                         .backup_id
                         .ok_or_else(|| crate::request::missing("backup_id"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -3273,7 +3393,7 @@ pub struct SearchBatchOperationItems<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::BatchOperationItemSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::BatchOperationItemSearchQuerySortRequest>,
-    whole: Option<types::BatchOperationItemSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::BatchOperationItemSearchQuery>>,
     wait: crate::consistency::Wait<types::BatchOperationItemSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -3335,7 +3455,13 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
         mut self,
         body: impl Into<types::BatchOperationItemSearchQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::BatchOperationItemSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -3343,17 +3469,19 @@ impl<'a, F: Flavor<'a>> SearchBatchOperationItems<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::BatchOperationItemSearchQuery>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::BatchOperationItemSearchQuery>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::BatchOperationItemSearchQuery {
+                std::borrow::Cow::Owned(types::BatchOperationItemSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -3485,7 +3613,7 @@ pub struct SearchBatchOperations<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::BatchOperationSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::BatchOperationSearchQuerySortRequest>,
-    whole: Option<types::BatchOperationSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::BatchOperationSearchQuery>>,
     wait: crate::consistency::Wait<types::BatchOperationSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -3544,23 +3672,33 @@ impl<'a, F: Flavor<'a>> SearchBatchOperations<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::BatchOperationSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::BatchOperationSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::BatchOperationSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::BatchOperationSearchQuery>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::BatchOperationSearchQuery {
+                std::borrow::Cow::Owned(types::BatchOperationSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -3794,7 +3932,7 @@ pub struct CancelBatchOperation<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     batch_operation_key: Option<keys::BatchOperationKey>,
-    whole: Option<::serde_json::Value>,
+    whole: Option<std::borrow::Cow<'a, ::serde_json::Value>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CancelBatchOperation<'a, F> {
@@ -3822,19 +3960,29 @@ impl<'a, F: Flavor<'a>> CancelBatchOperation<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<::serde_json::Value>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a ::serde_json::Value) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<::serde_json::Value>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, ::serde_json::Value>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let batch_operation_key = self
             .batch_operation_key
             .ok_or_else(|| crate::request::missing("batchOperationKey"))?;
-        let body = self.whole.unwrap_or_else(crate::request::empty_body);
+        let body = self
+            .whole
+            .unwrap_or_else(|| std::borrow::Cow::Owned(crate::request::empty_body()));
         let batch_operation_key = crate::transport::encode_path(
             &batch_operation_key.to_string(),
         );
@@ -3878,7 +4026,7 @@ pub struct ResumeBatchOperation<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     batch_operation_key: Option<keys::BatchOperationKey>,
-    whole: Option<::serde_json::Value>,
+    whole: Option<std::borrow::Cow<'a, ::serde_json::Value>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> ResumeBatchOperation<'a, F> {
@@ -3906,19 +4054,29 @@ impl<'a, F: Flavor<'a>> ResumeBatchOperation<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<::serde_json::Value>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a ::serde_json::Value) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<::serde_json::Value>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, ::serde_json::Value>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let batch_operation_key = self
             .batch_operation_key
             .ok_or_else(|| crate::request::missing("batchOperationKey"))?;
-        let body = self.whole.unwrap_or_else(crate::request::empty_body);
+        let body = self
+            .whole
+            .unwrap_or_else(|| std::borrow::Cow::Owned(crate::request::empty_body()));
         let batch_operation_key = crate::transport::encode_path(
             &batch_operation_key.to_string(),
         );
@@ -3962,7 +4120,7 @@ pub struct SuspendBatchOperation<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     batch_operation_key: Option<keys::BatchOperationKey>,
-    whole: Option<::serde_json::Value>,
+    whole: Option<std::borrow::Cow<'a, ::serde_json::Value>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SuspendBatchOperation<'a, F> {
@@ -3990,19 +4148,29 @@ impl<'a, F: Flavor<'a>> SuspendBatchOperation<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<::serde_json::Value>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a ::serde_json::Value) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<::serde_json::Value>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, ::serde_json::Value>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let batch_operation_key = self
             .batch_operation_key
             .ok_or_else(|| crate::request::missing("batchOperationKey"))?;
-        let body = self.whole.unwrap_or_else(crate::request::empty_body);
+        let body = self
+            .whole
+            .unwrap_or_else(|| std::borrow::Cow::Owned(crate::request::empty_body()));
         let batch_operation_key = crate::transport::encode_path(
             &batch_operation_key.to_string(),
         );
@@ -4046,7 +4214,7 @@ pub struct PinClock<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     timestamp: Option<i64>,
-    whole: Option<types::ClockPinRequest>,
+    whole: Option<std::borrow::Cow<'a, types::ClockPinRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> PinClock<'a, F> {
@@ -4068,23 +4236,31 @@ impl<'a, F: Flavor<'a>> PinClock<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::ClockPinRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::ClockPinRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::ClockPinRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::ClockPinRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ClockPinRequest {
+                std::borrow::Cow::Owned(types::ClockPinRequest {
                     timestamp: self
                         .timestamp
                         .ok_or_else(|| crate::request::missing("timestamp"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -4186,7 +4362,7 @@ pub struct CreateGlobalClusterVariable<'a, F: Flavor<'a> = Async<'a>> {
     metadata: Option<types::CreateClusterVariableRequestMetadata>,
     name: Option<keys::ClusterVariableName>,
     value: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    whole: Option<types::CreateClusterVariableRequest>,
+    whole: Option<std::borrow::Cow<'a, types::CreateClusterVariableRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateGlobalClusterVariable<'a, F> {
@@ -4245,7 +4421,13 @@ impl<'a, F: Flavor<'a>> CreateGlobalClusterVariable<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::CreateClusterVariableRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::CreateClusterVariableRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -4253,18 +4435,20 @@ impl<'a, F: Flavor<'a>> CreateGlobalClusterVariable<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::CreateClusterVariableRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::CreateClusterVariableRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::CreateClusterVariableRequest {
+                std::borrow::Cow::Owned(types::CreateClusterVariableRequest {
                     kind: self.kind,
                     metadata: self.metadata,
                     name: self.name.ok_or_else(|| crate::request::missing("name"))?,
                     value: self.value.ok_or_else(|| crate::request::missing("value"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -4415,7 +4599,7 @@ pub struct UpdateGlobalClusterVariable<'a, F: Flavor<'a> = Async<'a>> {
     name: Option<keys::ClusterVariableName>,
     metadata: Option<types::CreateClusterVariableRequestMetadata>,
     value: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    whole: Option<types::UpdateClusterVariableRequest>,
+    whole: Option<std::borrow::Cow<'a, types::UpdateClusterVariableRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> UpdateGlobalClusterVariable<'a, F> {
@@ -4461,7 +4645,13 @@ impl<'a, F: Flavor<'a>> UpdateGlobalClusterVariable<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::UpdateClusterVariableRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::UpdateClusterVariableRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -4469,17 +4659,19 @@ impl<'a, F: Flavor<'a>> UpdateGlobalClusterVariable<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::UpdateClusterVariableRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::UpdateClusterVariableRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let name = self.name.ok_or_else(|| crate::request::missing("name"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UpdateClusterVariableRequest {
+                std::borrow::Cow::Owned(types::UpdateClusterVariableRequest {
                     metadata: self.metadata,
                     value: self.value.ok_or_else(|| crate::request::missing("value"))?,
-                }
+                })
             }
         };
         let name = crate::transport::encode_path(&name.to_string());
@@ -4598,7 +4790,7 @@ pub struct SearchClusterVariables<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::ClusterVariableSearchQueryRequestFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::ClusterVariableSearchQuerySortRequest>,
-    whole: Option<types::ClusterVariableSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::ClusterVariableSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::ClusterVariableSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -4669,7 +4861,16 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
         mut self,
         body: impl Into<types::ClusterVariableSearchQueryRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ClusterVariableSearchQueryRequest,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -4677,18 +4878,20 @@ impl<'a, F: Flavor<'a>> SearchClusterVariables<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::ClusterVariableSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ClusterVariableSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let truncate_values = self.truncate_values;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ClusterVariableSearchQueryRequest {
+                std::borrow::Cow::Owned(types::ClusterVariableSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -4819,7 +5022,7 @@ pub struct CreateTenantClusterVariable<'a, F: Flavor<'a> = Async<'a>> {
     metadata: Option<types::CreateClusterVariableRequestMetadata>,
     name: Option<keys::ClusterVariableName>,
     value: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    whole: Option<types::CreateClusterVariableRequest>,
+    whole: Option<std::borrow::Cow<'a, types::CreateClusterVariableRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateTenantClusterVariable<'a, F> {
@@ -4886,7 +5089,13 @@ impl<'a, F: Flavor<'a>> CreateTenantClusterVariable<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::CreateClusterVariableRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::CreateClusterVariableRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -4894,7 +5103,9 @@ impl<'a, F: Flavor<'a>> CreateTenantClusterVariable<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::CreateClusterVariableRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::CreateClusterVariableRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
@@ -4903,12 +5114,12 @@ impl<'a, F: Flavor<'a>> CreateTenantClusterVariable<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::CreateClusterVariableRequest {
+                std::borrow::Cow::Owned(types::CreateClusterVariableRequest {
                     kind: self.kind,
                     metadata: self.metadata,
                     name: self.name.ok_or_else(|| crate::request::missing("name"))?,
                     value: self.value.ok_or_else(|| crate::request::missing("value"))?,
-                }
+                })
             }
         };
         let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
@@ -5072,7 +5283,7 @@ pub struct UpdateTenantClusterVariable<'a, F: Flavor<'a> = Async<'a>> {
     name: Option<keys::ClusterVariableName>,
     metadata: Option<types::CreateClusterVariableRequestMetadata>,
     value: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    whole: Option<types::UpdateClusterVariableRequest>,
+    whole: Option<std::borrow::Cow<'a, types::UpdateClusterVariableRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> UpdateTenantClusterVariable<'a, F> {
@@ -5124,7 +5335,13 @@ impl<'a, F: Flavor<'a>> UpdateTenantClusterVariable<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::UpdateClusterVariableRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::UpdateClusterVariableRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -5132,7 +5349,9 @@ impl<'a, F: Flavor<'a>> UpdateTenantClusterVariable<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::UpdateClusterVariableRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::UpdateClusterVariableRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
@@ -5142,10 +5361,10 @@ impl<'a, F: Flavor<'a>> UpdateTenantClusterVariable<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UpdateClusterVariableRequest {
+                std::borrow::Cow::Owned(types::UpdateClusterVariableRequest {
                     metadata: self.metadata,
                     value: self.value.ok_or_else(|| crate::request::missing("value"))?,
-                }
+                })
             }
         };
         let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
@@ -5275,7 +5494,7 @@ pub struct EvaluateConditionals<'a, F: Flavor<'a> = Async<'a>> {
     process_definition_key: Option<keys::ProcessDefinitionKey>,
     tenant_id: Option<keys::TenantId>,
     variables: Option<types::ConditionalEvaluationInstructionVariables>,
-    whole: Option<types::ConditionalEvaluationInstruction>,
+    whole: Option<std::borrow::Cow<'a, types::ConditionalEvaluationInstruction>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> EvaluateConditionals<'a, F> {
@@ -5328,7 +5547,16 @@ impl<'a, F: Flavor<'a>> EvaluateConditionals<'a, F> {
         mut self,
         body: impl Into<types::ConditionalEvaluationInstruction>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ConditionalEvaluationInstruction,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -5336,19 +5564,21 @@ impl<'a, F: Flavor<'a>> EvaluateConditionals<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::ConditionalEvaluationInstruction>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ConditionalEvaluationInstruction>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ConditionalEvaluationInstruction {
+                std::borrow::Cow::Owned(types::ConditionalEvaluationInstruction {
                     process_definition_key: self.process_definition_key,
                     tenant_id: self.tenant_id,
                     variables: self
                         .variables
                         .ok_or_else(|| crate::request::missing("variables"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -5398,7 +5628,7 @@ pub struct SearchCorrelatedMessageSubscriptions<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::CorrelatedMessageSubscriptionSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::CorrelatedMessageSubscriptionSearchQuerySortRequest>,
-    whole: Option<types::CorrelatedMessageSubscriptionSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::CorrelatedMessageSubscriptionSearchQuery>>,
     wait: crate::consistency::Wait<
         types::CorrelatedMessageSubscriptionSearchQueryResult,
     >,
@@ -5466,7 +5696,16 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
         mut self,
         body: impl Into<types::CorrelatedMessageSubscriptionSearchQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::CorrelatedMessageSubscriptionSearchQuery,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -5474,17 +5713,19 @@ impl<'a, F: Flavor<'a>> SearchCorrelatedMessageSubscriptions<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::CorrelatedMessageSubscriptionSearchQuery>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::CorrelatedMessageSubscriptionSearchQuery>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::CorrelatedMessageSubscriptionSearchQuery {
+                std::borrow::Cow::Owned(types::CorrelatedMessageSubscriptionSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -5623,7 +5864,7 @@ pub struct EvaluateDecision<'a, F: Flavor<'a> = Async<'a>> {
     tenant_id: Option<keys::TenantId>,
     variables: Option<types::DecisionEvaluationByIdVariables>,
     decision_definition_key: Option<keys::DecisionDefinitionKey>,
-    whole: Option<types::DecisionEvaluationInstruction>,
+    whole: Option<std::borrow::Cow<'a, types::DecisionEvaluationInstruction>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> EvaluateDecision<'a, F> {
@@ -5688,7 +5929,13 @@ impl<'a, F: Flavor<'a>> EvaluateDecision<'a, F> {
         mut self,
         body: impl Into<types::DecisionEvaluationInstruction>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::DecisionEvaluationInstruction) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -5696,7 +5943,9 @@ impl<'a, F: Flavor<'a>> EvaluateDecision<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::DecisionEvaluationInstruction>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::DecisionEvaluationInstruction>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -5705,23 +5954,27 @@ impl<'a, F: Flavor<'a>> EvaluateDecision<'a, F> {
                 if true && self.decision_definition_id.is_some()
                     && !self.decision_definition_key.is_some()
                 {
-                    types::DecisionEvaluationInstruction::Id(types::DecisionEvaluationById {
-                        decision_definition_id: self
-                            .decision_definition_id
-                            .expect("checked"),
-                        tenant_id: self.tenant_id,
-                        variables: self.variables.map(Into::into),
-                    })
+                    std::borrow::Cow::Owned(
+                        types::DecisionEvaluationInstruction::Id(types::DecisionEvaluationById {
+                            decision_definition_id: self
+                                .decision_definition_id
+                                .expect("checked"),
+                            tenant_id: self.tenant_id,
+                            variables: self.variables.map(Into::into),
+                        }),
+                    )
                 } else if true && self.decision_definition_key.is_some()
                     && !self.decision_definition_id.is_some()
                 {
-                    types::DecisionEvaluationInstruction::Key(types::DecisionEvaluationByKey {
-                        decision_definition_key: self
-                            .decision_definition_key
-                            .expect("checked"),
-                        tenant_id: self.tenant_id,
-                        variables: self.variables.map(Into::into),
-                    })
+                    std::borrow::Cow::Owned(
+                        types::DecisionEvaluationInstruction::Key(types::DecisionEvaluationByKey {
+                            decision_definition_key: self
+                                .decision_definition_key
+                                .expect("checked"),
+                            tenant_id: self.tenant_id,
+                            variables: self.variables.map(Into::into),
+                        }),
+                    )
                 } else {
                     return Err(
                         crate::request::no_shape(
@@ -5778,7 +6031,7 @@ pub struct SearchDecisionDefinitions<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::DecisionDefinitionSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::DecisionDefinitionSearchQuerySortRequest>,
-    whole: Option<types::DecisionDefinitionSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::DecisionDefinitionSearchQuery>>,
     wait: crate::consistency::Wait<types::DecisionDefinitionSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -5840,7 +6093,13 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
         mut self,
         body: impl Into<types::DecisionDefinitionSearchQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::DecisionDefinitionSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -5848,17 +6107,19 @@ impl<'a, F: Flavor<'a>> SearchDecisionDefinitions<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::DecisionDefinitionSearchQuery>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::DecisionDefinitionSearchQuery>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::DecisionDefinitionSearchQuery {
+                std::borrow::Cow::Owned(types::DecisionDefinitionSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -6201,7 +6462,7 @@ pub struct SearchDecisionInstances<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::DecisionInstanceSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::DecisionInstanceSearchQuerySortRequest>,
-    whole: Option<types::DecisionInstanceSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::DecisionInstanceSearchQuery>>,
     wait: crate::consistency::Wait<types::DecisionInstanceSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -6260,7 +6521,13 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::DecisionInstanceSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::DecisionInstanceSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -6268,17 +6535,19 @@ impl<'a, F: Flavor<'a>> SearchDecisionInstances<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::DecisionInstanceSearchQuery>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::DecisionInstanceSearchQuery>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::DecisionInstanceSearchQuery {
+                std::borrow::Cow::Owned(types::DecisionInstanceSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -6515,7 +6784,7 @@ pub struct DeleteDecisionInstance<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     decision_evaluation_key: Option<keys::DecisionEvaluationKey>,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::DeleteDecisionInstanceRequest>,
+    whole: Option<std::borrow::Cow<'a, types::DeleteDecisionInstanceRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> DeleteDecisionInstance<'a, F> {
@@ -6558,7 +6827,13 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstance<'a, F> {
         mut self,
         body: impl Into<types::DeleteDecisionInstanceRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::DeleteDecisionInstanceRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -6566,7 +6841,9 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstance<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::DeleteDecisionInstanceRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::DeleteDecisionInstanceRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let decision_evaluation_key = self
@@ -6575,9 +6852,9 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstance<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::DeleteDecisionInstanceRequest {
+                std::borrow::Cow::Owned(types::DeleteDecisionInstanceRequest {
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let decision_evaluation_key = crate::transport::encode_path(
@@ -6624,7 +6901,9 @@ pub struct DeleteDecisionInstancesBatchOperation<'a, F: Flavor<'a> = Async<'a>> 
     invalid: Option<crate::Error>,
     filter: Option<types::DecisionInstanceDeletionBatchOperationRequestFilter>,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::DecisionInstanceDeletionBatchOperationRequest>,
+    whole: Option<
+        std::borrow::Cow<'a, types::DecisionInstanceDeletionBatchOperationRequest>,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> DeleteDecisionInstancesBatchOperation<'a, F> {
@@ -6668,7 +6947,16 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstancesBatchOperation<'a, F> {
         mut self,
         body: impl Into<types::DecisionInstanceDeletionBatchOperationRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::DecisionInstanceDeletionBatchOperationRequest,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -6677,19 +6965,19 @@ impl<'a, F: Flavor<'a>> DeleteDecisionInstancesBatchOperation<'a, F> {
         mut self,
     ) -> crate::Result<
         crate::request::parts::Parts<
-            types::DecisionInstanceDeletionBatchOperationRequest,
+            std::borrow::Cow<'a, types::DecisionInstanceDeletionBatchOperationRequest>,
         >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::DecisionInstanceDeletionBatchOperationRequest {
+                std::borrow::Cow::Owned(types::DecisionInstanceDeletionBatchOperationRequest {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -6739,7 +7027,7 @@ pub struct SearchDecisionRequirements<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::DecisionRequirementsSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::DecisionRequirementsSearchQuerySortRequest>,
-    whole: Option<types::DecisionRequirementsSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::DecisionRequirementsSearchQuery>>,
     wait: crate::consistency::Wait<types::DecisionRequirementsSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -6801,7 +7089,13 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
         mut self,
         body: impl Into<types::DecisionRequirementsSearchQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::DecisionRequirementsSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -6809,17 +7103,19 @@ impl<'a, F: Flavor<'a>> SearchDecisionRequirements<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::DecisionRequirementsSearchQuery>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::DecisionRequirementsSearchQuery>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::DecisionRequirementsSearchQuery {
+                std::borrow::Cow::Owned(types::DecisionRequirementsSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -7339,7 +7635,7 @@ pub struct CreateDocumentLink<'a, F: Flavor<'a> = Async<'a>> {
     store_id: Option<String>,
     content_hash: Option<String>,
     time_to_live: Option<i64>,
-    whole: Option<types::DocumentLinkRequest>,
+    whole: Option<std::borrow::Cow<'a, types::DocumentLinkRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateDocumentLink<'a, F> {
@@ -7391,14 +7687,22 @@ impl<'a, F: Flavor<'a>> CreateDocumentLink<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::DocumentLinkRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::DocumentLinkRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::DocumentLinkRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::DocumentLinkRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let document_id = self
             .document_id
@@ -7408,9 +7712,9 @@ impl<'a, F: Flavor<'a>> CreateDocumentLink<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::DocumentLinkRequest {
+                std::borrow::Cow::Owned(types::DocumentLinkRequest {
                     time_to_live: self.time_to_live,
-                }
+                })
             }
         };
         let document_id = crate::transport::encode_path(&document_id.to_string());
@@ -7460,7 +7764,9 @@ pub struct ActivateAdHocSubProcessActivities<'a, F: Flavor<'a> = Async<'a>> {
     ad_hoc_sub_process_instance_key: Option<keys::ElementInstanceKey>,
     cancel_remaining_instances: Option<bool>,
     elements: Option<Vec<types::AdHocSubProcessActivateActivityReference>>,
-    whole: Option<types::AdHocSubProcessActivateActivitiesInstruction>,
+    whole: Option<
+        std::borrow::Cow<'a, types::AdHocSubProcessActivateActivitiesInstruction>,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> ActivateAdHocSubProcessActivities<'a, F> {
@@ -7514,7 +7820,16 @@ impl<'a, F: Flavor<'a>> ActivateAdHocSubProcessActivities<'a, F> {
         mut self,
         body: impl Into<types::AdHocSubProcessActivateActivitiesInstruction>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::AdHocSubProcessActivateActivitiesInstruction,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -7522,7 +7837,9 @@ impl<'a, F: Flavor<'a>> ActivateAdHocSubProcessActivities<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::AdHocSubProcessActivateActivitiesInstruction>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::AdHocSubProcessActivateActivitiesInstruction>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let ad_hoc_sub_process_instance_key = self
@@ -7531,12 +7848,12 @@ impl<'a, F: Flavor<'a>> ActivateAdHocSubProcessActivities<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::AdHocSubProcessActivateActivitiesInstruction {
+                std::borrow::Cow::Owned(types::AdHocSubProcessActivateActivitiesInstruction {
                     cancel_remaining_instances: self.cancel_remaining_instances,
                     elements: self
                         .elements
                         .ok_or_else(|| crate::request::missing("elements"))?,
-                }
+                })
             }
         };
         let ad_hoc_sub_process_instance_key = crate::transport::encode_path(
@@ -7586,7 +7903,7 @@ pub struct SearchElementInstanceWaitStates<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::ElementInstanceWaitStateQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::ElementInstanceWaitStateQuerySortRequest>,
-    whole: Option<types::ElementInstanceWaitStateQuery>,
+    whole: Option<std::borrow::Cow<'a, types::ElementInstanceWaitStateQuery>>,
     wait: crate::consistency::Wait<types::ElementInstanceWaitStateQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -7648,7 +7965,13 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
         mut self,
         body: impl Into<types::ElementInstanceWaitStateQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::ElementInstanceWaitStateQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -7656,17 +7979,19 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceWaitStates<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::ElementInstanceWaitStateQuery>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ElementInstanceWaitStateQuery>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ElementInstanceWaitStateQuery {
+                std::borrow::Cow::Owned(types::ElementInstanceWaitStateQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -7800,7 +8125,7 @@ pub struct SearchElementInstances<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::ElementInstanceSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::ElementInstanceSearchQuerySortRequest>,
-    whole: Option<types::ElementInstanceSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::ElementInstanceSearchQuery>>,
     wait: crate::consistency::Wait<types::ElementInstanceSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -7859,23 +8184,33 @@ impl<'a, F: Flavor<'a>> SearchElementInstances<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::ElementInstanceSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::ElementInstanceSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::ElementInstanceSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ElementInstanceSearchQuery>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ElementInstanceSearchQuery {
+                std::borrow::Cow::Owned(types::ElementInstanceSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -8112,7 +8447,7 @@ pub struct SearchElementInstanceIncidents<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::IncidentSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::IncidentSearchQuerySortRequest>,
-    whole: Option<types::IncidentSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::IncidentSearchQuery>>,
     wait: crate::consistency::Wait<types::IncidentSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -8182,14 +8517,22 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::IncidentSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::IncidentSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::IncidentSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::IncidentSearchQuery>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let element_instance_key = self
             .element_instance_key
@@ -8197,11 +8540,11 @@ impl<'a, F: Flavor<'a>> SearchElementInstanceIncidents<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::IncidentSearchQuery {
+                std::borrow::Cow::Owned(types::IncidentSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let element_instance_key = crate::transport::encode_path(
@@ -8331,7 +8674,7 @@ pub struct CreateElementInstanceVariables<'a, F: Flavor<'a> = Async<'a>> {
     local: Option<bool>,
     operation_reference: Option<types::OperationReference>,
     variables: Option<types::SetVariableRequestVariables>,
-    whole: Option<types::SetVariableRequest>,
+    whole: Option<std::borrow::Cow<'a, types::SetVariableRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateElementInstanceVariables<'a, F> {
@@ -8389,14 +8732,22 @@ impl<'a, F: Flavor<'a>> CreateElementInstanceVariables<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::SetVariableRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::SetVariableRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::SetVariableRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::SetVariableRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let element_instance_key = self
             .element_instance_key
@@ -8404,13 +8755,13 @@ impl<'a, F: Flavor<'a>> CreateElementInstanceVariables<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::SetVariableRequest {
+                std::borrow::Cow::Owned(types::SetVariableRequest {
                     local: self.local,
                     operation_reference: self.operation_reference,
                     variables: self
                         .variables
                         .ok_or_else(|| crate::request::missing("variables"))?,
-                }
+                })
             }
         };
         let element_instance_key = crate::transport::encode_path(
@@ -8644,7 +8995,7 @@ pub struct EvaluateExpression<'a, F: Flavor<'a> = Async<'a>> {
     scope_key: Option<keys::ScopeKey>,
     tenant_id: Option<String>,
     variables: Option<types::ExpressionEvaluationRequestVariables>,
-    whole: Option<types::ExpressionEvaluationRequest>,
+    whole: Option<std::borrow::Cow<'a, types::ExpressionEvaluationRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> EvaluateExpression<'a, F> {
@@ -8696,7 +9047,13 @@ impl<'a, F: Flavor<'a>> EvaluateExpression<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::ExpressionEvaluationRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::ExpressionEvaluationRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -8704,20 +9061,22 @@ impl<'a, F: Flavor<'a>> EvaluateExpression<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::ExpressionEvaluationRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ExpressionEvaluationRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ExpressionEvaluationRequest {
+                std::borrow::Cow::Owned(types::ExpressionEvaluationRequest {
                     expression: self
                         .expression
                         .ok_or_else(|| crate::request::missing("expression"))?,
                     scope_key: self.scope_key,
                     tenant_id: self.tenant_id,
                     variables: self.variables,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -8868,7 +9227,7 @@ pub struct CreateGlobalTaskListener<'a, F: Flavor<'a> = Async<'a>> {
     priority: Option<i64>,
     retries: Option<i64>,
     type_: Option<String>,
-    whole: Option<types::CreateGlobalTaskListenerRequest>,
+    whole: Option<std::borrow::Cow<'a, types::CreateGlobalTaskListenerRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateGlobalTaskListener<'a, F> {
@@ -8948,7 +9307,13 @@ impl<'a, F: Flavor<'a>> CreateGlobalTaskListener<'a, F> {
         mut self,
         body: impl Into<types::CreateGlobalTaskListenerRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::CreateGlobalTaskListenerRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -8956,13 +9321,15 @@ impl<'a, F: Flavor<'a>> CreateGlobalTaskListener<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::CreateGlobalTaskListenerRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::CreateGlobalTaskListenerRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::CreateGlobalTaskListenerRequest {
+                std::borrow::Cow::Owned(types::CreateGlobalTaskListenerRequest {
                     after_non_global: self.after_non_global,
                     event_types: self
                         .event_types
@@ -8971,7 +9338,7 @@ impl<'a, F: Flavor<'a>> CreateGlobalTaskListener<'a, F> {
                     priority: self.priority,
                     retries: self.retries,
                     type_: self.type_.ok_or_else(|| crate::request::missing("type_"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -9125,7 +9492,7 @@ pub struct UpdateGlobalTaskListener<'a, F: Flavor<'a> = Async<'a>> {
     priority: Option<i64>,
     retries: Option<i64>,
     type_: Option<String>,
-    whole: Option<types::UpdateGlobalTaskListenerRequest>,
+    whole: Option<std::borrow::Cow<'a, types::UpdateGlobalTaskListenerRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> UpdateGlobalTaskListener<'a, F> {
@@ -9201,7 +9568,13 @@ impl<'a, F: Flavor<'a>> UpdateGlobalTaskListener<'a, F> {
         mut self,
         body: impl Into<types::UpdateGlobalTaskListenerRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::UpdateGlobalTaskListenerRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -9209,14 +9582,16 @@ impl<'a, F: Flavor<'a>> UpdateGlobalTaskListener<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::UpdateGlobalTaskListenerRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::UpdateGlobalTaskListenerRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let id = self.id.ok_or_else(|| crate::request::missing("id"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UpdateGlobalTaskListenerRequest {
+                std::borrow::Cow::Owned(types::UpdateGlobalTaskListenerRequest {
                     after_non_global: self.after_non_global,
                     event_types: self
                         .event_types
@@ -9224,7 +9599,7 @@ impl<'a, F: Flavor<'a>> UpdateGlobalTaskListener<'a, F> {
                     priority: self.priority,
                     retries: self.retries,
                     type_: self.type_.ok_or_else(|| crate::request::missing("type_"))?,
-                }
+                })
             }
         };
         let id = crate::transport::encode_path(&id.to_string());
@@ -9342,7 +9717,7 @@ pub struct SearchGlobalTaskListeners<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::GlobalTaskListenerSearchQueryRequestFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::GlobalTaskListenerSearchQuerySortRequest>,
-    whole: Option<types::GlobalTaskListenerSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::GlobalTaskListenerSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::GlobalTaskListenerSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -9404,7 +9779,16 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
         mut self,
         body: impl Into<types::GlobalTaskListenerSearchQueryRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::GlobalTaskListenerSearchQueryRequest,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -9412,17 +9796,19 @@ impl<'a, F: Flavor<'a>> SearchGlobalTaskListeners<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::GlobalTaskListenerSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::GlobalTaskListenerSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::GlobalTaskListenerSearchQueryRequest {
+                std::borrow::Cow::Owned(types::GlobalTaskListenerSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -9554,7 +9940,7 @@ pub struct CreateGroup<'a, F: Flavor<'a> = Async<'a>> {
     description: Option<String>,
     group_id: Option<keys::GroupId>,
     name: Option<String>,
-    whole: Option<types::GroupCreateRequest>,
+    whole: Option<std::borrow::Cow<'a, types::GroupCreateRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateGroup<'a, F> {
@@ -9601,25 +9987,33 @@ impl<'a, F: Flavor<'a>> CreateGroup<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::GroupCreateRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::GroupCreateRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::GroupCreateRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::GroupCreateRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::GroupCreateRequest {
+                std::borrow::Cow::Owned(types::GroupCreateRequest {
                     description: self.description,
                     group_id: self
                         .group_id
                         .ok_or_else(|| crate::request::missing("group_id"))?,
                     name: self.name.ok_or_else(|| crate::request::missing("name"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -9669,7 +10063,7 @@ pub struct SearchGroups<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::GroupSearchQueryRequestFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::GroupSearchQuerySortRequest>,
-    whole: Option<types::GroupSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::GroupSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::GroupSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -9728,23 +10122,33 @@ impl<'a, F: Flavor<'a>> SearchGroups<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::GroupSearchQueryRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::GroupSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::GroupSearchQueryRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::GroupSearchQueryRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::GroupSearchQueryRequest {
+                std::borrow::Cow::Owned(types::GroupSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -9966,7 +10370,7 @@ pub struct UpdateGroup<'a, F: Flavor<'a> = Async<'a>> {
     group_id: Option<keys::GroupId>,
     description: Option<String>,
     name: Option<String>,
-    whole: Option<types::GroupUpdateRequest>,
+    whole: Option<std::borrow::Cow<'a, types::GroupUpdateRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> UpdateGroup<'a, F> {
@@ -10009,23 +10413,31 @@ impl<'a, F: Flavor<'a>> UpdateGroup<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::GroupUpdateRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::GroupUpdateRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::GroupUpdateRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::GroupUpdateRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::GroupUpdateRequest {
+                std::borrow::Cow::Owned(types::GroupUpdateRequest {
                     description: self.description,
                     name: self.name.ok_or_else(|| crate::request::missing("name"))?,
-                }
+                })
             }
         };
         let group_id = crate::transport::encode_path(&group_id.to_string());
@@ -10143,7 +10555,7 @@ pub struct SearchClientsForGroup<'a, F: Flavor<'a> = Async<'a>> {
     group_id: Option<keys::GroupId>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::GroupClientSearchQuerySortRequest>,
-    whole: Option<types::GroupClientSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::GroupClientSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::GroupClientSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -10196,7 +10608,13 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
         mut self,
         body: impl Into<types::GroupClientSearchQueryRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::GroupClientSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -10204,17 +10622,19 @@ impl<'a, F: Flavor<'a>> SearchClientsForGroup<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::GroupClientSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::GroupClientSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::GroupClientSearchQueryRequest {
+                std::borrow::Cow::Owned(types::GroupClientSearchQueryRequest {
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let group_id = crate::transport::encode_path(&group_id.to_string());
@@ -10496,7 +10916,7 @@ pub struct SearchMappingRulesForGroup<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::MappingRuleSearchQueryRequestFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::MappingRuleSearchQuerySortRequest>,
-    whole: Option<types::MappingRuleSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::MappingRuleSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::GroupMappingRuleSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -10566,7 +10986,13 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
         mut self,
         body: impl Into<types::MappingRuleSearchQueryRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::MappingRuleSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -10574,18 +11000,20 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForGroup<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::MappingRuleSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::MappingRuleSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::MappingRuleSearchQueryRequest {
+                std::borrow::Cow::Owned(types::MappingRuleSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let group_id = crate::transport::encode_path(&group_id.to_string());
@@ -10873,7 +11301,7 @@ pub struct SearchRolesForGroup<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::RoleSearchQueryRequestFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::RoleSearchQuerySortRequest>,
-    whole: Option<types::RoleSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::RoleSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::GroupRoleSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -10940,24 +11368,32 @@ impl<'a, F: Flavor<'a>> SearchRolesForGroup<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::RoleSearchQueryRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::RoleSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::RoleSearchQueryRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::RoleSearchQueryRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::RoleSearchQueryRequest {
+                std::borrow::Cow::Owned(types::RoleSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let group_id = crate::transport::encode_path(&group_id.to_string());
@@ -11082,7 +11518,7 @@ pub struct SearchUsersForGroup<'a, F: Flavor<'a> = Async<'a>> {
     group_id: Option<keys::GroupId>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::GroupUserSearchQuerySortRequest>,
-    whole: Option<types::GroupUserSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::GroupUserSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::GroupUserSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -11132,7 +11568,13 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::GroupUserSearchQueryRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::GroupUserSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -11140,17 +11582,19 @@ impl<'a, F: Flavor<'a>> SearchUsersForGroup<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::GroupUserSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::GroupUserSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let group_id = self.group_id.ok_or_else(|| crate::request::missing("groupId"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::GroupUserSearchQueryRequest {
+                std::borrow::Cow::Owned(types::GroupUserSearchQueryRequest {
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let group_id = crate::transport::encode_path(&group_id.to_string());
@@ -11427,7 +11871,7 @@ pub struct SearchIncidents<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::IncidentSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::IncidentSearchQuerySortRequest>,
-    whole: Option<types::IncidentSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::IncidentSearchQuery>>,
     wait: crate::consistency::Wait<types::IncidentSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -11486,23 +11930,31 @@ impl<'a, F: Flavor<'a>> SearchIncidents<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::IncidentSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::IncidentSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::IncidentSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::IncidentSearchQuery>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::IncidentSearchQuery {
+                std::borrow::Cow::Owned(types::IncidentSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -11730,7 +12182,7 @@ pub struct ResolveIncident<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     incident_key: Option<keys::IncidentKey>,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::IncidentResolutionRequest>,
+    whole: Option<std::borrow::Cow<'a, types::IncidentResolutionRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> ResolveIncident<'a, F> {
@@ -11767,14 +12219,24 @@ impl<'a, F: Flavor<'a>> ResolveIncident<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::IncidentResolutionRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::IncidentResolutionRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::IncidentResolutionRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::IncidentResolutionRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let incident_key = self
             .incident_key
@@ -11782,9 +12244,9 @@ impl<'a, F: Flavor<'a>> ResolveIncident<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::IncidentResolutionRequest {
+                std::borrow::Cow::Owned(types::IncidentResolutionRequest {
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let incident_key = crate::transport::encode_path(&incident_key.to_string());
@@ -11830,7 +12292,9 @@ pub struct GetProcessInstanceStatisticsByDefinition<'a, F: Flavor<'a> = Async<'a
     filter: Option<types::IncidentProcessInstanceStatisticsByDefinitionQueryFilter>,
     page: Option<types::IncidentProcessInstanceStatisticsByDefinitionQueryPage>,
     sort: Vec<types::IncidentProcessInstanceStatisticsByDefinitionQuerySortRequest>,
-    whole: Option<types::IncidentProcessInstanceStatisticsByDefinitionQuery>,
+    whole: Option<
+        std::borrow::Cow<'a, types::IncidentProcessInstanceStatisticsByDefinitionQuery>,
+    >,
     wait: crate::consistency::Wait<
         types::IncidentProcessInstanceStatisticsByDefinitionQueryResult,
     >,
@@ -11894,7 +12358,16 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
         mut self,
         body: impl Into<types::IncidentProcessInstanceStatisticsByDefinitionQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::IncidentProcessInstanceStatisticsByDefinitionQuery,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -11903,20 +12376,23 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByDefinition<'a, F> {
         mut self,
     ) -> crate::Result<
         crate::request::parts::Parts<
-            types::IncidentProcessInstanceStatisticsByDefinitionQuery,
+            std::borrow::Cow<
+                'a,
+                types::IncidentProcessInstanceStatisticsByDefinitionQuery,
+            >,
         >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::IncidentProcessInstanceStatisticsByDefinitionQuery {
+                std::borrow::Cow::Owned(types::IncidentProcessInstanceStatisticsByDefinitionQuery {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -12061,7 +12537,9 @@ pub struct GetProcessInstanceStatisticsByError<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     page: Option<types::IncidentProcessInstanceStatisticsByErrorQueryPage>,
     sort: Vec<types::IncidentProcessInstanceStatisticsByErrorQuerySortRequest>,
-    whole: Option<types::IncidentProcessInstanceStatisticsByErrorQuery>,
+    whole: Option<
+        std::borrow::Cow<'a, types::IncidentProcessInstanceStatisticsByErrorQuery>,
+    >,
     wait: crate::consistency::Wait<
         types::IncidentProcessInstanceStatisticsByErrorQueryResult,
     >,
@@ -12113,7 +12591,16 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
         mut self,
         body: impl Into<types::IncidentProcessInstanceStatisticsByErrorQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::IncidentProcessInstanceStatisticsByErrorQuery,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -12122,17 +12609,17 @@ impl<'a, F: Flavor<'a>> GetProcessInstanceStatisticsByError<'a, F> {
         mut self,
     ) -> crate::Result<
         crate::request::parts::Parts<
-            types::IncidentProcessInstanceStatisticsByErrorQuery,
+            std::borrow::Cow<'a, types::IncidentProcessInstanceStatisticsByErrorQuery>,
         >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::IncidentProcessInstanceStatisticsByErrorQuery {
+                std::borrow::Cow::Owned(types::IncidentProcessInstanceStatisticsByErrorQuery {
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -12280,7 +12767,7 @@ pub struct ActivateJobs<'a, F: Flavor<'a> = Async<'a>> {
     type_: Option<String>,
     with_lease: Option<bool>,
     worker: Option<String>,
-    whole: Option<types::JobActivationRequest>,
+    whole: Option<std::borrow::Cow<'a, types::JobActivationRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> ActivateJobs<'a, F> {
@@ -12377,19 +12864,27 @@ impl<'a, F: Flavor<'a>> ActivateJobs<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::JobActivationRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::JobActivationRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::JobActivationRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::JobActivationRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::JobActivationRequest {
+                std::borrow::Cow::Owned(types::JobActivationRequest {
                     fetch_variable: self.fetch_variable,
                     max_jobs_to_activate: self
                         .max_jobs_to_activate
@@ -12403,7 +12898,7 @@ impl<'a, F: Flavor<'a>> ActivateJobs<'a, F> {
                     type_: self.type_.ok_or_else(|| crate::request::missing("type_"))?,
                     with_lease: self.with_lease,
                     worker: self.worker,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -12453,7 +12948,7 @@ pub struct SearchJobs<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::JobSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::JobSearchQuerySortRequest>,
-    whole: Option<types::JobSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::JobSearchQuery>>,
     wait: crate::consistency::Wait<types::JobSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -12512,23 +13007,31 @@ impl<'a, F: Flavor<'a>> SearchJobs<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::JobSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::JobSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::JobSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::JobSearchQuery>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::JobSearchQuery {
+                std::borrow::Cow::Owned(types::JobSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -12653,7 +13156,7 @@ pub struct UpdateJob<'a, F: Flavor<'a> = Async<'a>> {
     job_lease_token: Option<keys::JobLeaseToken>,
     operation_reference: Option<types::OperationReference>,
     changeset: Option<types::JobChangeset>,
-    whole: Option<types::JobUpdateRequest>,
+    whole: Option<std::borrow::Cow<'a, types::JobUpdateRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> UpdateJob<'a, F> {
@@ -12727,24 +13230,32 @@ impl<'a, F: Flavor<'a>> UpdateJob<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::JobUpdateRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::JobUpdateRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::JobUpdateRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::JobUpdateRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let job_key = self.job_key.ok_or_else(|| crate::request::missing("jobKey"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::JobUpdateRequest {
+                std::borrow::Cow::Owned(types::JobUpdateRequest {
                     job_lease_token: self.job_lease_token,
                     operation_reference: self.operation_reference,
                     changeset: self.changeset.unwrap_or_default(),
-                }
+                })
             }
         };
         let job_key = crate::transport::encode_path(&job_key.to_string());
@@ -12792,7 +13303,7 @@ pub struct CompleteJob<'a, F: Flavor<'a> = Async<'a>> {
     job_lease_token: Option<keys::JobLeaseToken>,
     result: Option<types::JobResult>,
     variables: Option<types::JobCompletionRequestVariables>,
-    whole: Option<types::JobCompletionRequest>,
+    whole: Option<std::borrow::Cow<'a, types::JobCompletionRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CompleteJob<'a, F> {
@@ -12859,25 +13370,33 @@ impl<'a, F: Flavor<'a>> CompleteJob<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::JobCompletionRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::JobCompletionRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::JobCompletionRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::JobCompletionRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let job_key = self.job_key.ok_or_else(|| crate::request::missing("jobKey"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::JobCompletionRequest {
+                std::borrow::Cow::Owned(types::JobCompletionRequest {
                     business_id: self.business_id,
                     job_lease_token: self.job_lease_token,
                     result: self.result,
                     variables: self.variables,
-                }
+                })
             }
         };
         let job_key = crate::transport::encode_path(&job_key.to_string());
@@ -12925,7 +13444,7 @@ pub struct ThrowJobError<'a, F: Flavor<'a> = Async<'a>> {
     error_message: Option<String>,
     job_lease_token: Option<keys::JobLeaseToken>,
     variables: Option<types::JobErrorRequestVariables>,
-    whole: Option<types::JobErrorRequest>,
+    whole: Option<std::borrow::Cow<'a, types::JobErrorRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> ThrowJobError<'a, F> {
@@ -12989,27 +13508,35 @@ impl<'a, F: Flavor<'a>> ThrowJobError<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::JobErrorRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::JobErrorRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::JobErrorRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::JobErrorRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let job_key = self.job_key.ok_or_else(|| crate::request::missing("jobKey"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::JobErrorRequest {
+                std::borrow::Cow::Owned(types::JobErrorRequest {
                     error_code: self
                         .error_code
                         .ok_or_else(|| crate::request::missing("error_code"))?,
                     error_message: self.error_message,
                     job_lease_token: self.job_lease_token,
                     variables: self.variables,
-                }
+                })
             }
         };
         let job_key = crate::transport::encode_path(&job_key.to_string());
@@ -13058,7 +13585,7 @@ pub struct FailJob<'a, F: Flavor<'a> = Async<'a>> {
     retries: Option<i32>,
     retry_back_off: Option<i64>,
     variables: Option<types::JobFailRequestVariables>,
-    whole: Option<types::JobFailRequest>,
+    whole: Option<std::borrow::Cow<'a, types::JobFailRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> FailJob<'a, F> {
@@ -13131,26 +13658,34 @@ impl<'a, F: Flavor<'a>> FailJob<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::JobFailRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::JobFailRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::JobFailRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::JobFailRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let job_key = self.job_key.ok_or_else(|| crate::request::missing("jobKey"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::JobFailRequest {
+                std::borrow::Cow::Owned(types::JobFailRequest {
                     error_message: self.error_message,
                     job_lease_token: self.job_lease_token,
                     retries: self.retries,
                     retry_back_off: self.retry_back_off,
                     variables: self.variables,
-                }
+                })
             }
         };
         let job_key = crate::transport::encode_path(&job_key.to_string());
@@ -13195,7 +13730,7 @@ pub struct UpdateJobsBatchOperation<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::JobBatchUpdateRequestFilter>,
     operation_reference: Option<types::OperationReference>,
     changeset: Option<types::JobBatchUpdateRequestChangeset>,
-    whole: Option<types::JobBatchUpdateRequest>,
+    whole: Option<std::borrow::Cow<'a, types::JobBatchUpdateRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> UpdateJobsBatchOperation<'a, F> {
@@ -13261,25 +13796,33 @@ impl<'a, F: Flavor<'a>> UpdateJobsBatchOperation<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::JobBatchUpdateRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::JobBatchUpdateRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::JobBatchUpdateRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::JobBatchUpdateRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::JobBatchUpdateRequest {
+                std::borrow::Cow::Owned(types::JobBatchUpdateRequest {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
                     operation_reference: self.operation_reference,
                     changeset: self.changeset.unwrap_or_default(),
-                }
+                })
             }
         };
         let template = Template::new(
@@ -13462,7 +14005,7 @@ pub struct GetJobTypeStatistics<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     filter: Option<types::JobTypeStatisticsFilter>,
     page: Option<types::JobTypeStatisticsQueryPage>,
-    whole: Option<types::JobTypeStatisticsQuery>,
+    whole: Option<std::borrow::Cow<'a, types::JobTypeStatisticsQuery>>,
     wait: crate::consistency::Wait<types::JobTypeStatisticsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -13499,22 +14042,30 @@ impl<'a, F: Flavor<'a>> GetJobTypeStatistics<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::JobTypeStatisticsQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::JobTypeStatisticsQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::JobTypeStatisticsQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::JobTypeStatisticsQuery>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::JobTypeStatisticsQuery {
+                std::borrow::Cow::Owned(types::JobTypeStatisticsQuery {
                     filter: self.filter,
                     page: self.page,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -13639,7 +14190,7 @@ pub struct GetJobWorkerStatistics<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     filter: Option<types::JobWorkerStatisticsFilter>,
     page: Option<types::JobTypeStatisticsQueryPage>,
-    whole: Option<types::JobWorkerStatisticsQuery>,
+    whole: Option<std::borrow::Cow<'a, types::JobWorkerStatisticsQuery>>,
     wait: crate::consistency::Wait<types::JobWorkerStatisticsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -13676,24 +14227,34 @@ impl<'a, F: Flavor<'a>> GetJobWorkerStatistics<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::JobWorkerStatisticsQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::JobWorkerStatisticsQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::JobWorkerStatisticsQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::JobWorkerStatisticsQuery>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::JobWorkerStatisticsQuery {
+                std::borrow::Cow::Owned(types::JobWorkerStatisticsQuery {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
                     page: self.page,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -13818,7 +14379,7 @@ pub struct GetJobTimeSeriesStatistics<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     filter: Option<types::JobTimeSeriesStatisticsFilter>,
     page: Option<types::JobTypeStatisticsQueryPage>,
-    whole: Option<types::JobTimeSeriesStatisticsQuery>,
+    whole: Option<std::borrow::Cow<'a, types::JobTimeSeriesStatisticsQuery>>,
     wait: crate::consistency::Wait<types::JobTimeSeriesStatisticsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -13858,7 +14419,13 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::JobTimeSeriesStatisticsQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::JobTimeSeriesStatisticsQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -13866,18 +14433,20 @@ impl<'a, F: Flavor<'a>> GetJobTimeSeriesStatistics<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::JobTimeSeriesStatisticsQuery>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::JobTimeSeriesStatisticsQuery>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::JobTimeSeriesStatisticsQuery {
+                std::borrow::Cow::Owned(types::JobTimeSeriesStatisticsQuery {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
                     page: self.page,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -14006,7 +14575,7 @@ pub struct GetJobErrorStatistics<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     filter: Option<types::JobErrorStatisticsFilter>,
     page: Option<types::JobTypeStatisticsQueryPage>,
-    whole: Option<types::JobErrorStatisticsQuery>,
+    whole: Option<std::borrow::Cow<'a, types::JobErrorStatisticsQuery>>,
     wait: crate::consistency::Wait<types::JobErrorStatisticsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -14043,24 +14612,34 @@ impl<'a, F: Flavor<'a>> GetJobErrorStatistics<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::JobErrorStatisticsQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::JobErrorStatisticsQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::JobErrorStatisticsQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::JobErrorStatisticsQuery>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::JobErrorStatisticsQuery {
+                std::borrow::Cow::Owned(types::JobErrorStatisticsQuery {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
                     page: self.page,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -14248,7 +14827,7 @@ pub struct CreateMappingRule<'a, F: Flavor<'a> = Async<'a>> {
     claim_value: Option<String>,
     mapping_rule_id: Option<keys::MappingRuleId>,
     name: Option<String>,
-    whole: Option<types::MappingRuleCreateRequest>,
+    whole: Option<std::borrow::Cow<'a, types::MappingRuleCreateRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateMappingRule<'a, F> {
@@ -14304,19 +14883,29 @@ impl<'a, F: Flavor<'a>> CreateMappingRule<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::MappingRuleCreateRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::MappingRuleCreateRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::MappingRuleCreateRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::MappingRuleCreateRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::MappingRuleCreateRequest {
+                std::borrow::Cow::Owned(types::MappingRuleCreateRequest {
                     claim_name: self
                         .claim_name
                         .ok_or_else(|| crate::request::missing("claim_name"))?,
@@ -14327,7 +14916,7 @@ impl<'a, F: Flavor<'a>> CreateMappingRule<'a, F> {
                         .mapping_rule_id
                         .ok_or_else(|| crate::request::missing("mapping_rule_id"))?,
                     name: self.name.ok_or_else(|| crate::request::missing("name"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -14377,7 +14966,7 @@ pub struct SearchMappingRule<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::MappingRuleSearchQueryRequestFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::MappingRuleSearchQuerySortRequest>,
-    whole: Option<types::MappingRuleSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::MappingRuleSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::MappingRuleSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -14439,7 +15028,13 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
         mut self,
         body: impl Into<types::MappingRuleSearchQueryRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::MappingRuleSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -14447,17 +15042,19 @@ impl<'a, F: Flavor<'a>> SearchMappingRule<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::MappingRuleSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::MappingRuleSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::MappingRuleSearchQueryRequest {
+                std::borrow::Cow::Owned(types::MappingRuleSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -14584,7 +15181,7 @@ pub struct UpdateMappingRule<'a, F: Flavor<'a> = Async<'a>> {
     claim_name: Option<String>,
     claim_value: Option<String>,
     name: Option<String>,
-    whole: Option<types::MappingRuleUpdateRequest>,
+    whole: Option<std::borrow::Cow<'a, types::MappingRuleUpdateRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> UpdateMappingRule<'a, F> {
@@ -14636,14 +15233,24 @@ impl<'a, F: Flavor<'a>> UpdateMappingRule<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::MappingRuleUpdateRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::MappingRuleUpdateRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::MappingRuleUpdateRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::MappingRuleUpdateRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let mapping_rule_id = self
             .mapping_rule_id
@@ -14651,7 +15258,7 @@ impl<'a, F: Flavor<'a>> UpdateMappingRule<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::MappingRuleUpdateRequest {
+                std::borrow::Cow::Owned(types::MappingRuleUpdateRequest {
                     claim_name: self
                         .claim_name
                         .ok_or_else(|| crate::request::missing("claim_name"))?,
@@ -14659,7 +15266,7 @@ impl<'a, F: Flavor<'a>> UpdateMappingRule<'a, F> {
                         .claim_value
                         .ok_or_else(|| crate::request::missing("claim_value"))?,
                     name: self.name.ok_or_else(|| crate::request::missing("name"))?,
-                }
+                })
             }
         };
         let mapping_rule_id = crate::transport::encode_path(
@@ -14888,7 +15495,7 @@ pub struct SearchMessageSubscriptions<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::MessageSubscriptionSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::MessageSubscriptionSearchQuerySortRequest>,
-    whole: Option<types::MessageSubscriptionSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::MessageSubscriptionSearchQuery>>,
     wait: crate::consistency::Wait<types::MessageSubscriptionSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -14950,7 +15557,13 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
         mut self,
         body: impl Into<types::MessageSubscriptionSearchQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::MessageSubscriptionSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -14958,17 +15571,19 @@ impl<'a, F: Flavor<'a>> SearchMessageSubscriptions<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::MessageSubscriptionSearchQuery>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::MessageSubscriptionSearchQuery>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::MessageSubscriptionSearchQuery {
+                std::borrow::Cow::Owned(types::MessageSubscriptionSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -15102,7 +15717,7 @@ pub struct CorrelateMessage<'a, F: Flavor<'a> = Async<'a>> {
     name: Option<String>,
     tenant_id: Option<keys::TenantId>,
     variables: Option<types::MessageCorrelationRequestVariables>,
-    whole: Option<types::MessageCorrelationRequest>,
+    whole: Option<std::borrow::Cow<'a, types::MessageCorrelationRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CorrelateMessage<'a, F> {
@@ -15166,25 +15781,35 @@ impl<'a, F: Flavor<'a>> CorrelateMessage<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::MessageCorrelationRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::MessageCorrelationRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::MessageCorrelationRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::MessageCorrelationRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::MessageCorrelationRequest {
+                std::borrow::Cow::Owned(types::MessageCorrelationRequest {
                     business_id: self.business_id,
                     correlation_key: self.correlation_key,
                     name: self.name.ok_or_else(|| crate::request::missing("name"))?,
                     tenant_id: self.tenant_id,
                     variables: self.variables,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -15238,7 +15863,7 @@ pub struct PublishMessage<'a, F: Flavor<'a> = Async<'a>> {
     tenant_id: Option<keys::TenantId>,
     time_to_live: Option<i64>,
     variables: Option<types::MessagePublicationRequestVariables>,
-    whole: Option<types::MessagePublicationRequest>,
+    whole: Option<std::borrow::Cow<'a, types::MessagePublicationRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> PublishMessage<'a, F> {
@@ -15320,19 +15945,29 @@ impl<'a, F: Flavor<'a>> PublishMessage<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::MessagePublicationRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::MessagePublicationRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::MessagePublicationRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::MessagePublicationRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::MessagePublicationRequest {
+                std::borrow::Cow::Owned(types::MessagePublicationRequest {
                     business_id: self.business_id,
                     correlation_key: self.correlation_key,
                     message_id: self.message_id,
@@ -15340,7 +15975,7 @@ impl<'a, F: Flavor<'a>> PublishMessage<'a, F> {
                     tenant_id: self.tenant_id,
                     time_to_live: self.time_to_live,
                     variables: self.variables,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -15390,7 +16025,7 @@ pub struct SearchProcessDefinitions<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::ProcessDefinitionSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::ProcessDefinitionSearchQuerySortRequest>,
-    whole: Option<types::ProcessDefinitionSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::ProcessDefinitionSearchQuery>>,
     wait: crate::consistency::Wait<types::ProcessDefinitionSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -15449,7 +16084,13 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::ProcessDefinitionSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::ProcessDefinitionSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -15457,17 +16098,19 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitions<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::ProcessDefinitionSearchQuery>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ProcessDefinitionSearchQuery>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessDefinitionSearchQuery {
+                std::borrow::Cow::Owned(types::ProcessDefinitionSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -15599,7 +16242,9 @@ pub struct GetProcessDefinitionMessageSubscriptionStatistics<
     invalid: Option<crate::Error>,
     filter: Option<types::ProcessDefinitionMessageSubscriptionStatisticsQueryFilter>,
     page: Option<types::JobTypeStatisticsQueryPage>,
-    whole: Option<types::ProcessDefinitionMessageSubscriptionStatisticsQuery>,
+    whole: Option<
+        std::borrow::Cow<'a, types::ProcessDefinitionMessageSubscriptionStatisticsQuery>,
+    >,
     wait: crate::consistency::Wait<
         types::ProcessDefinitionMessageSubscriptionStatisticsQueryResult,
     >,
@@ -15653,7 +16298,16 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
         mut self,
         body: impl Into<types::ProcessDefinitionMessageSubscriptionStatisticsQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessDefinitionMessageSubscriptionStatisticsQuery,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -15662,17 +16316,20 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionMessageSubscriptionStatistics<'a, F>
         mut self,
     ) -> crate::Result<
         crate::request::parts::Parts<
-            types::ProcessDefinitionMessageSubscriptionStatisticsQuery,
+            std::borrow::Cow<
+                'a,
+                types::ProcessDefinitionMessageSubscriptionStatisticsQuery,
+            >,
         >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessDefinitionMessageSubscriptionStatisticsQuery {
+                std::borrow::Cow::Owned(types::ProcessDefinitionMessageSubscriptionStatisticsQuery {
                     filter: self.filter,
                     page: self.page,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -15817,7 +16474,7 @@ pub struct GetProcessDefinitionInstanceStatistics<'a, F: Flavor<'a> = Async<'a>>
     invalid: Option<crate::Error>,
     page: Option<types::ProcessDefinitionInstanceStatisticsQueryPage>,
     sort: Vec<types::ProcessDefinitionInstanceStatisticsQuerySortRequest>,
-    whole: Option<types::ProcessDefinitionInstanceStatisticsQuery>,
+    whole: Option<std::borrow::Cow<'a, types::ProcessDefinitionInstanceStatisticsQuery>>,
     wait: crate::consistency::Wait<
         types::ProcessDefinitionInstanceStatisticsQueryResult,
     >,
@@ -15869,7 +16526,16 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
         mut self,
         body: impl Into<types::ProcessDefinitionInstanceStatisticsQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessDefinitionInstanceStatisticsQuery,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -15877,16 +16543,18 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceStatistics<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::ProcessDefinitionInstanceStatisticsQuery>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ProcessDefinitionInstanceStatisticsQuery>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessDefinitionInstanceStatisticsQuery {
+                std::borrow::Cow::Owned(types::ProcessDefinitionInstanceStatisticsQuery {
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -16239,7 +16907,7 @@ pub struct GetProcessDefinitionStatistics<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     process_definition_key: Option<keys::ProcessDefinitionKey>,
     filter: Option<types::ProcessDefinitionElementStatisticsQueryFilter>,
-    whole: Option<types::ProcessDefinitionElementStatisticsQuery>,
+    whole: Option<std::borrow::Cow<'a, types::ProcessDefinitionElementStatisticsQuery>>,
     wait: crate::consistency::Wait<types::ProcessDefinitionElementStatisticsQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -16289,7 +16957,16 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
         mut self,
         body: impl Into<types::ProcessDefinitionElementStatisticsQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessDefinitionElementStatisticsQuery,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -16297,7 +16974,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::ProcessDefinitionElementStatisticsQuery>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ProcessDefinitionElementStatisticsQuery>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let process_definition_key = self
@@ -16306,9 +16985,9 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionStatistics<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessDefinitionElementStatisticsQuery {
+                std::borrow::Cow::Owned(types::ProcessDefinitionElementStatisticsQuery {
                     filter: self.filter,
-                }
+                })
             }
         };
         let process_definition_key = crate::transport::encode_path(
@@ -16396,7 +17075,7 @@ pub struct SearchProcessDefinitionVariableNames<'a, F: Flavor<'a> = Async<'a>> {
     process_definition_key: Option<keys::ProcessDefinitionKey>,
     filter: Option<types::ProcessDefinitionVariableNameSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
-    whole: Option<types::ProcessDefinitionVariableNameSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::ProcessDefinitionVariableNameSearchQuery>>,
     wait: crate::consistency::Wait<
         types::ProcessDefinitionVariableNameSearchQueryResult,
     >,
@@ -16459,7 +17138,16 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
         mut self,
         body: impl Into<types::ProcessDefinitionVariableNameSearchQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessDefinitionVariableNameSearchQuery,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -16467,7 +17155,9 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::ProcessDefinitionVariableNameSearchQuery>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ProcessDefinitionVariableNameSearchQuery>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let process_definition_key = self
@@ -16476,10 +17166,10 @@ impl<'a, F: Flavor<'a>> SearchProcessDefinitionVariableNames<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessDefinitionVariableNameSearchQuery {
+                std::borrow::Cow::Owned(types::ProcessDefinitionVariableNameSearchQuery {
                     filter: self.filter,
                     page: self.page,
-                }
+                })
             }
         };
         let process_definition_key = crate::transport::encode_path(
@@ -16727,7 +17417,9 @@ pub struct GetProcessDefinitionInstanceVersionStatistics<'a, F: Flavor<'a> = Asy
     filter: Option<types::ProcessDefinitionInstanceVersionStatisticsQueryFilter>,
     page: Option<types::ProcessDefinitionInstanceVersionStatisticsQueryPage>,
     sort: Vec<types::ProcessDefinitionInstanceVersionStatisticsQuerySortRequest>,
-    whole: Option<types::ProcessDefinitionInstanceVersionStatisticsQuery>,
+    whole: Option<
+        std::borrow::Cow<'a, types::ProcessDefinitionInstanceVersionStatisticsQuery>,
+    >,
     wait: crate::consistency::Wait<
         types::ProcessDefinitionInstanceVersionStatisticsQueryResult,
     >,
@@ -16791,7 +17483,16 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
         mut self,
         body: impl Into<types::ProcessDefinitionInstanceVersionStatisticsQuery>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessDefinitionInstanceVersionStatisticsQuery,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -16800,20 +17501,20 @@ impl<'a, F: Flavor<'a>> GetProcessDefinitionInstanceVersionStatistics<'a, F> {
         mut self,
     ) -> crate::Result<
         crate::request::parts::Parts<
-            types::ProcessDefinitionInstanceVersionStatisticsQuery,
+            std::borrow::Cow<'a, types::ProcessDefinitionInstanceVersionStatisticsQuery>,
         >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessDefinitionInstanceVersionStatisticsQuery {
+                std::borrow::Cow::Owned(types::ProcessDefinitionInstanceVersionStatisticsQuery {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -16970,7 +17671,7 @@ pub struct CreateProcessInstance<'a, F: Flavor<'a> = Async<'a>> {
     process_definition_version_tag: Option<
         types::ProcessInstanceCreationInstructionByVersionTagProcessDefinitionVersionTag,
     >,
-    whole: Option<types::ProcessInstanceCreationInstruction>,
+    whole: Option<std::borrow::Cow<'a, types::ProcessInstanceCreationInstruction>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateProcessInstance<'a, F> {
@@ -17146,7 +17847,16 @@ impl<'a, F: Flavor<'a>> CreateProcessInstance<'a, F> {
         mut self,
         body: impl Into<types::ProcessInstanceCreationInstruction>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessInstanceCreationInstruction,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -17154,7 +17864,9 @@ impl<'a, F: Flavor<'a>> CreateProcessInstance<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::ProcessInstanceCreationInstruction>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ProcessInstanceCreationInstruction>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
@@ -17165,64 +17877,70 @@ impl<'a, F: Flavor<'a>> CreateProcessInstance<'a, F> {
                     && !self.process_definition_key.is_some()
                     && !self.process_definition_version.is_some()
                 {
-                    types::ProcessInstanceCreationInstruction::VersionTag(types::ProcessInstanceCreationInstructionByVersionTag {
-                        await_completion: self.await_completion,
-                        business_id: self.business_id,
-                        fetch_variables: self.fetch_variables,
-                        operation_reference: self.operation_reference,
-                        process_definition_id: self
-                            .process_definition_id
-                            .expect("checked"),
-                        process_definition_version_tag: self
-                            .process_definition_version_tag
-                            .expect("checked"),
-                        request_timeout: self.request_timeout,
-                        runtime_instructions: self.runtime_instructions,
-                        start_instructions: self.start_instructions,
-                        tags: self.tags,
-                        tenant_id: self.tenant_id,
-                        variables: self.variables.map(Into::into),
-                    })
+                    std::borrow::Cow::Owned(
+                        types::ProcessInstanceCreationInstruction::VersionTag(types::ProcessInstanceCreationInstructionByVersionTag {
+                            await_completion: self.await_completion,
+                            business_id: self.business_id,
+                            fetch_variables: self.fetch_variables,
+                            operation_reference: self.operation_reference,
+                            process_definition_id: self
+                                .process_definition_id
+                                .expect("checked"),
+                            process_definition_version_tag: self
+                                .process_definition_version_tag
+                                .expect("checked"),
+                            request_timeout: self.request_timeout,
+                            runtime_instructions: self.runtime_instructions,
+                            start_instructions: self.start_instructions,
+                            tags: self.tags,
+                            tenant_id: self.tenant_id,
+                            variables: self.variables.map(Into::into),
+                        }),
+                    )
                 } else if true && self.process_definition_key.is_some()
                     && !self.process_definition_id.is_some()
                     && !self.process_definition_version_tag.is_some()
                 {
-                    types::ProcessInstanceCreationInstruction::Key(types::ProcessInstanceCreationInstructionByKey {
-                        await_completion: self.await_completion,
-                        business_id: self.business_id,
-                        fetch_variables: self.fetch_variables,
-                        operation_reference: self.operation_reference,
-                        process_definition_key: self
-                            .process_definition_key
-                            .expect("checked"),
-                        process_definition_version: self.process_definition_version,
-                        request_timeout: self.request_timeout,
-                        runtime_instructions: self.runtime_instructions,
-                        start_instructions: self.start_instructions,
-                        tags: self.tags,
-                        tenant_id: self.tenant_id,
-                        variables: self.variables.map(Into::into),
-                    })
+                    std::borrow::Cow::Owned(
+                        types::ProcessInstanceCreationInstruction::Key(types::ProcessInstanceCreationInstructionByKey {
+                            await_completion: self.await_completion,
+                            business_id: self.business_id,
+                            fetch_variables: self.fetch_variables,
+                            operation_reference: self.operation_reference,
+                            process_definition_key: self
+                                .process_definition_key
+                                .expect("checked"),
+                            process_definition_version: self.process_definition_version,
+                            request_timeout: self.request_timeout,
+                            runtime_instructions: self.runtime_instructions,
+                            start_instructions: self.start_instructions,
+                            tags: self.tags,
+                            tenant_id: self.tenant_id,
+                            variables: self.variables.map(Into::into),
+                        }),
+                    )
                 } else if true && self.process_definition_id.is_some()
                     && !self.process_definition_key.is_some()
                     && !self.process_definition_version_tag.is_some()
                 {
-                    types::ProcessInstanceCreationInstruction::Id(types::ProcessInstanceCreationInstructionById {
-                        await_completion: self.await_completion,
-                        business_id: self.business_id,
-                        fetch_variables: self.fetch_variables,
-                        operation_reference: self.operation_reference,
-                        process_definition_id: self
-                            .process_definition_id
-                            .expect("checked"),
-                        process_definition_version: self.process_definition_version,
-                        request_timeout: self.request_timeout,
-                        runtime_instructions: self.runtime_instructions,
-                        start_instructions: self.start_instructions,
-                        tags: self.tags,
-                        tenant_id: self.tenant_id,
-                        variables: self.variables.map(Into::into),
-                    })
+                    std::borrow::Cow::Owned(
+                        types::ProcessInstanceCreationInstruction::Id(types::ProcessInstanceCreationInstructionById {
+                            await_completion: self.await_completion,
+                            business_id: self.business_id,
+                            fetch_variables: self.fetch_variables,
+                            operation_reference: self.operation_reference,
+                            process_definition_id: self
+                                .process_definition_id
+                                .expect("checked"),
+                            process_definition_version: self.process_definition_version,
+                            request_timeout: self.request_timeout,
+                            runtime_instructions: self.runtime_instructions,
+                            start_instructions: self.start_instructions,
+                            tags: self.tags,
+                            tenant_id: self.tenant_id,
+                            variables: self.variables.map(Into::into),
+                        }),
+                    )
                 } else {
                     return Err(
                         crate::request::no_shape(
@@ -17278,7 +17996,9 @@ pub struct CancelProcessInstancesBatchOperation<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     filter: Option<types::ProcessInstanceCancellationBatchOperationRequestFilter>,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::ProcessInstanceCancellationBatchOperationRequest>,
+    whole: Option<
+        std::borrow::Cow<'a, types::ProcessInstanceCancellationBatchOperationRequest>,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CancelProcessInstancesBatchOperation<'a, F> {
@@ -17322,7 +18042,16 @@ impl<'a, F: Flavor<'a>> CancelProcessInstancesBatchOperation<'a, F> {
         mut self,
         body: impl Into<types::ProcessInstanceCancellationBatchOperationRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessInstanceCancellationBatchOperationRequest,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -17331,19 +18060,19 @@ impl<'a, F: Flavor<'a>> CancelProcessInstancesBatchOperation<'a, F> {
         mut self,
     ) -> crate::Result<
         crate::request::parts::Parts<
-            types::ProcessInstanceCancellationBatchOperationRequest,
+            std::borrow::Cow<'a, types::ProcessInstanceCancellationBatchOperationRequest>,
         >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessInstanceCancellationBatchOperationRequest {
+                std::borrow::Cow::Owned(types::ProcessInstanceCancellationBatchOperationRequest {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -17392,7 +18121,9 @@ pub struct DeleteProcessInstancesBatchOperation<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     filter: Option<types::ProcessInstanceCancellationBatchOperationRequestFilter>,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::ProcessInstanceDeletionBatchOperationRequest>,
+    whole: Option<
+        std::borrow::Cow<'a, types::ProcessInstanceDeletionBatchOperationRequest>,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> DeleteProcessInstancesBatchOperation<'a, F> {
@@ -17436,7 +18167,16 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstancesBatchOperation<'a, F> {
         mut self,
         body: impl Into<types::ProcessInstanceDeletionBatchOperationRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessInstanceDeletionBatchOperationRequest,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -17444,18 +18184,20 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstancesBatchOperation<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::ProcessInstanceDeletionBatchOperationRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ProcessInstanceDeletionBatchOperationRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessInstanceDeletionBatchOperationRequest {
+                std::borrow::Cow::Owned(types::ProcessInstanceDeletionBatchOperationRequest {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -17504,7 +18246,12 @@ pub struct ResolveIncidentsBatchOperation<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     filter: Option<types::ProcessInstanceCancellationBatchOperationRequestFilter>,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::ProcessInstanceIncidentResolutionBatchOperationRequest>,
+    whole: Option<
+        std::borrow::Cow<
+            'a,
+            types::ProcessInstanceIncidentResolutionBatchOperationRequest,
+        >,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> ResolveIncidentsBatchOperation<'a, F> {
@@ -17548,7 +18295,16 @@ impl<'a, F: Flavor<'a>> ResolveIncidentsBatchOperation<'a, F> {
         mut self,
         body: impl Into<types::ProcessInstanceIncidentResolutionBatchOperationRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessInstanceIncidentResolutionBatchOperationRequest,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -17557,19 +18313,22 @@ impl<'a, F: Flavor<'a>> ResolveIncidentsBatchOperation<'a, F> {
         mut self,
     ) -> crate::Result<
         crate::request::parts::Parts<
-            types::ProcessInstanceIncidentResolutionBatchOperationRequest,
+            std::borrow::Cow<
+                'a,
+                types::ProcessInstanceIncidentResolutionBatchOperationRequest,
+            >,
         >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessInstanceIncidentResolutionBatchOperationRequest {
+                std::borrow::Cow::Owned(types::ProcessInstanceIncidentResolutionBatchOperationRequest {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -17621,7 +18380,9 @@ pub struct MigrateProcessInstancesBatchOperation<'a, F: Flavor<'a> = Async<'a>> 
         types::ProcessInstanceMigrationBatchOperationRequestMigrationPlan,
     >,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::ProcessInstanceMigrationBatchOperationRequest>,
+    whole: Option<
+        std::borrow::Cow<'a, types::ProcessInstanceMigrationBatchOperationRequest>,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> MigrateProcessInstancesBatchOperation<'a, F> {
@@ -17679,7 +18440,16 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstancesBatchOperation<'a, F> {
         mut self,
         body: impl Into<types::ProcessInstanceMigrationBatchOperationRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessInstanceMigrationBatchOperationRequest,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -17688,14 +18458,14 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstancesBatchOperation<'a, F> {
         mut self,
     ) -> crate::Result<
         crate::request::parts::Parts<
-            types::ProcessInstanceMigrationBatchOperationRequest,
+            std::borrow::Cow<'a, types::ProcessInstanceMigrationBatchOperationRequest>,
         >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessInstanceMigrationBatchOperationRequest {
+                std::borrow::Cow::Owned(types::ProcessInstanceMigrationBatchOperationRequest {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
@@ -17703,7 +18473,7 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstancesBatchOperation<'a, F> {
                         .migration_plan
                         .ok_or_else(|| crate::request::missing("migration_plan"))?,
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -17755,7 +18525,9 @@ pub struct ModifyProcessInstancesBatchOperation<'a, F: Flavor<'a> = Async<'a>> {
         Vec<types::ProcessInstanceModificationMoveBatchOperationInstruction>,
     >,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::ProcessInstanceModificationBatchOperationRequest>,
+    whole: Option<
+        std::borrow::Cow<'a, types::ProcessInstanceModificationBatchOperationRequest>,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> ModifyProcessInstancesBatchOperation<'a, F> {
@@ -17815,7 +18587,16 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstancesBatchOperation<'a, F> {
         mut self,
         body: impl Into<types::ProcessInstanceModificationBatchOperationRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessInstanceModificationBatchOperationRequest,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -17824,14 +18605,14 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstancesBatchOperation<'a, F> {
         mut self,
     ) -> crate::Result<
         crate::request::parts::Parts<
-            types::ProcessInstanceModificationBatchOperationRequest,
+            std::borrow::Cow<'a, types::ProcessInstanceModificationBatchOperationRequest>,
         >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessInstanceModificationBatchOperationRequest {
+                std::borrow::Cow::Owned(types::ProcessInstanceModificationBatchOperationRequest {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
@@ -17839,7 +18620,7 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstancesBatchOperation<'a, F> {
                         .move_instructions
                         .ok_or_else(|| crate::request::missing("move_instructions"))?,
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -17888,7 +18669,9 @@ pub struct ResumeProcessInstancesBatchOperation<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     filter: Option<types::ProcessInstanceCancellationBatchOperationRequestFilter>,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::ProcessInstanceResumptionBatchOperationRequest>,
+    whole: Option<
+        std::borrow::Cow<'a, types::ProcessInstanceResumptionBatchOperationRequest>,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> ResumeProcessInstancesBatchOperation<'a, F> {
@@ -17932,7 +18715,16 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstancesBatchOperation<'a, F> {
         mut self,
         body: impl Into<types::ProcessInstanceResumptionBatchOperationRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessInstanceResumptionBatchOperationRequest,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -17941,19 +18733,19 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstancesBatchOperation<'a, F> {
         mut self,
     ) -> crate::Result<
         crate::request::parts::Parts<
-            types::ProcessInstanceResumptionBatchOperationRequest,
+            std::borrow::Cow<'a, types::ProcessInstanceResumptionBatchOperationRequest>,
         >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessInstanceResumptionBatchOperationRequest {
+                std::borrow::Cow::Owned(types::ProcessInstanceResumptionBatchOperationRequest {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -18003,7 +18795,7 @@ pub struct SearchProcessInstances<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::ProcessInstanceSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::ProcessInstanceSearchQuerySortRequest>,
-    whole: Option<types::ProcessInstanceSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::ProcessInstanceSearchQuery>>,
     wait: crate::consistency::Wait<types::ProcessInstanceSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -18062,23 +18854,33 @@ impl<'a, F: Flavor<'a>> SearchProcessInstances<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::ProcessInstanceSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::ProcessInstanceSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::ProcessInstanceSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ProcessInstanceSearchQuery>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessInstanceSearchQuery {
+                std::borrow::Cow::Owned(types::ProcessInstanceSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -18205,7 +19007,9 @@ pub struct SuspendProcessInstancesBatchOperation<'a, F: Flavor<'a> = Async<'a>> 
     invalid: Option<crate::Error>,
     filter: Option<types::ProcessInstanceCancellationBatchOperationRequestFilter>,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::ProcessInstanceSuspensionBatchOperationRequest>,
+    whole: Option<
+        std::borrow::Cow<'a, types::ProcessInstanceSuspensionBatchOperationRequest>,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SuspendProcessInstancesBatchOperation<'a, F> {
@@ -18249,7 +19053,16 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstancesBatchOperation<'a, F> {
         mut self,
         body: impl Into<types::ProcessInstanceSuspensionBatchOperationRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessInstanceSuspensionBatchOperationRequest,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -18258,19 +19071,19 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstancesBatchOperation<'a, F> {
         mut self,
     ) -> crate::Result<
         crate::request::parts::Parts<
-            types::ProcessInstanceSuspensionBatchOperationRequest,
+            std::borrow::Cow<'a, types::ProcessInstanceSuspensionBatchOperationRequest>,
         >,
     > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessInstanceSuspensionBatchOperationRequest {
+                std::borrow::Cow::Owned(types::ProcessInstanceSuspensionBatchOperationRequest {
                     filter: self
                         .filter
                         .ok_or_else(|| crate::request::missing("filter"))?,
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -18427,7 +19240,9 @@ pub struct AssignProcessInstanceBusinessId<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     process_instance_key: Option<keys::ProcessInstanceKey>,
     business_id: Option<keys::BusinessId>,
-    whole: Option<types::ProcessInstanceBusinessIdAssignmentInstruction>,
+    whole: Option<
+        std::borrow::Cow<'a, types::ProcessInstanceBusinessIdAssignmentInstruction>,
+    >,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> AssignProcessInstanceBusinessId<'a, F> {
@@ -18470,7 +19285,16 @@ impl<'a, F: Flavor<'a>> AssignProcessInstanceBusinessId<'a, F> {
         mut self,
         body: impl Into<types::ProcessInstanceBusinessIdAssignmentInstruction>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessInstanceBusinessIdAssignmentInstruction,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -18479,7 +19303,7 @@ impl<'a, F: Flavor<'a>> AssignProcessInstanceBusinessId<'a, F> {
         mut self,
     ) -> crate::Result<
         crate::request::parts::Parts<
-            types::ProcessInstanceBusinessIdAssignmentInstruction,
+            std::borrow::Cow<'a, types::ProcessInstanceBusinessIdAssignmentInstruction>,
         >,
     > {
         crate::request::check(self.invalid.take())?;
@@ -18489,11 +19313,11 @@ impl<'a, F: Flavor<'a>> AssignProcessInstanceBusinessId<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessInstanceBusinessIdAssignmentInstruction {
+                std::borrow::Cow::Owned(types::ProcessInstanceBusinessIdAssignmentInstruction {
                     business_id: self
                         .business_id
                         .ok_or_else(|| crate::request::missing("business_id"))?,
-                }
+                })
             }
         };
         let process_instance_key = crate::transport::encode_path(
@@ -18654,7 +19478,7 @@ pub struct CancelProcessInstance<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     process_instance_key: Option<keys::ProcessInstanceKey>,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::CancelProcessInstanceRequest>,
+    whole: Option<std::borrow::Cow<'a, types::CancelProcessInstanceRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CancelProcessInstance<'a, F> {
@@ -18694,7 +19518,13 @@ impl<'a, F: Flavor<'a>> CancelProcessInstance<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::CancelProcessInstanceRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::CancelProcessInstanceRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -18702,7 +19532,9 @@ impl<'a, F: Flavor<'a>> CancelProcessInstance<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::CancelProcessInstanceRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::CancelProcessInstanceRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
@@ -18711,9 +19543,9 @@ impl<'a, F: Flavor<'a>> CancelProcessInstance<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::CancelProcessInstanceRequest {
+                std::borrow::Cow::Owned(types::CancelProcessInstanceRequest {
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let process_instance_key = crate::transport::encode_path(
@@ -18760,7 +19592,7 @@ pub struct DeleteProcessInstance<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     process_instance_key: Option<keys::ProcessInstanceKey>,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::DeleteProcessInstanceRequest>,
+    whole: Option<std::borrow::Cow<'a, types::DeleteProcessInstanceRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> DeleteProcessInstance<'a, F> {
@@ -18800,7 +19632,13 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstance<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::DeleteProcessInstanceRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::DeleteProcessInstanceRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -18808,7 +19646,9 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstance<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::DeleteProcessInstanceRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::DeleteProcessInstanceRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
@@ -18817,9 +19657,9 @@ impl<'a, F: Flavor<'a>> DeleteProcessInstance<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::DeleteProcessInstanceRequest {
+                std::borrow::Cow::Owned(types::DeleteProcessInstanceRequest {
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let process_instance_key = crate::transport::encode_path(
@@ -18947,7 +19787,7 @@ pub struct SearchProcessInstanceIncidents<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::IncidentSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::IncidentSearchQuerySortRequest>,
-    whole: Option<types::IncidentSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::IncidentSearchQuery>>,
     wait: crate::consistency::Wait<types::IncidentSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -19017,14 +19857,22 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::IncidentSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::IncidentSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::IncidentSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::IncidentSearchQuery>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
             .process_instance_key
@@ -19032,11 +19880,11 @@ impl<'a, F: Flavor<'a>> SearchProcessInstanceIncidents<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::IncidentSearchQuery {
+                std::borrow::Cow::Owned(types::IncidentSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let process_instance_key = crate::transport::encode_path(
@@ -19166,7 +20014,7 @@ pub struct MigrateProcessInstance<'a, F: Flavor<'a> = Async<'a>> {
     mapping_instructions: Option<Vec<types::MigrateProcessInstanceMappingInstruction>>,
     operation_reference: Option<types::OperationReference>,
     target_process_definition_key: Option<keys::ProcessDefinitionKey>,
-    whole: Option<types::ProcessInstanceMigrationInstruction>,
+    whole: Option<std::borrow::Cow<'a, types::ProcessInstanceMigrationInstruction>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> MigrateProcessInstance<'a, F> {
@@ -19239,7 +20087,16 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstance<'a, F> {
         mut self,
         body: impl Into<types::ProcessInstanceMigrationInstruction>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessInstanceMigrationInstruction,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -19247,7 +20104,9 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstance<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::ProcessInstanceMigrationInstruction>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ProcessInstanceMigrationInstruction>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
@@ -19256,7 +20115,7 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstance<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessInstanceMigrationInstruction {
+                std::borrow::Cow::Owned(types::ProcessInstanceMigrationInstruction {
                     mapping_instructions: self
                         .mapping_instructions
                         .ok_or_else(|| crate::request::missing("mapping_instructions"))?,
@@ -19266,7 +20125,7 @@ impl<'a, F: Flavor<'a>> MigrateProcessInstance<'a, F> {
                         .ok_or_else(|| crate::request::missing(
                             "target_process_definition_key",
                         ))?,
-                }
+                })
             }
         };
         let process_instance_key = crate::transport::encode_path(
@@ -19316,7 +20175,7 @@ pub struct ModifyProcessInstance<'a, F: Flavor<'a> = Async<'a>> {
     move_instructions: Vec<types::ProcessInstanceModificationMoveInstruction>,
     operation_reference: Option<types::OperationReference>,
     terminate_instructions: Vec<types::ProcessInstanceModificationTerminateInstruction>,
-    whole: Option<types::ProcessInstanceModificationInstruction>,
+    whole: Option<std::borrow::Cow<'a, types::ProcessInstanceModificationInstruction>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> ModifyProcessInstance<'a, F> {
@@ -19398,7 +20257,16 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstance<'a, F> {
         mut self,
         body: impl Into<types::ProcessInstanceModificationInstruction>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::ProcessInstanceModificationInstruction,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -19406,7 +20274,9 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstance<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::ProcessInstanceModificationInstruction>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ProcessInstanceModificationInstruction>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
@@ -19415,12 +20285,12 @@ impl<'a, F: Flavor<'a>> ModifyProcessInstance<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ProcessInstanceModificationInstruction {
+                std::borrow::Cow::Owned(types::ProcessInstanceModificationInstruction {
                     activate_instructions: self.activate_instructions,
                     move_instructions: self.move_instructions,
                     operation_reference: self.operation_reference,
                     terminate_instructions: self.terminate_instructions,
-                }
+                })
             }
         };
         let process_instance_key = crate::transport::encode_path(
@@ -19467,7 +20337,7 @@ pub struct ResumeProcessInstance<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     process_instance_key: Option<keys::ProcessInstanceKey>,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::ResumeProcessInstanceRequest>,
+    whole: Option<std::borrow::Cow<'a, types::ResumeProcessInstanceRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> ResumeProcessInstance<'a, F> {
@@ -19507,7 +20377,13 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstance<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::ResumeProcessInstanceRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::ResumeProcessInstanceRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -19515,7 +20391,9 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstance<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::ResumeProcessInstanceRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ResumeProcessInstanceRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
@@ -19524,9 +20402,9 @@ impl<'a, F: Flavor<'a>> ResumeProcessInstance<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ResumeProcessInstanceRequest {
+                std::borrow::Cow::Owned(types::ResumeProcessInstanceRequest {
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let process_instance_key = crate::transport::encode_path(
@@ -19917,7 +20795,7 @@ pub struct SuspendProcessInstance<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     process_instance_key: Option<keys::ProcessInstanceKey>,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::SuspendProcessInstanceRequest>,
+    whole: Option<std::borrow::Cow<'a, types::SuspendProcessInstanceRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> SuspendProcessInstance<'a, F> {
@@ -19960,7 +20838,13 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstance<'a, F> {
         mut self,
         body: impl Into<types::SuspendProcessInstanceRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::SuspendProcessInstanceRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -19968,7 +20852,9 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstance<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::SuspendProcessInstanceRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::SuspendProcessInstanceRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let process_instance_key = self
@@ -19977,9 +20863,9 @@ impl<'a, F: Flavor<'a>> SuspendProcessInstance<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::SuspendProcessInstanceRequest {
+                std::borrow::Cow::Owned(types::SuspendProcessInstanceRequest {
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let process_instance_key = crate::transport::encode_path(
@@ -20027,7 +20913,7 @@ pub struct SearchResources<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::ResourceSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::ResourceSearchQuerySortRequest>,
-    whole: Option<types::ResourceSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::ResourceSearchQuery>>,
     wait: crate::consistency::Wait<types::ResourceSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -20086,23 +20972,31 @@ impl<'a, F: Flavor<'a>> SearchResources<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::ResourceSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::ResourceSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::ResourceSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::ResourceSearchQuery>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ResourceSearchQuery {
+                std::borrow::Cow::Owned(types::ResourceSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -20536,7 +21430,7 @@ pub struct DeleteResource<'a, F: Flavor<'a> = Async<'a>> {
     resource_key: Option<keys::ResourceKey>,
     delete_history: Option<bool>,
     operation_reference: Option<types::OperationReference>,
-    whole: Option<types::DeleteResourceRequest>,
+    whole: Option<std::borrow::Cow<'a, types::DeleteResourceRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> DeleteResource<'a, F> {
@@ -20582,14 +21476,22 @@ impl<'a, F: Flavor<'a>> DeleteResource<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::DeleteResourceRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::DeleteResourceRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::DeleteResourceRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::DeleteResourceRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let resource_key = self
             .resource_key
@@ -20597,10 +21499,10 @@ impl<'a, F: Flavor<'a>> DeleteResource<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::DeleteResourceRequest {
+                std::borrow::Cow::Owned(types::DeleteResourceRequest {
                     delete_history: self.delete_history,
                     operation_reference: self.operation_reference,
-                }
+                })
             }
         };
         let resource_key = crate::transport::encode_path(&resource_key.to_string());
@@ -20651,7 +21553,7 @@ pub struct CreateRole<'a, F: Flavor<'a> = Async<'a>> {
     description: Option<String>,
     name: Option<String>,
     role_id: Option<keys::RoleId>,
-    whole: Option<types::RoleCreateRequest>,
+    whole: Option<std::borrow::Cow<'a, types::RoleCreateRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateRole<'a, F> {
@@ -20698,25 +21600,33 @@ impl<'a, F: Flavor<'a>> CreateRole<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::RoleCreateRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::RoleCreateRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::RoleCreateRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::RoleCreateRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::RoleCreateRequest {
+                std::borrow::Cow::Owned(types::RoleCreateRequest {
                     description: self.description,
                     name: self.name.ok_or_else(|| crate::request::missing("name"))?,
                     role_id: self
                         .role_id
                         .ok_or_else(|| crate::request::missing("role_id"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -20766,7 +21676,7 @@ pub struct SearchRoles<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::RoleSearchQueryRequestFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::RoleSearchQuerySortRequest>,
-    whole: Option<types::RoleSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::RoleSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::RoleSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -20825,23 +21735,31 @@ impl<'a, F: Flavor<'a>> SearchRoles<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::RoleSearchQueryRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::RoleSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::RoleSearchQueryRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::RoleSearchQueryRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::RoleSearchQueryRequest {
+                std::borrow::Cow::Owned(types::RoleSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -21062,7 +21980,7 @@ pub struct UpdateRole<'a, F: Flavor<'a> = Async<'a>> {
     role_id: Option<keys::RoleId>,
     description: Option<String>,
     name: Option<String>,
-    whole: Option<types::RoleUpdateRequest>,
+    whole: Option<std::borrow::Cow<'a, types::RoleUpdateRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> UpdateRole<'a, F> {
@@ -21105,23 +22023,31 @@ impl<'a, F: Flavor<'a>> UpdateRole<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::RoleUpdateRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::RoleUpdateRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::RoleUpdateRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::RoleUpdateRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::RoleUpdateRequest {
+                std::borrow::Cow::Owned(types::RoleUpdateRequest {
                     description: self.description,
                     name: self.name.ok_or_else(|| crate::request::missing("name"))?,
-                }
+                })
             }
         };
         let role_id = crate::transport::encode_path(&role_id.to_string());
@@ -21239,7 +22165,7 @@ pub struct SearchClientsForRole<'a, F: Flavor<'a> = Async<'a>> {
     role_id: Option<keys::RoleId>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::RoleClientSearchQuerySortRequest>,
-    whole: Option<types::RoleClientSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::RoleClientSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::RoleClientSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -21289,7 +22215,13 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::RoleClientSearchQueryRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::RoleClientSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -21297,17 +22229,19 @@ impl<'a, F: Flavor<'a>> SearchClientsForRole<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::RoleClientSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::RoleClientSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::RoleClientSearchQueryRequest {
+                std::borrow::Cow::Owned(types::RoleClientSearchQueryRequest {
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let role_id = crate::transport::encode_path(&role_id.to_string());
@@ -21588,7 +22522,7 @@ pub struct SearchGroupsForRole<'a, F: Flavor<'a> = Async<'a>> {
     role_id: Option<keys::RoleId>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::RoleGroupSearchQuerySortRequest>,
-    whole: Option<types::RoleGroupSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::RoleGroupSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::RoleGroupSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -21638,7 +22572,13 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::RoleGroupSearchQueryRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::RoleGroupSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -21646,17 +22586,19 @@ impl<'a, F: Flavor<'a>> SearchGroupsForRole<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::RoleGroupSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::RoleGroupSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::RoleGroupSearchQueryRequest {
+                std::borrow::Cow::Owned(types::RoleGroupSearchQueryRequest {
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let role_id = crate::transport::encode_path(&role_id.to_string());
@@ -21934,7 +22876,7 @@ pub struct SearchMappingRulesForRole<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::MappingRuleSearchQueryRequestFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::MappingRuleSearchQuerySortRequest>,
-    whole: Option<types::MappingRuleSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::MappingRuleSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::RoleMappingRuleSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -22004,7 +22946,13 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
         mut self,
         body: impl Into<types::MappingRuleSearchQueryRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::MappingRuleSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -22012,18 +22960,20 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForRole<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::MappingRuleSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::MappingRuleSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::MappingRuleSearchQueryRequest {
+                std::borrow::Cow::Owned(types::MappingRuleSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let role_id = crate::transport::encode_path(&role_id.to_string());
@@ -22310,7 +23260,7 @@ pub struct SearchUsersForRole<'a, F: Flavor<'a> = Async<'a>> {
     role_id: Option<keys::RoleId>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::RoleUserSearchQuerySortRequest>,
-    whole: Option<types::RoleUserSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::RoleUserSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::RoleUserSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -22360,23 +23310,33 @@ impl<'a, F: Flavor<'a>> SearchUsersForRole<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::RoleUserSearchQueryRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::RoleUserSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::RoleUserSearchQueryRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::RoleUserSearchQueryRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let role_id = self.role_id.ok_or_else(|| crate::request::missing("roleId"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::RoleUserSearchQueryRequest {
+                std::borrow::Cow::Owned(types::RoleUserSearchQueryRequest {
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let role_id = crate::transport::encode_path(&role_id.to_string());
@@ -22651,7 +23611,7 @@ pub struct ResolveSecrets<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
     references: Option<Vec<types::SecretResolveRequestReferencesItem>>,
-    whole: Option<types::SecretResolveRequest>,
+    whole: Option<std::borrow::Cow<'a, types::SecretResolveRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> ResolveSecrets<'a, F> {
@@ -22682,23 +23642,31 @@ impl<'a, F: Flavor<'a>> ResolveSecrets<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::SecretResolveRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::SecretResolveRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::SecretResolveRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::SecretResolveRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::SecretResolveRequest {
+                std::borrow::Cow::Owned(types::SecretResolveRequest {
                     references: self
                         .references
                         .ok_or_else(|| crate::request::missing("references"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -22745,7 +23713,7 @@ for ResolveSecrets<'a, F> {
 pub struct ListSecrets<'a, F: Flavor<'a> = Async<'a>> {
     on: F,
     invalid: Option<crate::Error>,
-    whole: Option<types::SecretListRequest>,
+    whole: Option<std::borrow::Cow<'a, types::SecretListRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> ListSecrets<'a, F> {
@@ -22762,16 +23730,26 @@ impl<'a, F: Flavor<'a>> ListSecrets<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::SecretListRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::SecretListRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::SecretListRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::SecretListRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
-        let body = self.whole.unwrap_or_else(crate::request::empty_body);
+        let body = self
+            .whole
+            .unwrap_or_else(|| std::borrow::Cow::Owned(crate::request::empty_body()));
         let template = Template::new(
             &super::ops::LIST_SECRETS,
             Method::POST,
@@ -22820,7 +23798,7 @@ pub struct CreateAdminUser<'a, F: Flavor<'a> = Async<'a>> {
     name: Option<String>,
     password: Option<String>,
     username: Option<keys::Username>,
-    whole: Option<types::UserRequest>,
+    whole: Option<std::borrow::Cow<'a, types::UserRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateAdminUser<'a, F> {
@@ -22876,19 +23854,27 @@ impl<'a, F: Flavor<'a>> CreateAdminUser<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::UserRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::UserRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::UserRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::UserRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UserRequest {
+                std::borrow::Cow::Owned(types::UserRequest {
                     email: self.email,
                     name: self.name,
                     password: self
@@ -22897,7 +23883,7 @@ impl<'a, F: Flavor<'a>> CreateAdminUser<'a, F> {
                     username: self
                         .username
                         .ok_or_else(|| crate::request::missing("username"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -22947,7 +23933,7 @@ pub struct BroadcastSignal<'a, F: Flavor<'a> = Async<'a>> {
     signal_name: Option<String>,
     tenant_id: Option<keys::TenantId>,
     variables: Option<types::SignalBroadcastRequestVariables>,
-    whole: Option<types::SignalBroadcastRequest>,
+    whole: Option<std::borrow::Cow<'a, types::SignalBroadcastRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> BroadcastSignal<'a, F> {
@@ -22990,25 +23976,33 @@ impl<'a, F: Flavor<'a>> BroadcastSignal<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::SignalBroadcastRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::SignalBroadcastRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::SignalBroadcastRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::SignalBroadcastRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::SignalBroadcastRequest {
+                std::borrow::Cow::Owned(types::SignalBroadcastRequest {
                     signal_name: self
                         .signal_name
                         .ok_or_else(|| crate::request::missing("signal_name"))?,
                     tenant_id: self.tenant_id,
                     variables: self.variables,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -23326,7 +24320,7 @@ pub struct CreateTenant<'a, F: Flavor<'a> = Async<'a>> {
     description: Option<String>,
     name: Option<String>,
     tenant_id: Option<keys::TenantId>,
-    whole: Option<types::TenantCreateRequest>,
+    whole: Option<std::borrow::Cow<'a, types::TenantCreateRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateTenant<'a, F> {
@@ -23373,25 +24367,33 @@ impl<'a, F: Flavor<'a>> CreateTenant<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::TenantCreateRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::TenantCreateRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::TenantCreateRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::TenantCreateRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::TenantCreateRequest {
+                std::borrow::Cow::Owned(types::TenantCreateRequest {
                     description: self.description,
                     name: self.name.ok_or_else(|| crate::request::missing("name"))?,
                     tenant_id: self
                         .tenant_id
                         .ok_or_else(|| crate::request::missing("tenant_id"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -23441,7 +24443,7 @@ pub struct SearchTenants<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::TenantSearchQueryRequestFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::TenantSearchQuerySortRequest>,
-    whole: Option<types::TenantSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::TenantSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::TenantSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -23500,23 +24502,33 @@ impl<'a, F: Flavor<'a>> SearchTenants<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::TenantSearchQueryRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::TenantSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::TenantSearchQueryRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::TenantSearchQueryRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::TenantSearchQueryRequest {
+                std::borrow::Cow::Owned(types::TenantSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -23740,7 +24752,7 @@ pub struct UpdateTenant<'a, F: Flavor<'a> = Async<'a>> {
     tenant_id: Option<keys::TenantId>,
     description: Option<String>,
     name: Option<String>,
-    whole: Option<types::TenantUpdateRequest>,
+    whole: Option<std::borrow::Cow<'a, types::TenantUpdateRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> UpdateTenant<'a, F> {
@@ -23783,14 +24795,22 @@ impl<'a, F: Flavor<'a>> UpdateTenant<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::TenantUpdateRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::TenantUpdateRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::TenantUpdateRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::TenantUpdateRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
@@ -23798,10 +24818,10 @@ impl<'a, F: Flavor<'a>> UpdateTenant<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::TenantUpdateRequest {
+                std::borrow::Cow::Owned(types::TenantUpdateRequest {
                     description: self.description,
                     name: self.name.ok_or_else(|| crate::request::missing("name"))?,
-                }
+                })
             }
         };
         let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
@@ -23921,7 +24941,7 @@ pub struct SearchClientsForTenant<'a, F: Flavor<'a> = Async<'a>> {
     tenant_id: Option<keys::TenantId>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::TenantClientSearchQuerySortRequest>,
-    whole: Option<types::TenantClientSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::TenantClientSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::TenantClientSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -23974,7 +24994,13 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
         mut self,
         body: impl Into<types::TenantClientSearchQueryRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::TenantClientSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -23982,7 +25008,9 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::TenantClientSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::TenantClientSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
@@ -23991,10 +25019,10 @@ impl<'a, F: Flavor<'a>> SearchClientsForTenant<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::TenantClientSearchQueryRequest {
+                std::borrow::Cow::Owned(types::TenantClientSearchQueryRequest {
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
@@ -24279,7 +25307,7 @@ pub struct SearchGroupIdsForTenant<'a, F: Flavor<'a> = Async<'a>> {
     tenant_id: Option<keys::TenantId>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::TenantGroupSearchQuerySortRequest>,
-    whole: Option<types::TenantGroupSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::TenantGroupSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::TenantGroupSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -24332,7 +25360,13 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
         mut self,
         body: impl Into<types::TenantGroupSearchQueryRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::TenantGroupSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -24340,7 +25374,9 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::TenantGroupSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::TenantGroupSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
@@ -24349,10 +25385,10 @@ impl<'a, F: Flavor<'a>> SearchGroupIdsForTenant<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::TenantGroupSearchQueryRequest {
+                std::borrow::Cow::Owned(types::TenantGroupSearchQueryRequest {
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
@@ -24634,7 +25670,7 @@ pub struct SearchMappingRulesForTenant<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::MappingRuleSearchQueryRequestFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::MappingRuleSearchQuerySortRequest>,
-    whole: Option<types::MappingRuleSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::MappingRuleSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::TenantMappingRuleSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -24704,7 +25740,13 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
         mut self,
         body: impl Into<types::MappingRuleSearchQueryRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::MappingRuleSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -24712,7 +25754,9 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::MappingRuleSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::MappingRuleSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
@@ -24721,11 +25765,11 @@ impl<'a, F: Flavor<'a>> SearchMappingRulesForTenant<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::MappingRuleSearchQueryRequest {
+                std::borrow::Cow::Owned(types::MappingRuleSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
@@ -25017,7 +26061,7 @@ pub struct SearchRolesForTenant<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::RoleSearchQueryRequestFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::RoleSearchQuerySortRequest>,
-    whole: Option<types::RoleSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::RoleSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::TenantRoleSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -25084,14 +26128,22 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::RoleSearchQueryRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::RoleSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::RoleSearchQueryRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::RoleSearchQueryRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
             .tenant_id
@@ -25099,11 +26151,11 @@ impl<'a, F: Flavor<'a>> SearchRolesForTenant<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::RoleSearchQueryRequest {
+                std::borrow::Cow::Owned(types::RoleSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
@@ -25384,7 +26436,7 @@ pub struct SearchUsersForTenant<'a, F: Flavor<'a> = Async<'a>> {
     tenant_id: Option<keys::TenantId>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::TenantUserSearchQuerySortRequest>,
-    whole: Option<types::TenantUserSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::TenantUserSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::TenantUserSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -25434,7 +26486,13 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::TenantUserSearchQueryRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::TenantUserSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -25442,7 +26500,9 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::TenantUserSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::TenantUserSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let tenant_id = self
@@ -25451,10 +26511,10 @@ impl<'a, F: Flavor<'a>> SearchUsersForTenant<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::TenantUserSearchQueryRequest {
+                std::borrow::Cow::Owned(types::TenantUserSearchQueryRequest {
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let tenant_id = crate::transport::encode_path(&tenant_id.to_string());
@@ -25882,7 +26942,7 @@ pub struct Restore<'a, F: Flavor<'a> = Async<'a>> {
     backup_ids: Option<Vec<i64>>,
     from: Option<::chrono::DateTime<::chrono::offset::Utc>>,
     to: Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    whole: Option<types::RestoreRequest>,
+    whole: Option<std::borrow::Cow<'a, types::RestoreRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> Restore<'a, F> {
@@ -25944,24 +27004,32 @@ impl<'a, F: Flavor<'a>> Restore<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::RestoreRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::RestoreRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::RestoreRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::RestoreRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let dry_run = self.dry_run;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::RestoreRequest {
+                std::borrow::Cow::Owned(types::RestoreRequest {
                     backup_ids: self.backup_ids,
                     from: self.from,
                     to: self.to,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -26256,7 +27324,7 @@ pub struct TakeRuntimeBackupAsClusterAdmin<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     physical_tenant_id: Option<String>,
     backup_id: Option<::std::num::NonZeroU64>,
-    whole: Option<types::TakeRuntimeBackupRequest>,
+    whole: Option<std::borrow::Cow<'a, types::TakeRuntimeBackupRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> TakeRuntimeBackupAsClusterAdmin<'a, F> {
@@ -26291,22 +27359,32 @@ impl<'a, F: Flavor<'a>> TakeRuntimeBackupAsClusterAdmin<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::TakeRuntimeBackupRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::TakeRuntimeBackupRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::TakeRuntimeBackupRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::TakeRuntimeBackupRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let physical_tenant_id = self.physical_tenant_id;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::TakeRuntimeBackupRequest {
+                std::borrow::Cow::Owned(types::TakeRuntimeBackupRequest {
                     backup_id: self.backup_id,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -26843,7 +27921,7 @@ pub struct TakeHistoryBackupAsClusterAdmin<'a, F: Flavor<'a> = Async<'a>> {
     invalid: Option<crate::Error>,
     physical_tenant_id: Option<String>,
     backup_id: Option<::std::num::NonZeroU64>,
-    whole: Option<types::TakeHistoryBackupRequest>,
+    whole: Option<std::borrow::Cow<'a, types::TakeHistoryBackupRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> TakeHistoryBackupAsClusterAdmin<'a, F> {
@@ -26878,24 +27956,34 @@ impl<'a, F: Flavor<'a>> TakeHistoryBackupAsClusterAdmin<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::TakeHistoryBackupRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::TakeHistoryBackupRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::TakeHistoryBackupRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::TakeHistoryBackupRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let physical_tenant_id = self.physical_tenant_id;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::TakeHistoryBackupRequest {
+                std::borrow::Cow::Owned(types::TakeHistoryBackupRequest {
                     backup_id: self
                         .backup_id
                         .ok_or_else(|| crate::request::missing("backup_id"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -27324,7 +28412,7 @@ pub struct TriggerClusterRebalance<'a, F: Flavor<'a> = Async<'a>> {
     max_transfer_attempts: Option<::std::num::NonZeroU32>,
     replication_lag_threshold: Option<i64>,
     replication_timeout: Option<String>,
-    whole: Option<types::ClusterRebalanceRequest>,
+    whole: Option<std::borrow::Cow<'a, types::ClusterRebalanceRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> TriggerClusterRebalance<'a, F> {
@@ -27389,25 +28477,35 @@ impl<'a, F: Flavor<'a>> TriggerClusterRebalance<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::ClusterRebalanceRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::ClusterRebalanceRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::ClusterRebalanceRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::ClusterRebalanceRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let dry_run = self.dry_run;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ClusterRebalanceRequest {
+                std::borrow::Cow::Owned(types::ClusterRebalanceRequest {
                     leader_wait_timeout: self.leader_wait_timeout,
                     max_transfer_attempts: self.max_transfer_attempts,
                     replication_lag_threshold: self.replication_lag_threshold,
                     replication_timeout: self.replication_timeout,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -27583,7 +28681,7 @@ pub struct RestoreAsClusterAdmin<'a, F: Flavor<'a> = Async<'a>> {
     from: Option<::chrono::DateTime<::chrono::offset::Utc>>,
     overrides: Option<types::ClusterRestoreRequestOverrides>,
     to: Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    whole: Option<types::ClusterRestoreRequest>,
+    whole: Option<std::borrow::Cow<'a, types::ClusterRestoreRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> RestoreAsClusterAdmin<'a, F> {
@@ -27666,26 +28764,34 @@ impl<'a, F: Flavor<'a>> RestoreAsClusterAdmin<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::ClusterRestoreRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::ClusterRestoreRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::ClusterRestoreRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::ClusterRestoreRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let physical_tenant_id = self.physical_tenant_id;
         let dry_run = self.dry_run;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::ClusterRestoreRequest {
+                std::borrow::Cow::Owned(types::ClusterRestoreRequest {
                     backup_ids: self.backup_ids,
                     from: self.from,
                     overrides: self.overrides,
                     to: self.to,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -27924,7 +29030,7 @@ pub struct CreateUser<'a, F: Flavor<'a> = Async<'a>> {
     name: Option<String>,
     password: Option<String>,
     username: Option<keys::Username>,
-    whole: Option<types::UserRequest>,
+    whole: Option<std::borrow::Cow<'a, types::UserRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CreateUser<'a, F> {
@@ -27980,19 +29086,27 @@ impl<'a, F: Flavor<'a>> CreateUser<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::UserRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::UserRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::UserRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::UserRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UserRequest {
+                std::borrow::Cow::Owned(types::UserRequest {
                     email: self.email,
                     name: self.name,
                     password: self
@@ -28001,7 +29115,7 @@ impl<'a, F: Flavor<'a>> CreateUser<'a, F> {
                     username: self
                         .username
                         .ok_or_else(|| crate::request::missing("username"))?,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -28051,7 +29165,7 @@ pub struct SearchUsers<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::UserSearchQueryRequestFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::UserSearchQuerySortRequest>,
-    whole: Option<types::UserSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::UserSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::UserSearchResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -28110,23 +29224,31 @@ impl<'a, F: Flavor<'a>> SearchUsers<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::UserSearchQueryRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::UserSearchQueryRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::UserSearchQueryRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::UserSearchQueryRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UserSearchQueryRequest {
+                std::borrow::Cow::Owned(types::UserSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -28345,7 +29467,7 @@ pub struct UpdateUser<'a, F: Flavor<'a> = Async<'a>> {
     email: Option<String>,
     name: Option<String>,
     password: Option<String>,
-    whole: Option<types::UserUpdateRequest>,
+    whole: Option<std::borrow::Cow<'a, types::UserUpdateRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> UpdateUser<'a, F> {
@@ -28397,24 +29519,32 @@ impl<'a, F: Flavor<'a>> UpdateUser<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::UserUpdateRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::UserUpdateRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::UserUpdateRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::UserUpdateRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let username = self.username.ok_or_else(|| crate::request::missing("username"))?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UserUpdateRequest {
+                std::borrow::Cow::Owned(types::UserUpdateRequest {
                     email: self.email,
                     name: self.name,
                     password: self.password,
-                }
+                })
             }
         };
         let username = crate::transport::encode_path(&username.to_string());
@@ -28532,7 +29662,7 @@ pub struct SearchUserTasks<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::UserTaskSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::UserTaskSearchQuerySortRequest>,
-    whole: Option<types::UserTaskSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::UserTaskSearchQuery>>,
     wait: crate::consistency::Wait<types::UserTaskSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -28591,23 +29721,31 @@ impl<'a, F: Flavor<'a>> SearchUserTasks<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::UserTaskSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::UserTaskSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::UserTaskSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::UserTaskSearchQuery>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UserTaskSearchQuery {
+                std::borrow::Cow::Owned(types::UserTaskSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(
@@ -28836,7 +29974,7 @@ pub struct UpdateUserTask<'a, F: Flavor<'a> = Async<'a>> {
     user_task_key: Option<keys::UserTaskKey>,
     action: Option<String>,
     changeset: Option<types::Changeset>,
-    whole: Option<types::UserTaskUpdateRequest>,
+    whole: Option<std::borrow::Cow<'a, types::UserTaskUpdateRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> UpdateUserTask<'a, F> {
@@ -28945,14 +30083,22 @@ impl<'a, F: Flavor<'a>> UpdateUserTask<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::UserTaskUpdateRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::UserTaskUpdateRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::UserTaskUpdateRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::UserTaskUpdateRequest>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
             .user_task_key
@@ -28960,10 +30106,10 @@ impl<'a, F: Flavor<'a>> UpdateUserTask<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UserTaskUpdateRequest {
+                std::borrow::Cow::Owned(types::UserTaskUpdateRequest {
                     action: self.action,
                     changeset: self.changeset,
-                }
+                })
             }
         };
         let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
@@ -29079,7 +30225,7 @@ pub struct AssignUserTask<'a, F: Flavor<'a> = Async<'a>> {
     action: Option<String>,
     allow_override: Option<bool>,
     assignee: Option<String>,
-    whole: Option<types::UserTaskAssignmentRequest>,
+    whole: Option<std::borrow::Cow<'a, types::UserTaskAssignmentRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> AssignUserTask<'a, F> {
@@ -29131,14 +30277,24 @@ impl<'a, F: Flavor<'a>> AssignUserTask<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::UserTaskAssignmentRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::UserTaskAssignmentRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::UserTaskAssignmentRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::UserTaskAssignmentRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
             .user_task_key
@@ -29146,11 +30302,11 @@ impl<'a, F: Flavor<'a>> AssignUserTask<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UserTaskAssignmentRequest {
+                std::borrow::Cow::Owned(types::UserTaskAssignmentRequest {
                     action: self.action,
                     allow_override: self.allow_override,
                     assignee: self.assignee,
-                }
+                })
             }
         };
         let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
@@ -29197,7 +30353,7 @@ pub struct SearchUserTaskAuditLogs<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::UserTaskAuditLogFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::AuditLogSearchQuerySortRequest>,
-    whole: Option<types::UserTaskAuditLogSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::UserTaskAuditLogSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::AuditLogSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -29267,7 +30423,16 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
         mut self,
         body: impl Into<types::UserTaskAuditLogSearchQueryRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::UserTaskAuditLogSearchQueryRequest,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -29275,7 +30440,9 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::UserTaskAuditLogSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::UserTaskAuditLogSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
@@ -29284,11 +30451,11 @@ impl<'a, F: Flavor<'a>> SearchUserTaskAuditLogs<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UserTaskAuditLogSearchQueryRequest {
+                std::borrow::Cow::Owned(types::UserTaskAuditLogSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
@@ -29415,7 +30582,7 @@ pub struct CompleteUserTask<'a, F: Flavor<'a> = Async<'a>> {
     user_task_key: Option<keys::UserTaskKey>,
     action: Option<String>,
     variables: Option<types::UserTaskCompletionRequestVariables>,
-    whole: Option<types::UserTaskCompletionRequest>,
+    whole: Option<std::borrow::Cow<'a, types::UserTaskCompletionRequest>>,
     _client: std::marker::PhantomData<&'a ()>,
 }
 impl<'a, F: Flavor<'a>> CompleteUserTask<'a, F> {
@@ -29458,14 +30625,24 @@ impl<'a, F: Flavor<'a>> CompleteUserTask<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::UserTaskCompletionRequest>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::UserTaskCompletionRequest) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::UserTaskCompletionRequest>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::UserTaskCompletionRequest>,
+        >,
+    > {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
             .user_task_key
@@ -29473,10 +30650,10 @@ impl<'a, F: Flavor<'a>> CompleteUserTask<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UserTaskCompletionRequest {
+                std::borrow::Cow::Owned(types::UserTaskCompletionRequest {
                     action: self.action,
                     variables: self.variables,
-                }
+                })
             }
         };
         let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
@@ -29524,7 +30701,9 @@ pub struct SearchUserTaskEffectiveVariables<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::UserTaskVariableFilter>,
     page: Option<types::UserTaskEffectiveVariableSearchQueryRequestPage>,
     sort: Vec<types::UserTaskVariableSearchQuerySortRequest>,
-    whole: Option<types::UserTaskEffectiveVariableSearchQueryRequest>,
+    whole: Option<
+        std::borrow::Cow<'a, types::UserTaskEffectiveVariableSearchQueryRequest>,
+    >,
     wait: crate::consistency::Wait<types::VariableSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -29606,7 +30785,16 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
         mut self,
         body: impl Into<types::UserTaskEffectiveVariableSearchQueryRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::UserTaskEffectiveVariableSearchQueryRequest,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -29614,7 +30802,9 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::UserTaskEffectiveVariableSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::UserTaskEffectiveVariableSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
@@ -29624,11 +30814,11 @@ impl<'a, F: Flavor<'a>> SearchUserTaskEffectiveVariables<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UserTaskEffectiveVariableSearchQueryRequest {
+                std::borrow::Cow::Owned(types::UserTaskEffectiveVariableSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
@@ -29861,7 +31051,7 @@ pub struct SearchUserTaskVariables<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::UserTaskVariableFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::UserTaskVariableSearchQuerySortRequest>,
-    whole: Option<types::UserTaskVariableSearchQueryRequest>,
+    whole: Option<std::borrow::Cow<'a, types::UserTaskVariableSearchQueryRequest>>,
     wait: crate::consistency::Wait<types::VariableSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -29940,7 +31130,16 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
         mut self,
         body: impl Into<types::UserTaskVariableSearchQueryRequest>,
     ) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(
+        mut self,
+        body: &'a types::UserTaskVariableSearchQueryRequest,
+    ) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
@@ -29948,7 +31147,9 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
     fn parts(
         mut self,
     ) -> crate::Result<
-        crate::request::parts::Parts<types::UserTaskVariableSearchQueryRequest>,
+        crate::request::parts::Parts<
+            std::borrow::Cow<'a, types::UserTaskVariableSearchQueryRequest>,
+        >,
     > {
         crate::request::check(self.invalid.take())?;
         let user_task_key = self
@@ -29958,11 +31159,11 @@ impl<'a, F: Flavor<'a>> SearchUserTaskVariables<'a, F> {
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::UserTaskVariableSearchQueryRequest {
+                std::borrow::Cow::Owned(types::UserTaskVariableSearchQueryRequest {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let user_task_key = crate::transport::encode_path(&user_task_key.to_string());
@@ -30091,7 +31292,7 @@ pub struct SearchVariables<'a, F: Flavor<'a> = Async<'a>> {
     filter: Option<types::VariableSearchQueryFilter>,
     page: Option<types::SearchQueryPageRequest>,
     sort: Vec<types::VariableSearchQuerySortRequest>,
-    whole: Option<types::VariableSearchQuery>,
+    whole: Option<std::borrow::Cow<'a, types::VariableSearchQuery>>,
     wait: crate::consistency::Wait<types::VariableSearchQueryResult>,
     _client: std::marker::PhantomData<&'a ()>,
 }
@@ -30159,24 +31360,32 @@ impl<'a, F: Flavor<'a>> SearchVariables<'a, F> {
     /// Sends `body` as the whole request body, replacing every body value set on this
     /// builder (for callers who build the model themselves).
     pub fn body(mut self, body: impl Into<types::VariableSearchQuery>) -> Self {
-        self.whole = Some(body.into());
+        self.whole = Some(std::borrow::Cow::Owned(body.into()));
+        self
+    }
+    /// Like [`body`](Self::body), borrowing `body`: for a model sent again and again,
+    /// serialised from the reference without a copy.
+    pub fn body_ref(mut self, body: &'a types::VariableSearchQuery) -> Self {
+        self.whole = Some(std::borrow::Cow::Borrowed(body));
         self
     }
     /// The body and the request it goes in, or the first invalid argument.
     #[allow(unused_mut, clippy::needless_update)]
     fn parts(
         mut self,
-    ) -> crate::Result<crate::request::parts::Parts<types::VariableSearchQuery>> {
+    ) -> crate::Result<
+        crate::request::parts::Parts<std::borrow::Cow<'a, types::VariableSearchQuery>>,
+    > {
         crate::request::check(self.invalid.take())?;
         let truncate_values = self.truncate_values;
         let body = match self.whole {
             Some(b) => b,
             None => {
-                types::VariableSearchQuery {
+                std::borrow::Cow::Owned(types::VariableSearchQuery {
                     filter: self.filter,
                     page: self.page,
                     sort: self.sort,
-                }
+                })
             }
         };
         let template = Template::new(

@@ -12,6 +12,7 @@ use crate::consistency::Wait;
 use crate::transport::{Call, OpMeta};
 use reqwest::Method;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// A request without its body: what an operation's path and query parameters make.
 pub(crate) struct Template {
@@ -59,6 +60,25 @@ impl Template {
     }
 }
 
+/// A builder's body as the reads that ask again keep it: owned (a body set with `body_ref` is
+/// borrowed until then).
+pub(crate) trait OwnedBody {
+    type Owned: Serialize + Send + Sync + 'static;
+    fn into_owned_body(self) -> Self::Owned;
+}
+
+impl OwnedBody for () {
+    type Owned = ();
+    fn into_owned_body(self) {}
+}
+
+impl<T: Clone + Serialize + Send + Sync + 'static> OwnedBody for Cow<'_, T> {
+    type Owned = T;
+    fn into_owned_body(self) -> T {
+        self.into_owned()
+    }
+}
+
 /// A builder's checked body and the request it goes in.
 pub(crate) struct Parts<B> {
     body: B,
@@ -72,6 +92,16 @@ impl<B: Serialize> Parts<B> {
 
     fn into_call(self) -> Result<Call> {
         self.template.into_call(&self.body)
+    }
+
+    fn owned(self) -> Parts<B::Owned>
+    where
+        B: OwnedBody,
+    {
+        Parts {
+            body: self.body.into_owned_body(),
+            template: self.template,
+        }
     }
 
     /// The body and a maker of the request for any body of its type.
@@ -123,7 +153,7 @@ pub(crate) fn send_waiting<'a, R, T, B, F>(
 where
     R: Read<T> + 'a,
     T: Send + 'a,
-    B: Serialize + Send + Sync + 'static,
+    B: Serialize + OwnedBody,
     F: Flavor<'a>,
 {
     // A read that does not wait sends its body once, like `send` (no template kept for reads
@@ -135,7 +165,7 @@ where
         on.client(),
         wait,
         non_empty,
-        parts.map(Parts::split),
+        parts.map(|p| p.owned().split()),
     ))
 }
 
@@ -143,12 +173,12 @@ where
 /// the body.
 pub(crate) fn stream<Q, R>(
     client: crate::CamundaClient,
-    parts: Result<Parts<Q>>,
+    parts: Result<Parts<Cow<'_, Q>>>,
 ) -> crate::paging::ItemStream<R::Item>
 where
-    Q: crate::paging::PagedQuery + Serialize + Send + Sync + 'static,
+    Q: crate::paging::PagedQuery + Clone + Serialize + Send + Sync + 'static,
     R: crate::paging::PagedResult + serde::de::DeserializeOwned + Send + 'static,
     R::Item: Send + 'static,
 {
-    super::stream::<Q, R, _>(client, parts.map(Parts::split))
+    super::stream::<Q, R, _>(client, parts.map(|p| p.owned().split()))
 }
