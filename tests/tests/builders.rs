@@ -19,6 +19,16 @@ fn body(server: &Scripted, i: usize) -> Value {
     serde_json::from_str(&received[i].body).unwrap()
 }
 
+/// A page of a process instance search with these keys, of `total` matches.
+fn search_page(keys: &[&str], cursor: Option<&str>, total: usize) -> Reply {
+    let items: Vec<Value> = keys
+        .iter()
+        .map(|k| json!({"processInstanceKey": k, "processDefinitionId": "order-process", "processDefinitionKey": "2251799813685249", "processDefinitionName": "Order", "processDefinitionVersion": 1, "startDate": "2025-01-01T00:00:00.000Z", "state": "ACTIVE", "hasIncident": false, "tenantId": "<default>", "tags": []}))
+        .collect();
+    let page = json!({"totalItems": total, "endCursor": cursor, "startCursor": null, "hasMoreTotalItems": false});
+    Reply::json(200, &json!({"items": items, "page": page}).to_string())
+}
+
 #[derive(serde::Serialize)]
 struct Order {
     id: &'static str,
@@ -150,17 +160,10 @@ async fn a_job_completes_without_a_body_and_fails_with_retries_and_a_back_off() 
 
 #[tokio::test]
 async fn a_search_sets_a_typed_filter_a_sort_and_streams_every_page() {
-    let page = |items: &[&str], cursor: Option<&str>| {
-        let items: Vec<Value> = items
-            .iter()
-            .map(|k| json!({"processInstanceKey": k, "processDefinitionId": "order-process", "processDefinitionKey": "2251799813685249", "processDefinitionName": "Order", "processDefinitionVersion": 1, "startDate": "2025-01-01T00:00:00.000Z", "state": "ACTIVE", "hasIncident": false, "tenantId": "<default>", "tags": []}))
-            .collect();
-        Reply::json(200, &json!({"items": items, "page": {"totalItems": 3, "endCursor": cursor, "startCursor": null, "hasMoreTotalItems": false}}).to_string())
-    };
     let server = Scripted::start(vec![
-        page(&["1", "2"], Some("WzJd")),
-        page(&["3"], Some("WzNd")),
-        page(&[], None),
+        search_page(&["1", "2"], Some("WzJd"), 3),
+        search_page(&["3"], Some("WzNd"), 3),
+        search_page(&[], None, 3),
     ])
     .await;
     let client = support::client_without_retries(&server.url);
@@ -311,18 +314,11 @@ async fn a_required_value_left_unset_is_named_before_anything_is_sent() {
 
 #[tokio::test]
 async fn a_borrowed_body_is_sent_as_is_each_time_and_a_borrowed_search_pages_on() {
-    let page = |items: &[&str], cursor: Option<&str>| {
-        let items: Vec<Value> = items
-            .iter()
-            .map(|k| json!({"processInstanceKey": k, "processDefinitionId": "order-process", "processDefinitionKey": "2251799813685249", "processDefinitionName": "Order", "processDefinitionVersion": 1, "startDate": "2025-01-01T00:00:00.000Z", "state": "ACTIVE", "hasIncident": false, "tenantId": "<default>", "tags": []}))
-            .collect();
-        Reply::json(200, &json!({"items": items, "page": {"totalItems": 2, "endCursor": cursor, "startCursor": null, "hasMoreTotalItems": false}}).to_string())
-    };
     let server = Scripted::start(vec![
         Reply::json(200, CREATED),
         Reply::json(200, CREATED),
-        page(&["1"], Some("WzFd")),
-        page(&["2"], None),
+        search_page(&["1"], Some("WzFd"), 2),
+        search_page(&["2"], None, 2),
     ])
     .await;
     let client = support::client_without_retries(&server.url);
