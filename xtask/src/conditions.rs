@@ -33,38 +33,8 @@ pub fn render(items: &[syn::Item], decoded: &HashSet<Ident>) -> anyhow::Result<T
     }) else {
         anyhow::bail!("no `types` module in progenitor's output");
     };
-    let hand_rolled: HashSet<&Ident> = models
-        .iter()
-        .filter_map(|i| match i {
-            syn::Item::Impl(imp)
-                if imp.trait_.as_ref().is_some_and(|(_, p, _)| {
-                    p.segments.last().is_some_and(|s| s.ident == "Deserialize")
-                }) =>
-            {
-                match &*imp.self_ty {
-                    syn::Type::Path(p) => p.path.get_ident(),
-                    _ => None,
-                }
-            }
-            _ => None,
-        })
-        .collect();
-    let from_str: HashSet<&Ident> = models
-        .iter()
-        .filter_map(|i| match i {
-            syn::Item::Impl(imp)
-                if imp.trait_.as_ref().is_some_and(|(_, p, _)| {
-                    p.segments.last().is_some_and(|s| s.ident == "FromStr")
-                }) =>
-            {
-                match &*imp.self_ty {
-                    syn::Type::Path(p) => p.path.get_ident(),
-                    _ => None,
-                }
-            }
-            _ => None,
-        })
-        .collect();
+    let hand_rolled = implementors(models, "Deserialize");
+    let from_str = implementors(models, "FromStr");
     let mut impls = Vec::new();
     let mut names: Vec<&Ident> = decoded.iter().collect();
     names.sort();
@@ -107,6 +77,26 @@ pub fn render(items: &[syn::Item], decoded: &HashSet<Ident>) -> anyhow::Result<T
         use crate::types;
         #(#impls)*
     })
+}
+
+/// The models of `models` with an impl of the trait named `name` (by its last segment).
+fn implementors<'a>(models: &'a [syn::Item], name: &str) -> HashSet<&'a Ident> {
+    models
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Impl(imp)
+                if imp.trait_.as_ref().is_some_and(|(_, p, _)| {
+                    p.segments.last().is_some_and(|s| s.ident == name)
+                }) =>
+            {
+                match &*imp.self_ty {
+                    syn::Type::Path(p) => p.path.get_ident(),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The `serde(…)` arguments of `attrs`, each as printed tokens (`rename = "$eq"`).
