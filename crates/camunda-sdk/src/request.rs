@@ -398,15 +398,15 @@ pub(crate) fn send_full<'a, T: Send + 'a>(
     }
 }
 
-/// An eventually consistent read's exchange: the request made again from its body for every
-/// read `wait` makes. A read that does not wait (the default) is [`send`]'s exchange, the body
-/// dropped once serialised; only a waiting read keeps the body, in a future of its own (inline,
-/// a search body would be in every read's future, several kilobytes).
+/// An eventually consistent read that waits: the request made again from its body for every
+/// read `wait` makes. (A read that does not wait is [`send`]'s exchange: `parts::send_waiting`
+/// decides, before a body is kept.)
 pub(crate) fn send_waiting<'a, R, T, B, M>(
     client: &'a CamundaClient,
     wait: crate::consistency::Wait<T>,
     non_empty: Option<fn(&T) -> bool>,
-    parts: Result<(B, M)>,
+    body: B,
+    request: M,
 ) -> impl Future<Output = Result<T>> + Send + 'a
 where
     R: Read<T>,
@@ -414,17 +414,10 @@ where
     B: Send + 'a,
     M: Fn(&B) -> Result<crate::transport::Call> + Send + 'a,
 {
-    let (body, request) = match parts {
-        Ok(parts) => parts,
-        Err(e) => return Either::Left(send::<R, T>(client, Err(e))),
-    };
-    if wait.reads_once(client) {
-        return Either::Left(send::<R, T>(client, request(&body)));
-    }
-    Either::Right(Box::pin(wait.read(client, non_empty, move || {
+    wait.read(client, non_empty, move || {
         let call = request(&body);
         async move { R::read(client, call?).await }
-    })))
+    })
 }
 
 /// A paged search's items, page by page (`stream()` / `iter()` of its builder).

@@ -156,17 +156,21 @@ where
     B: Serialize + OwnedBody,
     F: Flavor<'a>,
 {
-    // A read that does not wait sends its body once, like `send` (no template kept for reads
-    // again).
-    if wait.reads_once(on.client()) {
-        return send::<R, T, B, F>(on, parts);
+    // A read that does not wait (or whose arguments are invalid) is one exchange, its body
+    // sent once; only a waiting read keeps an owned body and the template to ask again.
+    match parts {
+        Ok(parts) if !wait.reads_once(on.client()) => {
+            let (body, request) = parts.owned().split();
+            on.run(super::send_waiting::<R, T, _, _>(
+                on.client(),
+                wait,
+                non_empty,
+                body,
+                request,
+            ))
+        }
+        parts => send::<R, T, B, F>(on, parts),
     }
-    on.run(super::send_waiting::<R, T, _, _>(
-        on.client(),
-        wait,
-        non_empty,
-        parts.map(|p| p.owned().split()),
-    ))
 }
 
 /// `stream()` / `iter()` of a paged search: every page, asked for with the page's cursor in
